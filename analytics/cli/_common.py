@@ -1,0 +1,96 @@
+"""What every command shares: the --db/--shop/--as-of/--format options and printing."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from datetime import date
+
+import pandas as pd
+
+from analytics import store
+from analytics.errors import InputError
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file (default: $LAOKE_DB or data/shop.duckdb)")
+
+
+def add_scope(parser: argparse.ArgumentParser, *, as_of: bool = True) -> None:
+    """--db, --shop and (optionally) --as-of, the options every report takes."""
+    add_db(parser)
+    parser.add_argument("--shop", help="only this shop, as PLATFORM/SHOP (default: all)")
+    if as_of:
+        parser.add_argument(
+            "--as-of",
+            type=parse_date,
+            help="analysis date YYYY-MM-DD (default: the date of the newest order)",
+        )
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def open_db(args):
+    return store.connect(args.db)
+
+
+def as_of(con, args) -> date:
+    """The --as-of date, else the newest order's date, else today."""
+    if getattr(args, "as_of", None):
+        return args.as_of
+    return store.latest_order_date(con) or date.today()
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InputError(message)
+
+
+def _plain(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value
+
+
+def emit(result, fmt: str, out=None) -> None:
+    """Print a DataFrame (json: a list of records) or a dataclass/dict (json: an object)."""
+    out = out or sys.stdout
+    if isinstance(result, pd.DataFrame):
+        if fmt == "json":
+            records = [
+                {k: _plain(v) for k, v in row.items()} for row in result.to_dict(orient="records")
+            ]
+            json.dump(records, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        elif fmt == "csv":
+            result.to_csv(out, index=False)
+        else:
+            out.write(result.to_string(index=False) + "\n" if len(result) else "(no rows)\n")
+        return
+    obj = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else dict(result)
+    obj = {k: _plain(v) for k, v in obj.items()}
+    if fmt == "json":
+        json.dump(obj, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "csv":
+        pd.DataFrame([obj]).to_csv(out, index=False)
+    else:
+        width = max(map(len, obj), default=0)
+        for key, value in obj.items():
+            out.write(f"{key:<{width}}  {value}\n")

@@ -1,0 +1,112 @@
+"""``import`` (order exports and buyer profiles), ``undo`` and ``report imports``."""
+
+from __future__ import annotations
+
+import sys
+
+from analytics.cli._common import add_db, add_format, emit, open_db
+from analytics.errors import ImportRefused, InputError
+from analytics.importers import import_orders
+from analytics.importers.detect import BY_PLATFORM
+from analytics.importers.formats import FIELDS
+from analytics.importers.history import import_history, undo_import
+from analytics.importers.profiles import import_profiles
+
+
+def register(commands, reports) -> None:
+    p = commands.add_parser(
+        "import",
+        help="import order exports (CSV/XLSX/XLS) into the store",
+        description="Import order exports. Exit 0 when every file was imported, 2 when any "
+        "file was refused (a refused file changes nothing).",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    add_db(p)
+    p.add_argument("--platform", default="auto", choices=("auto", *BY_PLATFORM))
+    p.add_argument("--shop", help="shop name, when the file has no shop column")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help=f"take FIELD from COLUMN (fields: {', '.join(FIELDS)})",
+    )
+    p.add_argument("--profiles", action="store_true", help="the files are buyer profiles")
+    p.set_defaults(run=_run_import)
+
+    u = commands.add_parser("undo", help="roll back one import (see: report imports)")
+    u.add_argument("import_id", type=int)
+    add_db(u)
+    u.set_defaults(run=_run_undo)
+
+    r = reports.add_parser("imports", help="the import history")
+    add_db(r)
+    add_format(r)
+    r.set_defaults(run=lambda args: emit(import_history(open_db(args)), args.format))
+
+
+def _parse_map(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise InputError(f"--map {pair!r}: expected FIELD=COLUMN")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _run_import(args) -> int:
+    con = open_db(args)
+    mapping = _parse_map(args.map)
+    status = 0
+    for path in args.files:
+        try:
+            if args.profiles:
+                result = import_profiles(con, path)
+            else:
+                result = import_orders(
+                    con,
+                    path,
+                    platform=args.platform,
+                    shop=args.shop,
+                    mapping=mapping,
+                    progress=_progress(path),
+                )
+        except ImportRefused as exc:
+            print(f"\r{exc.file}: REFUSED: {exc.reason}", file=sys.stderr)
+            status = 2
+            continue
+        except FileNotFoundError:
+            print(f"{path}: REFUSED: no such file", file=sys.stderr)
+            status = 2
+            continue
+        print(
+            f"\r{result.file_name}: imported as #{result.import_id} ({result.platform}): "
+            f"{result.rows_read} rows read, {result.inserted} inserted, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.rejected} rejected"
+        )
+        for problem in result.problems:
+            print(f"  rejected {problem}")
+        if result.rejected > len(result.problems):
+            print(f"  … and {result.rejected - len(result.problems)} more rejected rows")
+    return status
+
+
+def _progress(path: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float) -> None:
+        print(f"\r{path}: {fraction:6.1%}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _run_undo(args) -> int:
+    con = open_db(args)
+    summary = undo_import(con, args.import_id)
+    print(
+        f"import #{args.import_id} undone: {summary.removed} orders removed, "
+        f"{summary.restored} restored to their previous version"
+    )
+    return 0

@@ -1,0 +1,44 @@
+"""Settings are data: frozen dataclasses with SPEC defaults, stored as JSON in ``settings``.
+
+Each metric module defines its own settings dataclass (``StageCuts`` in lifecycle, tiers
+rules in tiers, …) and reads it with ``load(con, "lifecycle", StageCuts)``; the UI edits
+it and writes it back with ``save``. An unknown or missing stored field falls back to the
+dataclass default, so adding a setting never breaks an existing database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TypeVar
+
+from analytics.store import bump_data_version, transaction
+
+T = TypeVar("T")
+
+
+def load(con, name: str, cls: type[T]) -> T:
+    """The stored settings ``name`` as a ``cls`` instance (defaults when none stored)."""
+    row = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+    if row is None:
+        return cls()
+    stored = json.loads(row[0])
+    known = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: _thaw(v) for k, v in stored.items() if k in known})
+
+
+def save(con, name: str, value) -> None:
+    """Store ``value`` (a dataclass instance) as settings ``name``; analyses refresh."""
+    payload = json.dumps(dataclasses.asdict(value), ensure_ascii=False, default=str)
+    with transaction(con):
+        con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, payload])
+        bump_data_version(con)
+
+
+def _thaw(value):
+    """JSON lists back to tuples, so frozen dataclasses stay hashable."""
+    if isinstance(value, list):
+        return tuple(_thaw(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,290 @@
+"""The order store: DuckDB connection, schema and migrations, transactions, data version.
+
+Every table of SPEC lives here. The schema is versioned: ``MIGRATIONS`` is an append-only
+list of SQL scripts and ``connect`` applies the ones a database has not seen yet, so an
+older database file opens in a newer LaoKe without losing anything.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "shop.duckdb"
+
+#: Normalized order statuses (SPEC "orders").
+STATUSES = ("unpaid", "paid", "shipped", "completed", "closed", "refunded")
+#: Statuses that count as a sale when the order is not fully refunded.
+SALE_STATUSES = ("paid", "shipped", "completed")
+
+_ORDER_COLUMNS_DDL = """
+    platform      VARCHAR NOT NULL,
+    shop          VARCHAR NOT NULL,
+    order_id      VARCHAR NOT NULL,
+    customer_id   VARCHAR NOT NULL,
+    customer_name VARCHAR,
+    phone         VARCHAR,
+    order_time    TIMESTAMP NOT NULL,
+    paid_time     TIMESTAMP,
+    status        VARCHAR NOT NULL,
+    amount        DECIMAL(18, 2) NOT NULL,
+    refund_amount DECIMAL(18, 2) NOT NULL DEFAULT 0,
+    province      VARCHAR,
+    city          VARCHAR,
+    item_count    INTEGER,
+    product       VARCHAR,
+    import_id     INTEGER NOT NULL
+"""
+
+#: Column order of ``orders`` (and of ``orders_replaced`` after its ``replaced_by``).
+ORDER_COLUMNS = (
+    "platform",
+    "shop",
+    "order_id",
+    "customer_id",
+    "customer_name",
+    "phone",
+    "order_time",
+    "paid_time",
+    "status",
+    "amount",
+    "refund_amount",
+    "province",
+    "city",
+    "item_count",
+    "product",
+    "import_id",
+)
+
+_V1 = f"""
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE TABLE imports (
+    import_id      INTEGER PRIMARY KEY,
+    kind           VARCHAR NOT NULL,          -- orders | profiles
+    file_name      VARCHAR NOT NULL,
+    sha256         VARCHAR,
+    platform       VARCHAR,
+    shop           VARCHAR,
+    rows_read      BIGINT NOT NULL DEFAULT 0,
+    rows_inserted  BIGINT NOT NULL DEFAULT 0,
+    rows_updated   BIGINT NOT NULL DEFAULT 0,
+    rows_unchanged BIGINT NOT NULL DEFAULT 0,
+    rows_rejected  BIGINT NOT NULL DEFAULT 0,
+    started_at     TIMESTAMP NOT NULL,
+    finished_at    TIMESTAMP,
+    outcome        VARCHAR NOT NULL,          -- running | imported | refused | undone
+    message        VARCHAR,
+    problems       VARCHAR                    -- JSON list of the first row problems
+);
+
+CREATE TABLE orders ({_ORDER_COLUMNS_DDL},
+    PRIMARY KEY (platform, shop, order_id)
+);
+
+-- The previous version of every order an import overwrote, so the import can be undone.
+CREATE TABLE orders_replaced (replaced_by INTEGER NOT NULL, {_ORDER_COLUMNS_DDL});
+
+CREATE TABLE order_items (
+    platform   VARCHAR NOT NULL,
+    shop       VARCHAR NOT NULL,
+    order_id   VARCHAR NOT NULL,
+    line_no    INTEGER NOT NULL,
+    product_id VARCHAR,
+    sku        VARCHAR,
+    title      VARCHAR,
+    category   VARCHAR,
+    quantity   INTEGER,
+    price      DECIMAL(18, 2),
+    import_id  INTEGER NOT NULL,
+    PRIMARY KEY (platform, shop, order_id, line_no)
+);
+
+CREATE TABLE customer_profiles (
+    customer_id VARCHAR PRIMARY KEY,
+    birthday    DATE,
+    age         INTEGER,
+    gender      VARCHAR,
+    tags        VARCHAR,
+    bad_review  BOOLEAN,
+    import_id   INTEGER NOT NULL
+);
+
+-- The previous version of every profile a profile import overwrote (for undo).
+CREATE TABLE profiles_replaced (
+    customer_id VARCHAR NOT NULL,
+    birthday    DATE,
+    age         INTEGER,
+    gender      VARCHAR,
+    tags        VARCHAR,
+    bad_review  BOOLEAN,
+    import_id   INTEGER NOT NULL,
+    replaced_by INTEGER NOT NULL
+);
+
+CREATE TABLE campaigns (
+    campaign_id INTEGER PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    as_of       DATE NOT NULL,
+    segment     VARCHAR,
+    filters     VARCHAR,                      -- JSON
+    offer       VARCHAR,
+    offer_cost  DECIMAL(18, 2),
+    holdout_pct DOUBLE NOT NULL DEFAULT 0,
+    seed        INTEGER,
+    file_name   VARCHAR
+);
+
+CREATE TABLE campaign_members (
+    campaign_id INTEGER NOT NULL,
+    platform    VARCHAR NOT NULL,
+    shop        VARCHAR NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    grp         VARCHAR NOT NULL,             -- treatment | control
+    PRIMARY KEY (campaign_id, platform, shop, customer_id)
+);
+
+CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+-- Customer summary over valid orders (SPEC), refreshed in the transaction of every import.
+CREATE TABLE customers (
+    platform          VARCHAR NOT NULL,
+    shop              VARCHAR NOT NULL,
+    customer_id       VARCHAR NOT NULL,
+    customer_name     VARCHAR,
+    phone             VARCHAR,
+    province          VARCHAR,
+    city              VARCHAR,
+    all_orders        INTEGER NOT NULL,       -- any status
+    first_seen        TIMESTAMP NOT NULL,     -- first order of any status
+    last_seen         TIMESTAMP NOT NULL,
+    valid_orders      INTEGER NOT NULL,
+    occasions         INTEGER NOT NULL,       -- calendar days with >= 1 valid order
+    first_order_time  TIMESTAMP,              -- first valid order
+    second_order_time TIMESTAMP,
+    last_order_time   TIMESTAMP,              -- last valid order
+    revenue           DECIMAL(18, 2) NOT NULL, -- net of refunds, valid orders
+    refund_amount     DECIMAL(18, 2) NOT NULL, -- all orders
+    refunded_orders   INTEGER NOT NULL,       -- orders with any refund
+    PRIMARY KEY (platform, shop, customer_id)
+);
+
+-- Valid sales (SPEC): paid/shipped/completed and not fully refunded; revenue is net.
+CREATE VIEW valid_orders AS
+SELECT *, amount - refund_amount AS net_amount
+FROM orders
+WHERE status IN ('paid', 'shipped', 'completed') AND refund_amount < amount;
+
+CREATE SEQUENCE import_ids START 1;
+CREATE SEQUENCE campaign_ids START 1;
+INSERT INTO meta VALUES ('data_version', '0');
+"""
+
+#: Append-only: index i brings a database from schema version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: ``path``, else ``$LAOKE_DB``, else ``data/shop.duckdb``."""
+    if path:
+        return Path(path)
+    env = os.environ.get("LAOKE_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False):
+    """Open (creating and migrating if needed) the shop database and return the connection.
+
+    ``":memory:"`` gives a private in-memory database, handy in notebooks and tests.
+    """
+    target = str(path) if str(path) == ":memory:" else str(db_path(path))
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(target, read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def schema_version(con) -> int:
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 1
+
+
+def migrate(con) -> int:
+    """Apply every migration the database lacks, each in its own transaction."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {current} is newer than this LaoKe ({SCHEMA_VERSION})"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        with transaction(con):
+            con.execute(MIGRATIONS[version])
+            con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version + 1)]
+            )
+    return SCHEMA_VERSION
+
+
+@contextmanager
+def transaction(con) -> Iterator[None]:
+    """Run the block in one transaction: all of it is written, or none of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def data_version(con) -> int:
+    """A counter bumped by every write that changes what analyses see (cache key)."""
+    return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+
+
+def bump_data_version(con) -> None:
+    con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+        "WHERE key = 'data_version'"
+    )
+
+
+def is_empty(con) -> bool:
+    return con.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+
+
+def latest_order_date(con):
+    """The date of the newest order, the natural default as-of date (None when empty)."""
+    return con.execute("SELECT CAST(max(order_time) AS DATE) FROM orders").fetchone()[0]
+
+
+def shops(con) -> list[str]:
+    """Shop keys ``platform/shop`` present in the store, for the sidebar selector."""
+    rows = con.execute("SELECT DISTINCT platform || '/' || shop FROM orders ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def shop_filter(alias: str = "") -> str:
+    """SQL predicate keeping rows of shop ``$shop`` (``platform/shop``; NULL keeps all).
+
+    ``alias`` qualifies the columns when the query joins tables (``shop_filter("o")``).
+    """
+    prefix = f"{alias}." if alias else ""
+    return f"($shop IS NULL OR {prefix}platform || '/' || {prefix}shop = $shop)"
+
+
+#: ``shop_filter()`` for single-table queries.
+SHOP_FILTER = shop_filter()

@@ -1,0 +1,74 @@
+"""LaoKe 老客: the dashboard entry. Sidebar (database, as-of date, shop, language) + pages.
+
+Run with ``streamlit run app.py``; pages live in ``pages/`` and only lay out what
+``analytics`` computes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from analytics import i18n, store
+from analytics.i18n import t
+from ui import state
+
+HERE = Path(__file__).parent
+
+#: (page file, title key, icon). A page appears only once its file exists.
+PAGES = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:"),
+    ("pages/lifecycle.py", "nav.lifecycle", ":material/timeline:"),
+    ("pages/cohorts.py", "nav.cohorts", ":material/grid_on:"),
+    ("pages/segments.py", "nav.segments", ":material/donut_small:"),
+    ("pages/repurchase.py", "nav.repurchase", ":material/autorenew:"),
+    ("pages/promotions.py", "nav.promotions", ":material/calculate:"),
+    ("pages/campaigns.py", "nav.campaigns", ":material/campaign:"),
+    ("pages/import.py", "nav.import", ":material/upload_file:"),
+    ("pages/settings.py", "nav.settings", ":material/tune:"),
+)
+
+st.set_page_config(page_title="LaoKe 老客", page_icon=":material/loyalty:", layout="wide")
+i18n.set_language(st.session_state.get("lang", "zh"))
+
+navigation = st.navigation(
+    [
+        st.Page(HERE / path, title=t(key), icon=icon, url_path=Path(path).stem)
+        for path, key, icon in PAGES
+        if (HERE / path).exists()
+    ]
+)
+
+with st.sidebar:
+    st.markdown("### LaoKe 老客")
+    con = state.cursor()
+    empty = store.is_empty(con)
+    latest = store.latest_order_date(con)
+    st.radio(
+        t("sidebar.language"),
+        i18n.LANGUAGES,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        key="lang",
+        horizontal=True,
+    )
+    shops = store.shops(con)
+    shop = st.selectbox(
+        t("sidebar.shop"),
+        [None, *shops],
+        format_func=lambda s: t("sidebar.all_shops") if s is None else s,
+        key="shop",
+        disabled=len(shops) < 2,
+    )
+    as_of = st.date_input(
+        t("sidebar.as_of"),
+        value=latest,
+        help=t("sidebar.as_of.help"),
+        key=f"as_of_{latest}",
+        disabled=empty,
+    )
+    st.caption(t("sidebar.database", path=state.db_file()))
+
+state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
+navigation.run()

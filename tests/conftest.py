@@ -1,0 +1,44 @@
+"""Shared fixtures: a fresh store, and the demo shop built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analytics import store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: The demo shop's last day in tests (fixed, so answers do not move with the calendar).
+DEMO_END = date(2026, 10, 31)
+
+
+@pytest.fixture
+def con():
+    connection = store.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A database file holding the demo shop (built once; copy it before writing)."""
+    from analytics.demo import load_demo_shop
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    connection = store.connect(path)
+    load_demo_shop(connection, end=DEMO_END)
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def demo_con(demo_db, tmp_path):
+    """A private writable copy of the demo shop."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    connection = store.connect(path)
+    yield connection
+    connection.close()

@@ -1,0 +1,88 @@
+"""Bad files are refused by name and change nothing; bad rows are skipped and named."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.errors import ImportRefused
+from analytics.importers import import_orders
+from tests.taobao_export import order, write_export
+
+
+def _snapshot(con):
+    return con.execute("SELECT count(*), sum(amount) FROM orders").fetchone()
+
+
+@pytest.fixture
+def stocked(con, tmp_path):
+    import_orders(con, write_export(tmp_path / "base.csv", [order("1", "张三")]))
+    return con
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03binary\x00" * 50, "not a table"),
+        ("just one column\nx\n".encode(), "fewer than 2 columns"),
+        ("订单编号,买家会员名\n".encode(), "no rows"),
+        (b"id\x80x,\xffname\n1,2\n" * 5, "neither UTF-8 nor GBK"),
+    ],
+    ids=["empty", "binary", "one-column", "header-only", "undecodable"],
+)
+def test_unusable_file_is_refused_and_changes_nothing(stocked, tmp_path, content, reason):
+    before = _snapshot(stocked)
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportRefused) as refused:
+        import_orders(stocked, path)
+    assert refused.value.file == "bad.csv"
+    assert reason in refused.value.reason
+    assert _snapshot(stocked) == before
+
+
+def test_missing_required_column_is_refused_naming_it(stocked, tmp_path):
+    path = tmp_path / "nocol.csv"
+    path.write_text("order id,buyer,amount\n1,a,10\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="order_time"):
+        import_orders(stocked, path)
+    assert _snapshot(stocked) == (1, 100)
+
+
+def test_refused_attempt_is_recorded_in_imports(stocked, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(ImportRefused):
+        import_orders(stocked, path)
+    assert stocked.execute(
+        "SELECT file_name, outcome, message FROM imports ORDER BY import_id DESC LIMIT 1"
+    ).fetchone() == ("empty.csv", "refused", "the file is empty")
+
+
+def test_bad_rows_are_skipped_and_named_by_line_and_column(con, tmp_path):
+    rows = [order(str(i), f"b{i}") for i in range(40)]
+    rows[4]["订单创建时间"] = "昨天下午"
+    rows[9]["买家实际支付金额"] = "十元"
+    result = import_orders(con, write_export(tmp_path / "rows.csv", rows))
+    assert (result.inserted, result.rejected) == (38, 2)
+    # The header is line 1, so row index 4 sits on line 6.
+    assert [(p.line, p.column, p.value) for p in result.problems] == [
+        (6, "订单创建时间", "昨天下午"),
+        (11, "买家实际支付金额", "十元"),
+    ]
+
+
+def test_more_than_five_percent_bad_rows_refuses_the_file(stocked, tmp_path):
+    rows = [order(str(i), f"b{i}") for i in range(100, 119)]
+    rows[0]["买家实际支付金额"] = "abc"
+    rows[1]["买家实际支付金额"] = "xyz"
+    with pytest.raises(ImportRefused, match="2 of 19 rows"):
+        import_orders(stocked, write_export(tmp_path / "many.csv", rows))
+    assert _snapshot(stocked) == (1, 100)
+
+
+def test_unknown_status_is_a_row_problem(con, tmp_path):
+    rows = [order(str(i), f"b{i}") for i in range(30)]
+    rows[0]["订单状态"] = "外星状态"
+    result = import_orders(con, write_export(tmp_path / "st.csv", rows))
+    assert [(p.column, p.reason) for p in result.problems] == [("订单状态", "unknown order status")]

@@ -1,0 +1,25 @@
+"""The one-click demo shop offered when the database is empty."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from analytics.demo import load_demo_shop
+from analytics.i18n import t
+from ui import state
+
+
+def offer_demo_shop() -> None:
+    if not st.button(t("demo.load"), type="primary", icon=":material/storefront:"):
+        return
+    bar = st.progress(0.0, text=t("demo.loading"))
+    load_demo_shop(
+        state.cursor(),
+        end=date.today() - timedelta(days=1),
+        progress=lambda f: bar.progress(min(f, 1.0), text=t("demo.loading")),
+    )
+    bar.empty()
+    st.session_state.pop("laoke_context", None)
+    st.rerun()

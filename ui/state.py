@@ -1,0 +1,65 @@
+"""One DuckDB connection per process, a cursor per script run, reads cached by data version."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from analytics import i18n, store
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    return store.connect(path)
+
+
+def db_file() -> str:
+    return str(store.db_path())
+
+
+def cursor():
+    """A cursor on the process-wide connection, for this script run (thread safe)."""
+    return _connection(db_file()).cursor()
+
+
+def data_version() -> int:
+    return store.data_version(cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_call(qualname: str, db: str, version: int, kwargs: dict):
+    module, _, name = qualname.rpartition(".")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_connection(db).cursor(), **kwargs)
+
+
+def cached(fn, **kwargs):
+    """``fn(con, **kwargs)``, cached until the next import or settings change."""
+    return _cached_call(f"{fn.__module__}.{fn.__qualname__}", db_file(), data_version(), kwargs)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the sidebar chose: the analysis date, the shop (None = all) and the language."""
+
+    as_of: date
+    shop: str | None
+    lang: str
+    empty: bool
+
+
+def context() -> Context:
+    ctx = st.session_state.get("laoke_context")
+    if ctx is None:
+        con = cursor()
+        ctx = Context(
+            store.latest_order_date(con) or date.today(), None, i18n.language(), store.is_empty(con)
+        )
+    return ctx
+
+
+def set_context(ctx: Context) -> None:
+    st.session_state["laoke_context"] = ctx

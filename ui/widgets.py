@@ -1,0 +1,65 @@
+"""Reusable pieces of page layout: KPI cards, charts with their data, downloads, empty states."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from analytics.i18n import t
+
+PERCENT_METRICS = {"repurchase_rate", "returning_revenue_share"}
+MONEY_METRICS = {"revenue", "aov"}
+
+
+def fmt_value(metric: str, value: float) -> str:
+    if metric in PERCENT_METRICS:
+        return f"{value:.1%}"
+    if metric in MONEY_METRICS:
+        return f"¥{value:,.2f}" if metric == "aov" else f"¥{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def kpi_cards(change: pd.DataFrame) -> None:
+    """One st.metric per row of ``analytics.kpis.kpi_change``, delta vs the previous period."""
+    columns = st.columns(len(change))
+    for column, row in zip(columns, change.itertuples(), strict=True):
+        delta = None
+        if row.change is not None and not (isinstance(row.change, float) and math.isnan(row.change)):
+            delta = f"{row.change:+.1%}"
+        column.metric(
+            t(f"kpi.{row.metric}"),
+            fmt_value(row.metric, row.current),
+            delta=delta,
+            help=t(f"kpi.{row.metric}.help", previous=fmt_value(row.metric, row.previous)),
+            border=True,
+        )
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV as UTF-8 with BOM, so Excel opens Chinese text intact."""
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def download_csv(df: pd.DataFrame, file_name: str, *, key: str, label: str | None = None) -> None:
+    st.download_button(
+        label or t("common.download_csv"),
+        csv_bytes(df),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        type="tertiary",
+    )
+
+
+def chart(fig, data: pd.DataFrame, name: str) -> None:
+    """A plotly chart with a download of the data it draws."""
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="")
+    st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
+    download_csv(data, f"{name}.csv", key=f"dl_{name}")
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/inbox:")
