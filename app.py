@@ -14,21 +14,9 @@ import streamlit as st
 from analytics import i18n, store
 from analytics.i18n import t
 from ui import state
+from ui.navigation import PAGES
 
 HERE = Path(__file__).parent
-
-#: (page file, title key, icon). A page appears only once its file exists.
-PAGES = (
-    ("pages/overview.py", "nav.overview", ":material/dashboard:"),
-    ("pages/lifecycle.py", "nav.lifecycle", ":material/timeline:"),
-    ("pages/cohorts.py", "nav.cohorts", ":material/grid_on:"),
-    ("pages/segments.py", "nav.segments", ":material/donut_small:"),
-    ("pages/repurchase.py", "nav.repurchase", ":material/autorenew:"),
-    ("pages/promotions.py", "nav.promotions", ":material/calculate:"),
-    ("pages/campaigns.py", "nav.campaigns", ":material/campaign:"),
-    ("pages/import.py", "nav.import", ":material/upload_file:"),
-    ("pages/settings.py", "nav.settings", ":material/tune:"),
-)
 
 st.set_page_config(page_title="LaoKe 老客", page_icon=":material/loyalty:", layout="wide")
 i18n.set_language(st.session_state.get("lang", "zh"))

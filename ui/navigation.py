@@ -1,0 +1,13 @@
+"""The page menu: (page file, title key, icon). A page appears only once its file exists."""
+
+PAGES = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:"),
+    ("pages/lifecycle.py", "nav.lifecycle", ":material/timeline:"),
+    ("pages/cohorts.py", "nav.cohorts", ":material/grid_on:"),
+    ("pages/segments.py", "nav.segments", ":material/donut_small:"),
+    ("pages/repurchase.py", "nav.repurchase", ":material/autorenew:"),
+    ("pages/promotions.py", "nav.promotions", ":material/calculate:"),
+    ("pages/campaigns.py", "nav.campaigns", ":material/campaign:"),
+    ("pages/import.py", "nav.import", ":material/upload_file:"),
+    ("pages/settings.py", "nav.settings", ":material/tune:"),
+)
