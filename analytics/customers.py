@@ -29,7 +29,8 @@ SELECT
     sum(o.refund_amount) AS refund_amount,
     count(*) FILTER (o.refund_amount > 0) AS refunded_orders
 FROM (
-    SELECT *, status IN ('paid', 'shipped', 'completed') AND refund_amount < amount AS valid
+    SELECT *, status IN ('paid', 'shipped', 'completed')
+        AND (refund_amount = 0 OR refund_amount < amount) AS valid
     FROM orders
 ) o
 """

@@ -174,11 +174,12 @@ CREATE TABLE customers (
     PRIMARY KEY (platform, shop, customer_id)
 );
 
--- Valid sales (SPEC): paid/shipped/completed and not fully refunded; revenue is net.
+-- Valid sales (SPEC): paid/shipped/completed and not fully refunded (a 0.00 order with no
+-- refund is a sale: free gifts and fully discounted orders still make a purchase); net revenue.
 CREATE VIEW valid_orders AS
 SELECT *, amount - refund_amount AS net_amount
 FROM orders
-WHERE status IN ('paid', 'shipped', 'completed') AND refund_amount < amount;
+WHERE status IN ('paid', 'shipped', 'completed') AND (refund_amount = 0 OR refund_amount < amount);
 
 CREATE SEQUENCE import_ids START 1;
 CREATE SEQUENCE campaign_ids START 1;

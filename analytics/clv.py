@@ -1,0 +1,603 @@
+"""Customer lifetime value: the BG/NBD and Gamma-Gamma models (SPEC "Customer lifetime value").
+
+BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way") says how many
+purchase occasions a customer will make and whether they are still "alive"; Gamma-Gamma
+(Fader, Hardie & Lee 2005, "RFM and CLV"; Fader & Hardie 2013, note 025) says how much
+they spend per occasion. Both are fitted by maximum likelihood with numpy/scipy.
+
+The inputs come from :func:`purchase_summary`, computed in DuckDB: a purchase occasion is
+a calendar day with at least one valid order; ``frequency`` is the number of occasions
+minus one (repeat occasions); ``recency`` is the whole days from the first to the last
+occasion and ``T`` the whole days from the first occasion to the as-of date, both divided
+by 7 when the unit is weeks; ``monetary_value`` is the mean net spend per repeat occasion.
+
+Public functions:
+    purchase_summary   per-customer frequency, recency, T, monetary_value (and holdout counts)
+    fit_bgnbd          BgNbdParams(r, alpha, a, b, log_likelihood, n)
+    p_alive            probability each customer is still active
+    expected_purchases conditional expected occasions in the next t periods
+    fit_gamma_gamma    GammaGammaParams(p, q, v, log_likelihood, n)
+    expected_aov       conditional expected spend per occasion
+    clv                one row per customer with p_alive, expected purchases, AOV and CLV
+    holdout_check      predicted vs actual holdout purchases by calibration frequency
+    bgnbd_report       the BG/NBD parameters fitted on the store
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+
+from analytics.errors import InputError
+from analytics.store import SHOP_FILTER
+
+#: Days per model time unit.
+UNITS = {"day": 1, "week": 7}
+#: Fewest customers BG/NBD is fitted on (four parameters need a crowd to be meaningful).
+MIN_CUSTOMERS = 20
+#: Fewest repeat buyers Gamma-Gamma is fitted on (three parameters).
+MIN_REPEAT_BUYERS = 10
+#: Log-parameters are kept within +-LOG_BOUND (e**20 ~ 5e8), where a fit has run off to a limit.
+LOG_BOUND = 20.0
+#: Length of a month in days, for the monthly steps of the CLV sum.
+DAYS_PER_MONTH = 365.25 / 12
+#: Calibration frequencies shown one by one in the holdout check; higher ones are pooled.
+HOLDOUT_TOP_BUCKET = 7
+
+# Occasions (days with >= 1 valid order) per customer up to $as_of. The statistics use the
+# occasions up to $cal_end (= $as_of without a holdout period); frequency_holdout counts
+# those in ($cal_end, $as_of]. Customers whose first occasion is after $cal_end are left out.
+_SUMMARY_SQL = f"""
+WITH occasions AS (
+    SELECT platform, shop, customer_id,
+           CAST(order_time AS DATE) AS day,
+           CAST(sum(net_amount) AS DOUBLE) AS spend
+    FROM valid_orders
+    WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    GROUP BY platform, shop, customer_id, CAST(order_time AS DATE)
+),
+marked AS (
+    SELECT *, min(day) OVER (PARTITION BY platform, shop, customer_id) AS first_day
+    FROM occasions
+)
+SELECT platform, shop, customer_id,
+       count(*) FILTER (WHERE day <= $cal_end) - 1 AS frequency,
+       date_diff('day', min(day), max(day) FILTER (WHERE day <= $cal_end)) / $unit_days
+           AS recency,
+       date_diff('day', min(day), $cal_end) / $unit_days AS "T",
+       coalesce(
+           sum(spend) FILTER (WHERE day > first_day AND day <= $cal_end)
+               / nullif(count(*) FILTER (WHERE day <= $cal_end) - 1, 0),
+           0.0
+       ) AS monetary_value,
+       count(*) FILTER (WHERE day > $cal_end) AS frequency_holdout
+FROM marked
+GROUP BY platform, shop, customer_id
+HAVING min(day) <= $cal_end
+ORDER BY platform, shop, customer_id
+"""
+
+_KEY = ["platform", "shop", "customer_id"]
+_SUMMARY_COLUMNS = [*_KEY, "frequency", "recency", "T", "monetary_value"]
+
+
+@dataclass(frozen=True)
+class BgNbdParams:
+    """Fitted BG/NBD: purchase rate ~ Gamma(r, alpha), dropout ~ Beta(a, b).
+
+    ``alpha`` is in the time unit of the data it was fitted on; ``n`` is the number of
+    customers and ``log_likelihood`` the total log-likelihood at the optimum.
+    """
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+    log_likelihood: float
+    n: int
+
+
+@dataclass(frozen=True)
+class GammaGammaParams:
+    """Fitted Gamma-Gamma: spend per occasion ~ Gamma(p, nu), nu ~ Gamma(q, v).
+
+    ``n`` is the number of repeat buyers fitted on.
+    """
+
+    p: float
+    q: float
+    v: float
+    log_likelihood: float
+    n: int
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def purchase_summary(
+    con,
+    *,
+    as_of: date,
+    unit: str = "week",
+    calibration_end: date | None = None,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """Per-customer BG/NBD / Gamma-Gamma inputs from the valid orders on or before ``as_of``.
+
+    Columns: ``platform, shop, customer_id, frequency`` (occasions - 1), ``recency`` (first
+    to last occasion), ``T`` (first occasion to the end of the period), both in ``unit``
+    ("day" or "week" = whole days / 7), and ``monetary_value`` (mean net spend per repeat
+    occasion, 0 when frequency is 0).
+
+    With ``calibration_end`` the statistics describe the calibration period (occasions on
+    or before ``calibration_end``, T measured to it) for the customers who bought in it,
+    and two more columns describe the holdout period ``(calibration_end, as_of]``:
+    ``frequency_holdout`` (occasions in it) and ``duration_holdout`` (its length in
+    ``unit``).
+    """
+    unit_days = _unit_days(unit)
+    cal_end = as_of if calibration_end is None else calibration_end
+    if cal_end > as_of:
+        raise InputError(
+            f"calibration end {cal_end} is after the as-of date {as_of}; it must not be"
+        )
+    df = con.execute(
+        _SUMMARY_SQL,
+        {"as_of": as_of, "cal_end": cal_end, "unit_days": float(unit_days), "shop": shop},
+    ).df()
+    df = df.astype({"frequency": "int64", "recency": "float64", "T": "float64"})
+    df["monetary_value"] = df["monetary_value"].astype("float64")
+    if calibration_end is None:
+        return df[_SUMMARY_COLUMNS]
+    df["frequency_holdout"] = df["frequency_holdout"].astype("int64")
+    df["duration_holdout"] = (as_of - cal_end).days / unit_days
+    return df
+
+
+def _unit_days(unit: str) -> int:
+    if unit not in UNITS:
+        raise InputError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+    return UNITS[unit]
+
+
+# --------------------------------------------------------------------------- BG/NBD
+
+
+def _bgnbd_arrays(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x = np.asarray(frequency, dtype=float)
+    t_x = np.asarray(recency, dtype=float)
+    t = np.asarray(T, dtype=float)
+    if not (x.shape == t_x.shape == t.shape) or x.ndim != 1:
+        raise InputError("frequency, recency and T must be 1-D and of the same length")
+    if not (np.isfinite(x).all() and np.isfinite(t_x).all() and np.isfinite(t).all()):
+        raise InputError("frequency, recency and T must be finite numbers (no NaN)")
+    if (x < 0).any() or (x != np.round(x)).any():
+        raise InputError("frequency must be a whole number >= 0")
+    if (t_x < 0).any() or (t_x > t + 1e-9).any():
+        raise InputError("recency must lie between 0 and T")
+    return x, t_x, t
+
+
+def _aggregate(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Identical rows collapsed: the distinct rows and how many times each occurs."""
+    counts = pd.DataFrame({i: c for i, c in enumerate(columns)}).value_counts(sort=False)
+    distinct = counts.index.to_frame(index=False)
+    return [distinct[i].to_numpy(float) for i in range(len(columns))], counts.to_numpy(float)
+
+
+def _bgnbd_nll(log_params, x, x_inv, x_u, t_x, t, w, total):
+    """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) and its gradient.
+
+    ``x_u`` are the distinct frequencies and ``x_inv`` maps each row to its own, so the
+    special functions of ``x`` are computed once per distinct frequency.
+    """
+    r, alpha, a, b = np.exp(log_params)
+    repeat = x > 0
+    # Per distinct frequency.
+    lg_rx = gammaln(r + x_u) - gammaln(r)
+    bl1 = betaln(a, b + x_u) - betaln(a, b)
+    bl2 = betaln(a + 1, b + np.maximum(x_u, 1) - 1) - betaln(a, b)
+    psi_rx = digamma(r + x_u)
+    psi_abx = digamma(a + b + x_u)
+    psi_bx = digamma(b + x_u)
+    lg_rx, bl1, bl2, psi_rx, psi_abx, psi_bx = (
+        v[x_inv] for v in (lg_rx, bl1, bl2, psi_rx, psi_abx, psi_bx)
+    )
+
+    log_at = np.log(alpha + t)
+    log_atx = np.log(alpha + t_x)
+    term1 = bl1 - (r + x) * log_at
+    term2 = np.where(repeat, bl2 - (r + x) * log_atx, -np.inf)
+    mix = np.logaddexp(term1, term2)
+    ll = lg_rx + r * np.log(alpha) + mix
+    p2 = np.exp(term2 - mix)  # share of the "dropped out after the last purchase" branch
+    p1 = 1.0 - p2
+
+    b_last = b + np.maximum(x, 1) - 1  # b + x - 1 where it is used (x > 0)
+    d_r = psi_rx - digamma(r) + np.log(alpha) - p1 * log_at - p2 * log_atx
+    d_alpha = r / alpha - (r + x) * (p1 / (alpha + t) + p2 / (alpha + t_x))
+    d_a = digamma(a + b) - psi_abx + p2 / a
+    d_b = digamma(a + b) - psi_abx - digamma(b) + psi_bx - np.where(repeat, p2 / b_last, 0.0)
+
+    value = -np.dot(w, ll) / total
+    grad = -np.array([np.dot(w, d) for d in (d_r, d_alpha, d_a, d_b)]) * np.exp(log_params)
+    return value, grad / total
+
+
+def _minimize_nll(nll, start: np.ndarray, args: tuple):
+    """Minimize a mean negative log-likelihood over log-parameters (value and gradient).
+
+    L-BFGS-B with the analytic gradient; when it stops short of a stationary point (a line
+    search lost in rounding noise), a bounded Nelder-Mead run restarts it from elsewhere
+    and the best point found is kept.
+    """
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
+    options = {"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9}
+    best = minimize(
+        nll, start, args=args, jac=True, method="L-BFGS-B", bounds=bounds, options=options
+    )
+    if best.success or np.abs(best.jac).max() < 1e-6:
+        return best
+    simplex = minimize(
+        lambda p: nll(p, *args)[0],
+        best.x,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"maxiter": 200 * len(start)},
+    )
+    polished = minimize(
+        nll, simplex.x, args=args, jac=True, method="L-BFGS-B", bounds=bounds, options=options
+    )
+    return min((best, simplex, polished), key=lambda res: res.fun)
+
+
+def fit_bgnbd(
+    frequency,
+    recency,
+    T,
+    *,
+    weights=None,
+    initial: tuple[float, float, float, float] | None = None,
+) -> BgNbdParams:
+    """Fit BG/NBD by maximum likelihood (Fader, Hardie & Lee 2005, section 7).
+
+    ``frequency`` (repeat occasions), ``recency`` and ``T`` are array-likes of one row per
+    customer (or per group of ``weights`` identical customers), in one time unit. Identical
+    rows are aggregated before fitting, so a million customers cost little more than the
+    distinct (x, t_x, T) triples. The log-parameters are optimized with L-BFGS-B using
+    the analytic gradient. Raises :class:`InputError` with fewer than ``MIN_CUSTOMERS``
+    customers, no repeat buyer, or when the optimum is not finite.
+    """
+    x, t_x, t = _bgnbd_arrays(frequency, recency, T)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != x.shape or (w < 0).any() or not np.isfinite(w).all():
+        raise InputError("weights must be finite, >= 0 and one per customer")
+    n = float(w.sum())
+    if n < MIN_CUSTOMERS:
+        raise InputError(f"BG/NBD needs at least {MIN_CUSTOMERS} customers to fit; got {n:g}")
+    if w[x > 0].sum() == 0:
+        raise InputError("BG/NBD needs at least one repeat buyer (frequency > 0); got none")
+    if weights is None:
+        (x, t_x, t), w = _aggregate(x, t_x, t)
+    x_u, x_inv = np.unique(x, return_inverse=True)
+    args = (x, x_inv, x_u, t_x, t, w, n)
+
+    start = np.log(initial) if initial else np.log([1.0, max(float(np.mean(t)), 1.0), 1.0, 1.0])
+    res = _minimize_nll(_bgnbd_nll, start, args)
+    r, alpha, a, b = np.exp(res.x)
+    log_likelihood = -res.fun * n
+    if not np.isfinite([r, alpha, a, b, log_likelihood]).all():
+        raise InputError("BG/NBD could not be fitted to these customers (no finite optimum)")
+    return BgNbdParams(
+        r=float(r),
+        alpha=float(alpha),
+        a=float(a),
+        b=float(b),
+        log_likelihood=float(log_likelihood),
+        n=round(n),
+    )
+
+
+def _log_dropout_odds(params: BgNbdParams, x, t_x, t) -> np.ndarray:
+    """log of a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x); -inf when x = 0.
+
+    The odds that a customer with these purchases has already dropped out: P(alive) is
+    1 / (1 + odds) (Fader, Hardie & Lee 2005; Fader & Hardie, note 021).
+    """
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    log_odds = (
+        np.log(a)
+        - np.log(b + np.maximum(x, 1) - 1)
+        + (r + x) * (np.log(alpha + t) - np.log(alpha + t_x))
+    )
+    return np.where(x > 0, log_odds, -np.inf)
+
+
+def p_alive(params: BgNbdParams, frequency, recency, T) -> np.ndarray:
+    """P(still active | x, t_x, T) = 1 / (1 + odds of having dropped out); 1 when x = 0."""
+    x, t_x, t = _bgnbd_arrays(frequency, recency, T)
+    return expit(-_log_dropout_odds(params, x, t_x, t))
+
+
+def expected_purchases(params: BgNbdParams, t, frequency, recency, T) -> np.ndarray:
+    """Expected occasions in the next ``t`` periods given (x, t_x, T) (FHL 2005, eq. 10).
+
+    E[Y(t) | x, t_x, T] = (a + b + x - 1) / (a - 1)
+        * [1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
+               * 2F1(r + x, b + x; a + b + x - 1; t / (alpha + T + t))]
+        / (1 + delta(x > 0) * a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+
+    ``t`` is a scalar or an array broadcasting with the customers, in the fitted unit.
+    """
+    x, t_x, big_t = _bgnbd_arrays(frequency, recency, T)
+    horizon = np.asarray(t, dtype=float)
+    if (horizon < 0).any():
+        raise InputError("the prediction horizon t must be >= 0")
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    if a == 1.0:  # the closed form has a removable 0/0 at a = 1; step off it
+        a = 1.0 + 1e-9
+    z = horizon / (alpha + big_t + horizon)
+    shrink = np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizon)))
+    hyp = _hyp2f1(r + x, b + x, a + b + x - 1, z)
+    numerator = (a + b + x - 1) / (a - 1) * (1.0 - shrink * hyp)
+    expected = numerator * expit(-_log_dropout_odds(params, x, t_x, big_t))
+    if not np.isfinite(expected).all():
+        raise InputError(
+            "expected purchases cannot be computed for these BG/NBD parameters "
+            f"(r={r:.3g}, alpha={alpha:.3g}, a={a:.3g}, b={b:.3g})"
+        )
+    return expected
+
+
+def _hyp2f1(a, b, c, z) -> np.ndarray:
+    """Gauss's 2F1 for a, b, c > 0 and 0 <= z < 1: scipy's, else its power series.
+
+    scipy returns NaN for some large parameters (a fit that ran off toward the Poisson
+    limit, r and alpha huge); the series has only positive terms there and converges.
+    """
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    out = np.array(hyp2f1(a, b, c, z), dtype=float)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out[bad] = _hyp2f1_series(a[bad], b[bad], c[bad], z[bad])
+    return out
+
+
+def _hyp2f1_series(a, b, c, z, max_terms: int = 100_000) -> np.ndarray:
+    term = np.ones_like(z)
+    total = np.ones_like(z)
+    active = np.arange(z.size)
+    for k in range(max_terms):
+        if not active.size:
+            break
+        ratio = (a[active] + k) * (b[active] + k) / ((c[active] + k) * (k + 1)) * z[active]
+        term[active] *= ratio
+        total[active] += term[active]
+        done = (term[active] <= 1e-16 * total[active]) & (ratio < 1)
+        active = active[~done]
+    total[active] = np.nan  # did not converge: the caller refuses
+    return total
+
+
+# --------------------------------------------------------------------------- Gamma-Gamma
+
+
+def _gg_nll(log_params, x, m, w, total):
+    """Mean negative log-likelihood of Gamma-Gamma for mean spend m over x occasions."""
+    p, q, v = np.exp(log_params)
+    px = p * x
+    log_xmv = np.log(x * m + v)
+    ll = (
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(v)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * log_xmv
+    )
+    psi_pxq = digamma(px + q)
+    d_p = x * (psi_pxq - digamma(px) + np.log(m) + np.log(x) - log_xmv)
+    d_q = psi_pxq - digamma(q) + np.log(v) - log_xmv
+    d_v = q / v - (px + q) / (x * m + v)
+    grad = -np.array([np.dot(w, d) for d in (d_p, d_q, d_v)]) * np.exp(log_params)
+    return -np.dot(w, ll) / total, grad / total
+
+
+def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaParams:
+    """Fit Gamma-Gamma by maximum likelihood on the repeat buyers (frequency > 0).
+
+    ``monetary_value`` is each customer's mean spend per repeat occasion; customers with
+    frequency 0 (or no positive spend) are left out, as the model requires. Raises
+    :class:`InputError` with fewer than ``MIN_REPEAT_BUYERS`` repeat buyers.
+    """
+    x = np.asarray(frequency, dtype=float)
+    m = np.asarray(monetary_value, dtype=float)
+    if x.shape != m.shape or x.ndim != 1:
+        raise InputError("frequency and monetary_value must be 1-D and of the same length")
+    keep = (x > 0) & (m > 0) & np.isfinite(m) & np.isfinite(x)
+    n = int(keep.sum())
+    if n < MIN_REPEAT_BUYERS:
+        raise InputError(
+            f"Gamma-Gamma needs at least {MIN_REPEAT_BUYERS} repeat buyers (customers with "
+            f"a second purchase day) to fit spend per purchase; got {n}"
+        )
+    (x, m), w = _aggregate(x[keep], m[keep])
+    start = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1e-6)])
+    res = _minimize_nll(_gg_nll, start, (x, m, w, float(n)))
+    p, q, v = np.exp(res.x)
+    log_likelihood = -res.fun * n
+    if not np.isfinite([p, q, v, log_likelihood]).all():
+        raise InputError("Gamma-Gamma could not be fitted to these customers (no finite optimum)")
+    return GammaGammaParams(
+        p=float(p), q=float(q), v=float(v), log_likelihood=float(log_likelihood), n=n
+    )
+
+
+def expected_aov(params: GammaGammaParams, frequency, monetary_value) -> np.ndarray:
+    """Expected spend per future occasion: p (v + x m) / (p x + q - 1).
+
+    A weighted mean of the population mean p v / (q - 1) and the customer's own mean m,
+    with weight p x / (p x + q - 1) on the customer's. Needs q > 1 (finite mean).
+    """
+    p, q, v = params.p, params.q, params.v
+    if q <= 1:
+        raise InputError(
+            "spend per purchase is too uneven for Gamma-Gamma (q <= 1: no finite mean)"
+        )
+    x = np.asarray(frequency, dtype=float)
+    m = np.where(x > 0, np.asarray(monetary_value, dtype=float), 0.0)
+    return p * (v + x * m) / (p * x + q - 1)
+
+
+# --------------------------------------------------------------------------- CLV
+
+
+def _require_customers(summary: pd.DataFrame, as_of: date, shop: str | None) -> None:
+    where = f" in shop {shop}" if shop else ""
+    n = len(summary)
+    if n < MIN_CUSTOMERS:
+        raise InputError(
+            f"too few customers to fit the purchase model: {n} with a valid order on or "
+            f"before {as_of}{where}; at least {MIN_CUSTOMERS} are needed"
+        )
+    if not (summary["frequency"] > 0).any():
+        raise InputError(
+            f"no repeat buyers on or before {as_of}{where}: no customer bought on two "
+            "different days, so the purchase model cannot be fitted"
+        )
+
+
+def _month_ends(horizon_days: float) -> np.ndarray:
+    """Ends of the monthly steps, in days: DAYS_PER_MONTH apart, the last at the horizon."""
+    months = math.ceil(horizon_days / DAYS_PER_MONTH - 1e-9)
+    return np.minimum(np.arange(1, months + 1) * DAYS_PER_MONTH, horizon_days)
+
+
+def clv(
+    con,
+    *,
+    as_of: date,
+    horizon_days: int = 365,
+    margin: float = 0.3,
+    annual_discount_rate: float = 0.1,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """Expected customer lifetime value over the next ``horizon_days`` after ``as_of``.
+
+    BG/NBD and Gamma-Gamma are fitted on every customer's history up to ``as_of`` (time in
+    days). The horizon is cut into months of ``DAYS_PER_MONTH`` days (the last one possibly
+    shorter); with E[Y(t)] the expected occasions in the next t days and
+    d = (1 + annual_discount_rate) ** (1 / 12) - 1 the monthly discount rate,
+
+        clv = sum over months k = 1..K of
+              (E[Y(t_k)] - E[Y(t_{k-1})]) * expected_aov * margin / (1 + d) ** k
+
+    where t_k is the end of month k (t_0 = 0). That is, each month's expected purchases
+    times the expected spend per purchase, times the gross margin, discounted to as-of
+    at the end of the month.
+
+    Columns: ``platform, shop, customer_id, frequency, recency, T`` (days), ``p_alive``,
+    ``expected_purchases`` (occasions over the whole horizon), ``expected_aov`` (net spend
+    per occasion) and ``clv``; sorted by clv, highest first. Raises :class:`InputError`
+    on bad parameters, too few customers or repeat buyers.
+    """
+    if not horizon_days > 0:
+        raise InputError(f"the horizon must be a positive number of days; got {horizon_days}")
+    if not 0 < margin <= 1:
+        raise InputError(f"the margin must be a fraction in (0, 1]; got {margin}")
+    if not annual_discount_rate >= 0:
+        raise InputError(f"the discount rate must be >= 0; got {annual_discount_rate}")
+    summary = purchase_summary(con, as_of=as_of, unit="day", shop=shop)
+    _require_customers(summary, as_of, shop)
+    x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    bgnbd = fit_bgnbd(x, t_x, t)
+    gamma_gamma = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(float))
+
+    # Predict once per distinct (x, t_x, T); customers share them.
+    triples = pd.DataFrame({"x": x, "t_x": t_x, "t": t})
+    codes = triples.groupby(["x", "t_x", "t"], sort=False).ngroup().to_numpy()
+    ux, utx, ut = (c.to_numpy(float) for _, c in triples.drop_duplicates().items())
+    ends = _month_ends(float(horizon_days))
+    cumulative = expected_purchases(bgnbd, ends[:, None], ux, utx, ut)
+    per_month = np.diff(cumulative, axis=0, prepend=0.0)
+    monthly_rate = (1.0 + annual_discount_rate) ** (1.0 / 12.0) - 1.0
+    discount = (1.0 + monthly_rate) ** -np.arange(1, len(ends) + 1)
+    discounted = (discount @ per_month)[codes]
+    purchases = cumulative[-1][codes]
+    aov = expected_aov(gamma_gamma, x, summary["monetary_value"].to_numpy(float))
+
+    out = summary[[*_KEY, "frequency", "recency", "T"]].copy()
+    out["p_alive"] = p_alive(bgnbd, x, t_x, t)
+    out["expected_purchases"] = purchases
+    out["expected_aov"] = aov
+    out["clv"] = discounted * aov * margin
+    values = out[["p_alive", "expected_purchases", "expected_aov", "clv"]].to_numpy()
+    if not np.isfinite(values).all():
+        raise InputError(
+            "the fitted model gives no finite prediction for some customers "
+            f"(BG/NBD r={bgnbd.r:.3g}, alpha={bgnbd.alpha:.3g}, a={bgnbd.a:.3g}, b={bgnbd.b:.3g})"
+        )
+    return out.sort_values(["clv", *_KEY], ascending=[False, True, True, True]).reset_index(
+        drop=True
+    )
+
+
+def holdout_check(
+    con,
+    *,
+    calibration_end: date,
+    holdout_end: date,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """How well BG/NBD fitted up to ``calibration_end`` predicts the holdout period.
+
+    The model is fitted on the customers' occasions up to ``calibration_end`` and
+    predicts each customer's occasions in ``(calibration_end, holdout_end]``; customers
+    are grouped by their calibration frequency 0, 1, ..., 6 and 7+.
+
+    Columns: ``frequency_bucket`` ("0" … "7+"), ``customers``, ``predicted`` (mean
+    expected occasions) and ``actual`` (mean occasions observed in the holdout period).
+    """
+    if holdout_end <= calibration_end:
+        raise InputError(
+            f"the holdout end {holdout_end} must be after the calibration end {calibration_end}"
+        )
+    summary = purchase_summary(
+        con, as_of=holdout_end, unit="day", calibration_end=calibration_end, shop=shop
+    )
+    _require_customers(summary, calibration_end, shop)
+    x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    params = fit_bgnbd(x, t_x, t)
+    duration = float((holdout_end - calibration_end).days)
+    predicted = expected_purchases(params, duration, x, t_x, t)
+    bucket = np.minimum(summary["frequency"].to_numpy(), HOLDOUT_TOP_BUCKET)
+    frame = pd.DataFrame(
+        {"bucket": bucket, "predicted": predicted, "actual": summary["frequency_holdout"]}
+    )
+    out = (
+        frame.groupby("bucket")
+        .agg(
+            customers=("predicted", "size"),
+            predicted=("predicted", "mean"),
+            actual=("actual", "mean"),
+        )
+        .reset_index()
+    )
+    labels = [str(b) if b < HOLDOUT_TOP_BUCKET else f"{HOLDOUT_TOP_BUCKET}+" for b in out.bucket]
+    out.insert(0, "frequency_bucket", labels)
+    out["actual"] = out["actual"].astype(float)
+    return out.drop(columns="bucket")
+
+
+def bgnbd_report(con, *, as_of: date, unit: str = "week", shop: str | None = None) -> BgNbdParams:
+    """BG/NBD fitted on every customer's valid orders up to ``as_of`` (alpha in ``unit``)."""
+    summary = purchase_summary(con, as_of=as_of, unit=unit, shop=shop)
+    _require_customers(summary, as_of, shop)
+    return fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
