@@ -52,6 +52,8 @@ class Context:
 
 
 def context() -> Context:
+    """The sidebar's choices (defaults before the sidebar ran); also sets the UI language."""
+    i18n.set_language(st.session_state.get("lang", "zh"))
     ctx = st.session_state.get("laoke_context")
     if ctx is None:
         con = cursor()

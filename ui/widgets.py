@@ -26,7 +26,9 @@ def kpi_cards(change: pd.DataFrame) -> None:
     columns = st.columns(len(change))
     for column, row in zip(columns, change.itertuples(), strict=True):
         delta = None
-        if row.change is not None and not (isinstance(row.change, float) and math.isnan(row.change)):
+        if row.change is not None and not (
+            isinstance(row.change, float) and math.isnan(row.change)
+        ):
             delta = f"{row.change:+.1%}"
         column.metric(
             t(f"kpi.{row.metric}"),
