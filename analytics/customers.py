@@ -23,7 +23,7 @@ SELECT
     count(*) FILTER (valid) AS valid_orders,
     count(DISTINCT CAST(o.order_time AS DATE)) FILTER (valid) AS occasions,
     min(o.order_time) FILTER (valid) AS first_order_time,
-    list_sort(list(o.order_time) FILTER (valid))[2] AS second_order_time,
+    (min(o.order_time, 2) FILTER (valid))[2] AS second_order_time,
     max(o.order_time) FILTER (valid) AS last_order_time,
     coalesce(sum(o.amount - o.refund_amount) FILTER (valid), 0) AS revenue,
     sum(o.refund_amount) AS refund_amount,
@@ -40,7 +40,8 @@ def refresh(con, *, touched: str | None = None) -> None:
     """Rebuild summary rows: for buyers listed in table ``touched`` (platform, shop,
     customer_id), or for everyone when ``touched`` is None. Runs in the caller's transaction.
     """
-    if touched is None:
+    empty = con.execute("SELECT count(*) = 0 FROM customers").fetchall()[0][0]
+    if touched is None or empty:
         con.execute("DELETE FROM customers")
         con.execute(f"INSERT INTO customers {_SUMMARY_SELECT} GROUP BY ALL")
         return

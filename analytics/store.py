@@ -82,9 +82,9 @@ CREATE TABLE imports (
     problems       VARCHAR                    -- JSON list of the first row problems
 );
 
-CREATE TABLE orders ({_ORDER_COLUMNS_DDL},
-    PRIMARY KEY (platform, shop, order_id)
-);
+-- Key (platform, shop, order_id), kept unique by the import's upsert rather than by an
+-- index: an ART index over millions of text keys costs more memory than the whole import.
+CREATE TABLE orders ({_ORDER_COLUMNS_DDL});
 
 -- The previous version of every order an import overwrote, so the import can be undone.
 CREATE TABLE orders_replaced (replaced_by INTEGER NOT NULL, {_ORDER_COLUMNS_DDL});
@@ -186,8 +186,27 @@ CREATE SEQUENCE campaign_ids START 1;
 INSERT INTO meta VALUES ('data_version', '0');
 """
 
+# V2: the previous version of every order line an import replaced (for undo), like
+# orders_replaced for orders.
+_V2 = """
+CREATE TABLE order_items_replaced (
+    replaced_by INTEGER NOT NULL,
+    platform    VARCHAR NOT NULL,
+    shop        VARCHAR NOT NULL,
+    order_id    VARCHAR NOT NULL,
+    line_no     INTEGER NOT NULL,
+    product_id  VARCHAR,
+    sku         VARCHAR,
+    title       VARCHAR,
+    category    VARCHAR,
+    quantity    INTEGER,
+    price       DECIMAL(18, 2),
+    import_id   INTEGER NOT NULL
+);
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,16 +1,67 @@
-"""总览 Overview: KPI cards against the previous period, sales by month, new vs returning
-customers, top provinces. With an empty database: load the demo shop or go import."""
+"""总览 Overview: KPI cards against the previous period; revenue and orders by month or week
+with public holidays, Spring Festival and 618/双11/双12 marked; new vs returning customers;
+top provinces; the weekly monitoring strip (new customers, AOV, repurchase rate with
+anomalies flagged and explained). With an empty database: load the demo shop or go import."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import kpis, regions
+from analytics import kpis, monitoring, regions, seasonality
 from analytics.i18n import t
 from ui import state
 from ui.demo import offer_demo_shop
 from ui.widgets import chart, empty_state, kpi_cards
+
+#: Weeks drawn in the weekly sales chart and in the monitoring strip.
+SALES_WEEKS = 52
+MONITOR_WEEKS = 26
+HOLIDAY_FILL = "rgba(99, 110, 250, 0.15)"
+SPRING_FILL = "rgba(228, 87, 86, 0.2)"
+SHOPPING_LINE = "rgba(214, 39, 40, 0.55)"
+FLAG_COLOR = "#d62728"
+
+
+def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
+    """Holiday periods as bands, shopping festivals as dashed lines; Spring Festival and
+    the festivals labelled on top, every mark named on hover (triangles at the bottom)."""
+    names = marks[f"name_{lang}"]
+    for mark, name in zip(marks.itertuples(index=False), names, strict=True):
+        if mark.kind == "shopping":
+            fig.add_vline(x=mark.date, line={"dash": "dash", "color": SHOPPING_LINE, "width": 1})
+        else:
+            fill = SPRING_FILL if mark.kind == "spring_festival" else HOLIDAY_FILL
+            fig.add_vrect(
+                x0=mark.start,
+                x1=mark.end + pd.Timedelta(days=1),
+                fillcolor=fill,
+                line_width=0,
+                layer="above",
+            )
+        if mark.kind != "public_holiday":
+            fig.add_annotation(
+                x=mark.date,
+                y=1,
+                yref="paper",
+                text=name,
+                showarrow=False,
+                textangle=-90,
+                xanchor="right",
+                yanchor="top",
+                font={"size": 10, "color": "#666"},
+            )
+    fig.add_scatter(
+        x=marks["date"],
+        y=[0] * len(marks),
+        mode="markers",
+        marker={"symbol": "triangle-up", "size": 9, "color": "#888"},
+        hovertext=names,
+        hoverinfo="text+x",
+        name=t("monitoring.sales.marks_trace"),
+    )
+
 
 ctx = state.context()
 st.title(t("overview.title"))
@@ -31,26 +82,60 @@ days = st.segmented_control(
 st.caption(t("overview.period.help", as_of=ctx.as_of, days=days or 30))
 kpi_cards(state.cached(kpis.kpi_change, as_of=ctx.as_of, days=days or 30, shop=ctx.shop))
 
+# Revenue and orders by month (all time) or by week (the last 52 weeks), with the calendar.
+grain = (
+    st.segmented_control(
+        t("monitoring.sales.granularity"),
+        seasonality.PERIODS,
+        default="month",
+        format_func=lambda p: t(f"monitoring.sales.{p}"),
+        key="overview_grain",
+    )
+    or "month"
+)
+if grain == "week":
+    start, end = seasonality.weeks_back(ctx.as_of, SALES_WEEKS)
+    sales = state.cached(
+        seasonality.sales_with_marks, period="week", start=start, end=end, shop=ctx.shop
+    )
+    title = t("monitoring.sales.title_week", weeks=SALES_WEEKS)
+    bar_period = {"xperiod": 7 * 24 * 3600 * 1000, "xperiod0": "2024-01-01"}  # a Monday
+else:
+    sales = state.cached(seasonality.sales_with_marks, period="month", shop=ctx.shop)
+    title = t("monitoring.sales.title_month")
+    bar_period = {"xperiod": "M1"}
+marks = seasonality.marks_for_periods(sales["period_start"], grain)
+fig = go.Figure()
+fig.add_bar(
+    x=sales["period_start"],
+    y=sales["revenue"],
+    name=t("kpi.revenue"),
+    xperiodalignment="middle",
+    **bar_period,
+)
+fig.add_scatter(
+    x=sales["period_start"],
+    y=sales["orders"],
+    name=t("kpi.valid_orders"),
+    yaxis="y2",
+    mode="lines+markers",
+    xperiodalignment="middle",
+    **bar_period,
+)
+draw_marks(fig, marks, ctx.lang)
+fig.update_layout(
+    title=title,
+    yaxis={"title": t("kpi.revenue")},
+    yaxis2={"title": t("kpi.valid_orders"), "overlaying": "y", "side": "right"},
+    legend={"orientation": "h", "y": -0.15},
+    height=440,
+)
+chart(fig, sales, f"sales_by_{grain}")
+st.caption(t("monitoring.sales.caption"))
+
 monthly = state.cached(kpis.sales_by_period, period="month", shop=ctx.shop)
 left, right = st.columns(2)
 with left:
-    fig = go.Figure()
-    fig.add_bar(x=monthly["period_start"], y=monthly["revenue"], name=t("kpi.revenue"))
-    fig.add_scatter(
-        x=monthly["period_start"],
-        y=monthly["orders"],
-        name=t("kpi.valid_orders"),
-        yaxis="y2",
-        mode="lines+markers",
-    )
-    fig.update_layout(
-        title=t("overview.sales_by_month"),
-        yaxis={"title": t("kpi.revenue")},
-        yaxis2={"title": t("kpi.valid_orders"), "overlaying": "y", "side": "right"},
-        legend={"orientation": "h", "y": -0.15},
-    )
-    chart(fig, monthly, "sales_by_month")
-with right:
     fig = go.Figure()
     fig.add_bar(x=monthly["period_start"], y=monthly["new_customers"], name=t("overview.new"))
     fig.add_bar(
@@ -60,18 +145,84 @@ with right:
         title=t("overview.new_vs_returning"),
         barmode="stack",
         legend={"orientation": "h", "y": -0.15},
+        height=460,
     )
-    chart(fig, monthly[["period_start", "new_customers", "returning_customers"]], "new_vs_returning")
+    chart(
+        fig, monthly[["period_start", "new_customers", "returning_customers"]], "new_vs_returning"
+    )
+with right:
+    top = state.cached(regions.provinces, limit=15, shop=ctx.shop)
+    fig = go.Figure(
+        go.Bar(
+            x=top["revenue"][::-1],
+            y=top["province"][::-1],
+            orientation="h",
+            text=[f"{share:.1%}" for share in top["revenue_share"][::-1]],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(title=t("overview.top_provinces"), height=460)
+    chart(fig, top, "top_provinces")
 
-top = state.cached(regions.provinces, limit=15, shop=ctx.shop)
-fig = go.Figure(
-    go.Bar(
-        x=top["revenue"][::-1],
-        y=top["province"][::-1],
-        orientation="h",
-        text=[f"{share:.1%}" for share in top["revenue_share"][::-1]],
-        textposition="auto",
-    )
+# Weekly monitoring strip (seed 003): flagged weeks in red, explained below.
+st.subheader(t("monitoring.strip.title"))
+st.caption(t("monitoring.strip.caption", weeks=MONITOR_WEEKS))
+weekly = state.cached(
+    monitoring.weekly_monitor, as_of=ctx.as_of, weeks=MONITOR_WEEKS, shop=ctx.shop
 )
-fig.update_layout(title=t("overview.top_provinces"), height=460)
-chart(fig, top, "top_provinces")
+if weekly.empty:
+    empty_state(t("monitoring.strip.empty"))
+    st.stop()
+symbols = ["circle-open" if partial else "circle" for partial in weekly["partial"]]
+for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
+    flagged = weekly[weekly[f"{metric}_flag"]]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=weekly["week_start"],
+        y=weekly[f"{metric}_baseline"],
+        mode="lines",
+        line={"dash": "dot", "color": "#999"},
+        name=t("monitoring.strip.baseline"),
+    )
+    fig.add_scatter(
+        x=weekly["week_start"],
+        y=weekly[metric],
+        mode="lines+markers",
+        marker={"symbol": symbols},
+        name=t(f"monitoring.metric.{metric}"),
+        customdata=weekly[f"marks_{ctx.lang}"],
+        hovertemplate="%{x|%Y-%m-%d}: %{y}<br>%{customdata}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=flagged["week_start"],
+        y=flagged[metric],
+        mode="markers",
+        marker={"color": FLAG_COLOR, "size": 12, "line": {"width": 2, "color": "white"}},
+        name=t("monitoring.strip.flagged"),
+    )
+    fig.update_layout(
+        title=t(f"monitoring.metric.{metric}"),
+        height=260,
+        showlegend=False,
+        yaxis={"tickformat": ".0%"} if metric == "repurchase_rate" else {},
+    )
+    columns = [
+        "week_start",
+        "days",
+        "partial",
+        metric,
+        f"{metric}_baseline",
+        f"{metric}_z",
+        f"{metric}_flag",
+        f"marks_{ctx.lang}",
+    ]
+    with column:
+        chart(fig, weekly[columns], f"monitor_{metric}")
+
+sentences = monitoring.explain_anomalies(weekly, ctx.lang)
+if sentences:
+    st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+elif weekly["new_customers_baseline"].isna().all():
+    st.info(t("monitoring.strip.too_short", weeks=monitoring.MIN_BASELINE + 1))
+else:
+    st.success(t("monitoring.strip.none", weeks=MONITOR_WEEKS))
