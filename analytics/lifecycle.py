@@ -1,0 +1,448 @@
+"""Lifecycle stages, customer types and the order funnel (SPEC "Lifecycle", "Customer types").
+
+Everything is "as of" a date: only orders placed on or before it count, so a report for a
+past date shows the shop as it was then. Days are whole calendar days between the date of
+an order and the as-of date (an order placed on the as-of date is 0 days old).
+
+- Stages (seed 000) by days since the last valid order: active <= 90, silent 91–180,
+  sleeping 181–270, at_risk 271–360, lost > 360. The cut-offs are ``StageCuts``, stored
+  as settings "lifecycle" (seed 003: the operator moves "active" from 30 to 50 days).
+- Customer types (seed 000, seed 002 for the onboarding window), one per customer seen in
+  ``orders`` by the as-of date, first match wins:
+  potential 潜在 (no valid order: only unpaid/closed orders, or fully refunded ones),
+  loyal 忠诚 (>= loyal_orders valid orders and in the active stage),
+  repeat 老客 (>= 2 valid orders), new 新客 (one valid order, placed within new_days),
+  one_time 一次性 (one valid order, older than new_days). "Within N days" means at most
+  N days old, as for the stages. ``onboarding`` flags buyers whose first valid order is
+  at most onboarding_days old, whatever their type. Settings "customer_types".
+- The order funnel: buyers reaching their 1st, 2nd, 3rd and 4th valid order, the
+  conversion from the previous step and the median days between the two orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+import pandas as pd
+
+from analytics import settings as settings_store
+from analytics.errors import InputError
+from analytics.store import SHOP_FILTER
+
+#: Stage ids, from the most recent buyers to the lapsed ones (SPEC glossary).
+STAGES = ("active", "silent", "sleeping", "at_risk", "lost")
+#: Where a buyer comes from in ``stage_flows`` when they had no valid order at the start.
+NEW = "new"
+#: Customer type ids, from prospects to the most attached buyers.
+CUSTOMER_TYPES = ("potential", "new", "one_time", "repeat", "loyal")
+#: Steps of ``order_funnel``: the kth valid order, the last one meaning "4th or later".
+FUNNEL_STEPS = (1, 2, 3, "4+")
+
+STAGE_SETTINGS = "lifecycle"
+TYPE_SETTINGS = "customer_types"
+
+
+def _require_ints(obj, minimum: int) -> None:
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise InputError(f"{f.name} must be a whole number >= {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class StageCuts:
+    """Upper bounds, in days since the last valid order, of the first four stages.
+
+    A buyer exactly ``active`` days out is still active; one day more is silent. Beyond
+    ``at_risk`` days a buyer is lost.
+    """
+
+    active: int = 90
+    silent: int = 180
+    sleeping: int = 270
+    at_risk: int = 360
+
+    def __post_init__(self) -> None:
+        _require_ints(self, 1)
+        if not self.active < self.silent < self.sleeping < self.at_risk:
+            raise InputError(
+                "stage cut-offs must increase: active < silent < sleeping < at_risk, got "
+                f"{self.active}, {self.silent}, {self.sleeping}, {self.at_risk}"
+            )
+
+    def bounds(self) -> dict[str, tuple[int, int | None]]:
+        """Each stage's (first day, last day) since the last valid order; lost has no end."""
+        lows = (0, self.active + 1, self.silent + 1, self.sleeping + 1, self.at_risk + 1)
+        highs = (self.active, self.silent, self.sleeping, self.at_risk, None)
+        return dict(zip(STAGES, zip(lows, highs, strict=True), strict=True))
+
+
+@dataclass(frozen=True)
+class CustomerTypeSettings:
+    """Thresholds of the customer types (SPEC: new 30 days, onboarding 3 days, loyal 4)."""
+
+    new_days: int = 30
+    onboarding_days: int = 3
+    loyal_orders: int = 4
+
+    def __post_init__(self) -> None:
+        _require_ints(self, 1)
+        if self.onboarding_days > self.new_days:
+            raise InputError(
+                f"onboarding_days ({self.onboarding_days}) cannot exceed new_days ({self.new_days})"
+            )
+        if self.loyal_orders < 2:
+            raise InputError(f"loyal_orders must be at least 2, got {self.loyal_orders}")
+
+
+def stage_cuts(con) -> StageCuts:
+    """The stored stage cut-offs (SPEC defaults when none were saved)."""
+    return settings_store.load(con, STAGE_SETTINGS, StageCuts)
+
+
+def customer_type_settings(con) -> CustomerTypeSettings:
+    """The stored customer-type thresholds (SPEC defaults when none were saved)."""
+    return settings_store.load(con, TYPE_SETTINGS, CustomerTypeSettings)
+
+
+def _stage_sql(days: str) -> str:
+    """SQL naming the stage of ``days`` since the last order, cut-offs bound as parameters."""
+    return (
+        f"CASE WHEN {days} <= $active THEN 'active' WHEN {days} <= $silent THEN 'silent' "
+        f"WHEN {days} <= $sleeping THEN 'sleeping' WHEN {days} <= $at_risk THEN 'at_risk' "
+        "ELSE 'lost' END"
+    )
+
+
+def _cut_params(cuts: StageCuts) -> dict[str, int]:
+    return {
+        "active": cuts.active,
+        "silent": cuts.silent,
+        "sleeping": cuts.sleeping,
+        "at_risk": cuts.at_risk,
+    }
+
+
+def _day_after(day: date) -> date:
+    """Orders strictly before this moment are "on or before ``day``"."""
+    return day + timedelta(days=1)
+
+
+_STAGES_SQL = f"""
+WITH buyers AS (
+    SELECT platform, shop, customer_id,
+        arg_max(customer_name, order_time) AS customer_name,
+        CAST(max(order_time) AS DATE) AS last_order_date,
+        count(*) AS valid_orders,
+        CAST(sum(net_amount) AS DOUBLE) AS revenue
+    FROM valid_orders
+    WHERE {SHOP_FILTER} AND order_time < $end
+    GROUP BY ALL
+), staged AS (
+    SELECT platform, shop, customer_id, customer_name, last_order_date,
+        date_diff('day', last_order_date, $as_of) AS days_since_last,
+        {_stage_sql("date_diff('day', last_order_date, $as_of)")} AS stage,
+        valid_orders, revenue
+    FROM buyers
+)
+SELECT * FROM staged
+WHERE ($stage IS NULL OR stage = $stage)
+    AND ($search IS NULL OR customer_id ILIKE '%' || $search || '%'
+         OR customer_name ILIKE '%' || $search || '%')
+ORDER BY days_since_last, revenue DESC, platform, shop, customer_id
+"""
+
+
+def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None) -> pd.DataFrame:
+    cuts = cuts or stage_cuts(con)
+    params = {
+        "as_of": as_of,
+        "end": _day_after(as_of),
+        "shop": shop,
+        "stage": stage,
+        "search": search or None,
+        **_cut_params(cuts),
+    }
+    return con.execute(_STAGES_SQL, params).df()
+
+
+def customer_stages(
+    con, *, as_of: date, cuts: StageCuts | None = None, shop: str | None = None
+) -> pd.DataFrame:
+    """Every buyer with >= 1 valid order on or before as_of, and their stage then.
+
+    Columns: platform, shop, customer_id, customer_name (latest), last_order_date,
+    days_since_last, stage (one of STAGES), valid_orders, revenue (net of refunds) — both
+    counted up to as_of. ``cuts=None`` uses the stored settings. Most recent buyers first.
+    """
+    return _stage_rows(con, as_of=as_of, cuts=cuts, shop=shop)
+
+
+def stage_customers(
+    con,
+    *,
+    as_of: date,
+    stage: str,
+    search: str | None = None,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """The rows of ``customer_stages`` in one stage, optionally whose id or name contains
+    ``search`` (case-insensitive). Same columns."""
+    if stage not in STAGES:
+        raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    return _stage_rows(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
+
+
+def _with_shares(summary: pd.DataFrame) -> pd.DataFrame:
+    for column in ("customers", "revenue"):
+        total = summary[column].sum()
+        summary[f"{column}_share"] = summary[column] / total if total else 0.0
+    return summary
+
+
+def lifecycle(
+    con, *, as_of: date, cuts: StageCuts | None = None, shop: str | None = None
+) -> pd.DataFrame:
+    """Buyers and their revenue per stage as of a date, all five stages in order.
+
+    Columns: stage, customers, revenue, customers_share, revenue_share (0 when empty).
+    """
+    rows = customer_stages(con, as_of=as_of, cuts=cuts, shop=shop)
+    summary = (
+        rows.groupby("stage")
+        .agg(customers=("customer_id", "size"), revenue=("revenue", "sum"))
+        .reindex(list(STAGES), fill_value=0)
+        .rename_axis("stage")
+        .reset_index()
+    )
+    summary["customers"] = summary["customers"].astype(int)
+    summary["revenue"] = summary["revenue"].astype(float)
+    return _with_shares(summary)
+
+
+_FLOWS_SQL = f"""
+WITH buyers AS (
+    SELECT platform, shop, customer_id,
+        CAST(max(order_time) FILTER (order_time < $start_end) AS DATE) AS last_at_start,
+        CAST(max(order_time) AS DATE) AS last_at_end
+    FROM valid_orders
+    WHERE {SHOP_FILTER} AND order_time < $end_end
+    GROUP BY ALL
+)
+SELECT
+    CASE WHEN last_at_start IS NULL THEN '{NEW}'
+        ELSE {_stage_sql("date_diff('day', last_at_start, $start)")} END AS from_stage,
+    {_stage_sql("date_diff('day', last_at_end, $end)")} AS to_stage,
+    count(*) AS customers
+FROM buyers
+GROUP BY ALL
+"""
+
+
+def stage_flows(
+    con,
+    *,
+    start: date,
+    end: date,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """How buyers moved between stages from ``start`` to ``end`` (for a Sankey diagram).
+
+    One row per (from_stage, to_stage) pair with customers > 0, over the buyers with a
+    valid order by ``end``; from_stage is "new" for those without one by ``start``.
+    Columns: from_stage, to_stage, customers; ordered new, active … lost.
+    """
+    if start > end:
+        raise InputError(f"start ({start}) must not be after end ({end})")
+    cuts = cuts or stage_cuts(con)
+    params = {
+        "start": start,
+        "end": end,
+        "start_end": _day_after(start),
+        "end_end": _day_after(end),
+        "shop": shop,
+        **_cut_params(cuts),
+    }
+    flows = con.execute(_FLOWS_SQL, params).df()
+    order = {stage: i for i, stage in enumerate((NEW, *STAGES))}
+    flows = flows.sort_values(
+        ["from_stage", "to_stage"], key=lambda column: column.map(order)
+    ).reset_index(drop=True)
+    flows["customers"] = flows["customers"].astype(int)
+    return flows
+
+
+_TYPES_SQL = f"""
+WITH seen AS (
+    SELECT platform, shop, customer_id,
+        arg_max(customer_name, order_time) AS customer_name,
+        count(*) AS all_orders
+    FROM orders
+    WHERE {SHOP_FILTER} AND order_time < $end
+    GROUP BY ALL
+), bought AS (
+    SELECT platform, shop, customer_id,
+        count(*) AS valid_orders,
+        CAST(sum(net_amount) AS DOUBLE) AS revenue,
+        CAST(min(order_time) AS DATE) AS first_order_date,
+        CAST(max(order_time) AS DATE) AS last_order_date
+    FROM valid_orders
+    WHERE {SHOP_FILTER} AND order_time < $end
+    GROUP BY ALL
+), joined AS (
+    SELECT s.platform, s.shop, s.customer_id, s.customer_name, s.all_orders,
+        coalesce(b.valid_orders, 0) AS valid_orders,
+        coalesce(b.revenue, 0) AS revenue,
+        b.first_order_date, b.last_order_date,
+        date_diff('day', b.first_order_date, $as_of) AS days_since_first,
+        date_diff('day', b.last_order_date, $as_of) AS days_since_last
+    FROM seen s
+    LEFT JOIN bought b USING (platform, shop, customer_id)
+), staged AS (
+    SELECT *,
+        CASE WHEN valid_orders = 0 THEN NULL
+            ELSE {_stage_sql("days_since_last")} END AS stage
+    FROM joined
+)
+SELECT platform, shop, customer_id, customer_name,
+    CASE
+        WHEN valid_orders = 0 THEN 'potential'
+        WHEN valid_orders >= $loyal_orders AND stage = 'active' THEN 'loyal'
+        WHEN valid_orders >= 2 THEN 'repeat'
+        WHEN days_since_first <= $new_days THEN 'new'
+        ELSE 'one_time'
+    END AS customer_type,
+    coalesce(days_since_first <= $onboarding_days, false) AS onboarding,
+    valid_orders, revenue, all_orders, first_order_date, last_order_date,
+    days_since_first, days_since_last, stage
+FROM staged
+ORDER BY platform, shop, customer_id
+"""
+
+
+def customer_types(
+    con,
+    *,
+    as_of: date,
+    settings: CustomerTypeSettings | None = None,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """Every customer with an order (any status) on or before as_of, and their type.
+
+    Columns: platform, shop, customer_id, customer_name, customer_type (one of
+    CUSTOMER_TYPES), onboarding (first valid order at most onboarding_days old),
+    valid_orders, revenue, all_orders, first_order_date, last_order_date,
+    days_since_first, days_since_last, stage (None for potential customers).
+    ``settings=None`` / ``cuts=None`` use the stored settings.
+    """
+    settings = settings or customer_type_settings(con)
+    cuts = cuts or stage_cuts(con)
+    params = {
+        "as_of": as_of,
+        "end": _day_after(as_of),
+        "shop": shop,
+        "new_days": settings.new_days,
+        "onboarding_days": settings.onboarding_days,
+        "loyal_orders": settings.loyal_orders,
+        **_cut_params(cuts),
+    }
+    return con.execute(_TYPES_SQL, params).df()
+
+
+def customer_type_summary(
+    con,
+    *,
+    as_of: date,
+    settings: CustomerTypeSettings | None = None,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """Customers and revenue per customer type, every type in order.
+
+    Columns: customer_type, customers, revenue, onboarding (customers in their onboarding
+    window), customers_share, revenue_share.
+    """
+    rows = customer_types(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
+    summary = (
+        rows.groupby("customer_type")
+        .agg(
+            customers=("customer_id", "size"),
+            revenue=("revenue", "sum"),
+            onboarding=("onboarding", "sum"),
+        )
+        .reindex(list(CUSTOMER_TYPES), fill_value=0)
+        .rename_axis("customer_type")
+        .reset_index()
+    )
+    summary[["customers", "onboarding"]] = summary[["customers", "onboarding"]].astype(int)
+    summary["revenue"] = summary["revenue"].astype(float)
+    return _with_shares(summary)
+
+
+def onboarding_customers(
+    con,
+    *,
+    as_of: date,
+    settings: CustomerTypeSettings | None = None,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """The rows of ``customer_types`` in their onboarding window (first valid order at most
+    onboarding_days before as_of; seed 002: thank-you card, how-to guide, welcome offer).
+    Same columns, newest first buyers first."""
+    rows = customer_types(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
+    rows = rows[rows["onboarding"]]
+    return rows.sort_values(["days_since_first", "customer_id"]).reset_index(drop=True)
+
+
+_FUNNEL_SQL = f"""
+WITH ranked AS (
+    SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS order_date,
+        row_number() OVER (
+            PARTITION BY platform, shop, customer_id ORDER BY order_time, order_id
+        ) AS n
+    FROM valid_orders
+    WHERE {SHOP_FILTER} AND order_time < $end
+    QUALIFY n <= 4
+), gaps AS (
+    SELECT n,
+        date_diff('day',
+            lag(order_date) OVER (PARTITION BY platform, shop, customer_id ORDER BY n),
+            order_date) AS gap
+    FROM ranked
+)
+SELECT n, count(*) AS customers, median(gap) AS median_days
+FROM gaps
+GROUP BY n
+"""
+
+
+def order_funnel(con, *, as_of: date, shop: str | None = None) -> pd.DataFrame:
+    """Buyers reaching their 1st, 2nd, 3rd and 4th-or-later valid order by as_of.
+
+    Columns: step (1, 2, 3, "4+"), customers (buyers with >= that many valid orders),
+    conversion (customers / the previous step's; 1.0 for step 1, 0 when nobody bought),
+    median_days_from_previous (median whole days between a buyer's previous and this
+    order, over the buyers who reached it; for "4+" the 3rd to 4th gap; NaN for step 1 or
+    when nobody reached the step). Orders of one buyer are taken in time order.
+    """
+    raw = con.execute(_FUNNEL_SQL, {"end": _day_after(as_of), "shop": shop}).df()
+    raw = raw.set_index("n").reindex([1, 2, 3, 4])
+    customers = raw["customers"].fillna(0).astype(int).to_numpy()
+    conversion = [1.0 if customers[0] else 0.0]
+    for previous, current in zip(customers[:-1], customers[1:], strict=True):
+        conversion.append(current / previous if previous else 0.0)
+    median = raw["median_days"].astype(float).to_numpy(copy=True)
+    median[0] = float("nan")
+    return pd.DataFrame(
+        {
+            "step": pd.Series(FUNNEL_STEPS, dtype=object),
+            "customers": customers,
+            "conversion": conversion,
+            "median_days_from_previous": median,
+        }
+    )

@@ -1,0 +1,263 @@
+"""生命周期 Lifecycle: buyers per stage with their revenue, stage flows between two dates
+(Sankey), customer types and the 1st → 4th+ order funnel, the stage settings, and the
+customer list of one stage with a search box and a download."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import lifecycle, settings
+from analytics.errors import InputError
+from analytics.i18n import t
+from ui import state
+from ui.widgets import chart, download_csv, empty_state
+
+#: Greens for buyers still close to the shop, through amber to grey for the lost.
+STAGE_COLORS = {
+    lifecycle.NEW: "#7fb3d5",
+    "active": "#2e8b57",
+    "silent": "#8cc084",
+    "sleeping": "#f0b429",
+    "at_risk": "#e4572e",
+    "lost": "#9e9e9e",
+}
+TYPE_COLORS = ("#b0bec5", "#7fb3d5", "#f0b429", "#8cc084", "#2e8b57")
+#: Rows shown in the customer table (the download has them all).
+LIST_ROWS = 1000
+
+ctx = state.context()
+st.title(t("lifecycle.title"))
+
+if ctx.empty:
+    empty_state(t("lifecycle.empty"))
+    st.stop()
+
+con = state.cursor()
+cuts = lifecycle.stage_cuts(con)
+type_settings = lifecycle.customer_type_settings(con)
+st.caption(t("lifecycle.intro", as_of=ctx.as_of, **asdict(cuts)))
+
+
+def stage_name(stage: str) -> str:
+    return t(f"lifecycle.stage.{stage}")
+
+
+def stage_range(stage: str) -> str:
+    low, high = cuts.bounds()[stage]
+    if high is None:
+        return t("lifecycle.stage.range_open", days=cuts.at_risk)
+    return t("lifecycle.stage.range", low=low, high=high)
+
+
+# Stages ------------------------------------------------------------------------------
+stages = state.cached(lifecycle.lifecycle, as_of=ctx.as_of, shop=ctx.shop)
+fig = go.Figure(
+    go.Bar(
+        x=[f"{stage_name(s)}<br><sub>{stage_range(s)}</sub>" for s in stages["stage"]],
+        y=stages["customers"],
+        text=[t("lifecycle.revenue_label", revenue=r) for r in stages["revenue"]],
+        textposition="outside",
+        marker_color=[STAGE_COLORS[s] for s in stages["stage"]],
+        customdata=stages[["customers_share", "revenue_share"]],
+        hovertemplate=(
+            f"%{{y:,}} {t('lifecycle.customers')} (%{{customdata[0]:.1%}})<br>"
+            f"{t('lifecycle.revenue')} %{{text}} (%{{customdata[1]:.1%}})<extra></extra>"
+        ),
+    )
+)
+fig.update_layout(title=t("lifecycle.stages_chart"), yaxis={"title": t("lifecycle.customers")})
+chart(fig, stages, "lifecycle_stages")
+
+# Stage flows -------------------------------------------------------------------------
+st.subheader(t("lifecycle.flows"))
+st.caption(t("lifecycle.flows.help"))
+left, right = st.columns(2)
+start = left.date_input(
+    t("lifecycle.flows.start"),
+    value=ctx.as_of - timedelta(days=90),
+    max_value=ctx.as_of,
+    key=f"lifecycle_flow_start_{ctx.as_of}",
+)
+end = right.date_input(
+    t("lifecycle.flows.end"), value=ctx.as_of, key=f"lifecycle_flow_end_{ctx.as_of}"
+)
+if not start or not end or start >= end:
+    st.warning(t("lifecycle.flows.bad_range"))
+else:
+    flows = state.cached(lifecycle.stage_flows, start=start, end=end, shop=ctx.shop)
+    if flows.empty:
+        empty_state(t("lifecycle.flows.none"))
+    else:
+        sources = [s for s in (lifecycle.NEW, *lifecycle.STAGES) if s in set(flows["from_stage"])]
+        targets = [s for s in lifecycle.STAGES if s in set(flows["to_stage"])]
+        nodes = [*sources, *targets]
+        fig = go.Figure(
+            go.Sankey(
+                arrangement="snap",
+                node={
+                    "label": [stage_name(s) for s in nodes],
+                    "color": [STAGE_COLORS[s] for s in nodes],
+                    "pad": 18,
+                },
+                link={
+                    "source": [sources.index(s) for s in flows["from_stage"]],
+                    "target": [len(sources) + targets.index(s) for s in flows["to_stage"]],
+                    "value": flows["customers"],
+                },
+            )
+        )
+        fig.update_layout(title=t("lifecycle.flows.chart", start=start, end=end), height=460)
+        chart(fig, flows, "lifecycle_flows")
+
+# Customer types and the order funnel -------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("lifecycle.types"))
+    st.caption(t("lifecycle.types.help", **asdict(type_settings)))
+    types = state.cached(lifecycle.customer_type_summary, as_of=ctx.as_of, shop=ctx.shop)
+    fig = go.Figure(
+        go.Bar(
+            x=[t(f"lifecycle.type.{k}") for k in types["customer_type"]],
+            y=types["customers"],
+            text=[t("lifecycle.revenue_label", revenue=r) for r in types["revenue"]],
+            textposition="outside",
+            marker_color=list(TYPE_COLORS),
+        )
+    )
+    fig.update_layout(title=t("lifecycle.types.chart"), yaxis={"title": t("lifecycle.customers")})
+    chart(fig, types, "customer_types")
+    onboarding = state.cached(lifecycle.onboarding_customers, as_of=ctx.as_of, shop=ctx.shop)
+    if not onboarding.empty:
+        st.info(
+            t("lifecycle.onboarding", n=len(onboarding), days=type_settings.onboarding_days),
+            icon=":material/waving_hand:",
+        )
+        download_csv(
+            onboarding,
+            f"onboarding_{ctx.as_of}.csv",
+            key="dl_lifecycle_onboarding",
+            label=t("lifecycle.onboarding.download"),
+        )
+with right:
+    st.subheader(t("lifecycle.funnel"))
+    st.caption(t("lifecycle.funnel.help"))
+    funnel = state.cached(lifecycle.order_funnel, as_of=ctx.as_of, shop=ctx.shop)
+    steps, texts = [], []
+    for row in funnel.itertuples():
+        steps.append(
+            t("lifecycle.funnel.step_last")
+            if row.step == lifecycle.FUNNEL_STEPS[-1]
+            else t("lifecycle.funnel.step", n=row.step)
+        )
+        if row.step == 1:
+            texts.append("")
+        elif pd.notna(row.median_days_from_previous):
+            texts.append(
+                t(
+                    "lifecycle.funnel.text",
+                    conversion=row.conversion,
+                    days=row.median_days_from_previous,
+                )
+            )
+        else:
+            texts.append(t("lifecycle.funnel.text_no_days", conversion=row.conversion))
+    fig = go.Figure(
+        go.Funnel(
+            y=steps,
+            x=funnel["customers"],
+            text=texts,
+            textinfo="value+text",
+            marker={"color": ["#7fb3d5", "#8cc084", "#3fa06b", "#2e8b57"]},
+        )
+    )
+    fig.update_layout(title=t("lifecycle.funnel"))
+    chart(fig, funnel, "order_funnel")
+
+# Settings ----------------------------------------------------------------------------
+with st.expander(t("lifecycle.settings")):
+    st.caption(t("lifecycle.settings.help"))
+    if st.session_state.pop("lifecycle_settings_saved", False):
+        st.success(t("lifecycle.settings.saved"))
+    with st.form("lifecycle_settings"):
+        st.markdown(t("lifecycle.settings.stages"))
+        columns = st.columns(4)
+        cut_values = {
+            f.name: column.number_input(
+                t(f"lifecycle.settings.{f.name}"),
+                min_value=1,
+                step=1,
+                value=getattr(cuts, f.name),
+            )
+            for f, column in zip(fields(lifecycle.StageCuts), columns, strict=True)
+        }
+        st.markdown(t("lifecycle.settings.types"))
+        columns = st.columns(3)
+        type_values = {
+            f.name: column.number_input(
+                t(f"lifecycle.settings.{f.name}"),
+                min_value=1,
+                step=1,
+                value=getattr(type_settings, f.name),
+            )
+            for f, column in zip(fields(lifecycle.CustomerTypeSettings), columns, strict=True)
+        }
+        save_col, reset_col = st.columns([1, 4])
+        save = save_col.form_submit_button(t("lifecycle.settings.save"), type="primary")
+        reset = reset_col.form_submit_button(t("lifecycle.settings.reset"))
+    if save or reset:
+        try:
+            new_cuts = lifecycle.StageCuts() if reset else lifecycle.StageCuts(**cut_values)
+            new_types = (
+                lifecycle.CustomerTypeSettings()
+                if reset
+                else lifecycle.CustomerTypeSettings(**type_values)
+            )
+        except InputError as exc:
+            st.error(t("lifecycle.settings.invalid", reason=exc))
+        else:
+            settings.save(state.cursor(), lifecycle.STAGE_SETTINGS, new_cuts)
+            settings.save(state.cursor(), lifecycle.TYPE_SETTINGS, new_types)
+            st.session_state["lifecycle_settings_saved"] = True
+            st.rerun()
+
+# Customers of one stage --------------------------------------------------------------
+st.subheader(t("lifecycle.list"))
+left, right = st.columns([1, 2])
+stage_labels = {s: f"{stage_name(s)} ({stage_range(s)})" for s in lifecycle.STAGES}
+stage = left.selectbox(
+    t("lifecycle.list.stage"),
+    lifecycle.STAGES,
+    format_func=stage_labels.get,
+    key="lifecycle_list_stage",
+)
+search = right.text_input(t("lifecycle.list.search"), key="lifecycle_list_search")
+rows = state.cached(
+    lifecycle.stage_customers,
+    as_of=ctx.as_of,
+    stage=stage,
+    search=search.strip() or None,
+    shop=ctx.shop,
+)
+if rows.empty:
+    empty_state(t("lifecycle.list.none"))
+else:
+    st.caption(t("lifecycle.list.count", n=f"{len(rows):,}"))
+    shown = rows.head(LIST_ROWS).drop(columns=["stage"])
+    st.dataframe(
+        shown.rename(columns={c: t(f"lifecycle.col.{c}") for c in shown.columns}),
+        hide_index=True,
+        width="stretch",
+    )
+    if len(rows) > LIST_ROWS:
+        st.caption(t("lifecycle.list.truncated", shown=f"{LIST_ROWS:,}", n=f"{len(rows):,}"))
+    download_csv(
+        rows,
+        f"customers_{stage}_{ctx.as_of}.csv",
+        key="dl_lifecycle_list",
+        label=t("lifecycle.list.download"),
+    )
