@@ -42,13 +42,14 @@ with st.sidebar:
         horizontal=True,
     )
     shops = store.shops(con)
-    shop = st.selectbox(
+    chosen = st.selectbox(
         t("sidebar.shop"),
-        [None, *shops],
-        format_func=lambda s: t("sidebar.all_shops") if s is None else s,
+        ["", *shops],
+        format_func=lambda s: s or t("sidebar.all_shops"),
         key="shop",
         disabled=len(shops) < 2,
     )
+    shop = chosen or None
     as_of = st.date_input(
         t("sidebar.as_of"),
         value=latest,

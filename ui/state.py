@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import i18n, store
 
@@ -52,7 +53,15 @@ class Context:
 
 
 def context() -> Context:
-    """The sidebar's choices (defaults before the sidebar ran); also sets the UI language."""
+    """The sidebar's choices (defaults before the sidebar ran); also sets the UI language.
+
+    Every page calls this first. When a server process starts on a deep link (``/import``)
+    Streamlit runs that page the legacy way, straight from ``pages/`` without ``app.py``, and
+    stays in that mode until ``st.navigation`` is called; leave it and rerun through app.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     i18n.set_language(st.session_state.get("lang", "zh"))
     ctx = st.session_state.get("laoke_context")
     if ctx is None:
