@@ -42,10 +42,11 @@ with st.sidebar:
         horizontal=True,
     )
     shops = store.shops(con)
+    shop_labels = {"": t("sidebar.all_shops"), **{s: s for s in shops}}
     chosen = st.selectbox(
         t("sidebar.shop"),
-        ["", *shops],
-        format_func=lambda s: s or t("sidebar.all_shops"),
+        list(shop_labels),
+        format_func=shop_labels.get,
         key="shop",
         disabled=len(shops) < 2,
     )

@@ -26,6 +26,7 @@ import pandas as pd
 
 from analytics.errors import InputError
 from analytics.i18n import t
+from analytics.kpis import kpis
 from analytics.store import SHOP_FILTER
 
 # ----------------------------------------------------------------------------- checks
@@ -979,4 +980,401 @@ def ads_roi(
         conversion_rate=cr,
         aov=a,
         max_cpc=None if cr is None else cr * a * m,
+    )
+
+
+# ------------------------------------------------------ planner settings and defaults
+
+#: Name of the planner's settings in the ``settings`` table (``analytics.settings``).
+SETTINGS_NAME = "promotion"
+
+
+@dataclass(frozen=True)
+class PromotionSettings:
+    """The promotion planner's stored settings (``settings.load(con, SETTINGS_NAME, …)``).
+
+    Raises InputError on an impossible value, so nothing impossible is ever stored.
+    """
+
+    margin: float = 0.4  #: the shop's gross margin, the default of every calculator
+    period_days: int = 90  #: days up to the as-of date whose orders give AOV and thresholds
+    reach: float = 0.2  #: 满减 "within reach" band: X·(1 − reach) <= amount < X
+
+    def __post_init__(self) -> None:
+        _margin(self.margin)
+        if _count("period_days", self.period_days) < 1:
+            raise InputError(f"period_days must be at least 1, got {self.period_days!r}")
+        _fraction("reach", self.reach)
+
+
+#: Typed defaults used when the period has no orders (or only free ones).
+DEFAULT_AOV = 100.0
+DEFAULT_SEGMENT_CUSTOMERS = 1000
+#: Share of the threshold given back by the suggested reduction (满150减15), at most m / 2.
+REDUCTION_SHARE = 0.1
+#: The suggested deposit deal: deduction = share of the price (at most m / 2), and the
+#: deposit 40% of the deduction, as seed 000's 付 20 抵 50.
+DEDUCTION_SHARE = 0.2
+DEPOSIT_OF_DEDUCTION = 0.4
+#: The default price cut of the break-even and member-day calculators (at most m / 2).
+DEFAULT_DISCOUNT = 0.1
+
+
+def _grid(value: float) -> float:
+    """The rounding step for money near ``value``: half its power of ten (129 → 50)."""
+    return 10 ** math.floor(math.log10(value)) / 2
+
+
+def nice_above(value: float) -> float:
+    """The smallest round amount strictly above ``value`` (129 → 150, 150 → 200, 43 → 45).
+
+    Round means a multiple of half the power of ten at or below ``value`` (50 for
+    100–999, 5 for 10–99, 500 for 1,000–9,999). ``value`` must be > 0.
+    """
+    v = _positive("value", value)
+    step = _grid(v)
+    return round((math.floor(round(v / step, 9)) + 1) * step, 6)
+
+
+def nice_below(value: float) -> float:
+    """The largest round amount at or below ``value`` (23.66 → 20, 15 → 15, 8 → 8).
+
+    Same steps as :func:`nice_above`; the result is > 0 and at least half of ``value``.
+    """
+    v = _positive("value", value)
+    step = _grid(v)
+    return round(math.floor(round(v / step, 9)) * step, 6)
+
+
+SUGGEST_SQL = f"""
+SELECT count(*) AS orders,
+       avg(CAST(amount AS DOUBLE)) AS mean_amount,
+       quantile_cont(CAST(amount AS DOUBLE), $quantile) AS quantile_amount
+FROM valid_orders
+WHERE {_PERIOD}
+"""
+
+
+@dataclass(frozen=True)
+class ThresholdSuggestion(_Summarised):
+    """A 满X减Y to start from, just above what most of the shop's orders are worth."""
+
+    threshold: float  #: X
+    reduction: float  #: Y
+    orders: int  #: valid orders of the period the suggestion is based on
+    mean_amount: float | None  #: mean order amount of the period (None: no orders)
+    quantile: float  #: q
+    quantile_amount: float | None  #: q-th quantile of order amounts (None: no orders)
+    from_data: bool  #: False: no usable orders, X comes from DEFAULT_AOV
+
+    @property
+    def summary_key(self) -> str:
+        return "promo.suggest" if self.from_data else "promo.suggest.no_orders"
+
+    @property
+    def summary_values(self) -> dict:
+        return {
+            "threshold": self.threshold,
+            "reduction": self.reduction,
+            "orders": self.orders,
+            "mean_amount": self.mean_amount or 0.0,
+            "quantile": self.quantile,
+            "quantile_amount": self.quantile_amount or 0.0,
+            "default_aov": DEFAULT_AOV,
+        }
+
+
+def _reduction_for(threshold: float, margin: float) -> float:
+    return nice_below(threshold * min(REDUCTION_SHARE, margin / 2))
+
+
+def suggest_threshold(
+    con,
+    *,
+    start: date,
+    end: date,
+    margin: float = 0.4,
+    quantile: float = 0.7,
+    shop: str | None = None,
+) -> ThresholdSuggestion:
+    """A 满X减Y threshold just above the shop's usual order, and a reduction to go with it.
+
+    Over the valid orders of [start, end] (``amount``, what the 满减 applies to):
+
+        X = nice_above(max(mean amount, q-th quantile of amounts))
+        Y = nice_below(X × min(REDUCTION_SHARE, m / 2))
+
+    so X is above the average order (客单价) and above q of the orders (default 70%):
+    most orders sit below it, many of them within reach, while the orders already above it
+    (who get Y for free) stay a minority. Y is 10% of X, or less at a thin margin, so
+    Y < m·X and ``threshold_simulator`` accepts the pair. With no valid orders, or a mean
+    amount under 1 (free orders only), X is built the same way from DEFAULT_AOV and
+    ``from_data`` is False.
+
+    Raises InputError unless 0 < m <= 1, 0 < q < 1 and start <= end.
+    """
+    m = _margin(margin)
+    q = _fraction("quantile", quantile, zero=False, one=False)
+    start, end = _period(start, end)
+    orders, mean_amount, quantile_amount = con.execute(
+        SUGGEST_SQL, {"quantile": q, **_period_params(start, end, shop)}
+    ).fetchone()
+    from_data = orders > 0 and mean_amount >= 1
+    raw = max(mean_amount, quantile_amount) if from_data else DEFAULT_AOV
+    threshold = nice_above(raw)
+    return ThresholdSuggestion(
+        threshold=threshold,
+        reduction=_reduction_for(threshold, m),
+        orders=int(orders),
+        mean_amount=None if mean_amount is None else float(mean_amount),
+        quantile=q,
+        quantile_amount=None if quantile_amount is None else float(quantile_amount),
+        from_data=from_data,
+    )
+
+
+THRESHOLD_HISTOGRAM_SQL = f"""
+WITH v AS (
+    SELECT CAST(round(amount * 100) AS BIGINT) AS cents FROM valid_orders WHERE {_PERIOD}
+),
+binned AS (
+    SELECT least(greatest(cents, 0) * $per_threshold // $threshold_cents, $bins - 1) AS b,
+           count(*) AS orders
+    FROM v GROUP BY ALL
+)
+SELECT r.range AS bin, coalesce(binned.orders, 0) AS orders
+FROM range($bins) AS r LEFT JOIN binned ON binned.b = r.range
+ORDER BY r.range
+"""
+
+HISTOGRAM_SPAN_SQL = f"""
+SELECT count(*), quantile_cont(CAST(amount AS DOUBLE), 0.99) FROM valid_orders WHERE {_PERIOD}
+"""
+
+
+def threshold_histogram(
+    con,
+    *,
+    threshold: float,
+    start: date,
+    end: date,
+    bins: int = 40,
+    shop: str | None = None,
+) -> pd.DataFrame:
+    """Order values of [start, end] in bins laid out around a 满减 threshold X, for drawing.
+
+    The bins are equal, X is exactly the edge between two of them, and they span from 0 to
+    about max(2·X, the 99th percentile of amounts), capped at 10·X, in about ``bins``
+    bins: width = X / k with k = round(X · bins / span). The last bin also holds every
+    larger order, so the counts add up to all the period's valid orders. Amounts are
+    binned in whole cents, so an order of exactly X is always in the first bin at or
+    above X.
+
+    Columns: ``bin_start``, ``bin_end``, ``bin_mid`` (money), ``orders``, and ``band``:
+    ``above`` (bin_start >= X: these orders get Y without buying more) or ``below``.
+    No orders, no rows.
+    """
+    x = _positive("threshold", threshold)
+    n_target = _count("bins", bins)
+    if n_target < 2:
+        raise InputError(f"bins must be at least 2, got {bins!r}")
+    start, end = _period(start, end)
+    params = _period_params(start, end, shop)
+    count, p99 = con.execute(HISTOGRAM_SPAN_SQL, params).fetchone()
+    columns = ["bin_start", "bin_end", "bin_mid", "orders", "band"]
+    if count == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "band" else float) for c in columns})
+    span = max(2 * x, min(float(p99), 10 * x))
+    per_threshold = max(1, round(x * n_target / span))
+    width = x / per_threshold
+    n_bins = math.ceil(round(span / width, 9))
+    threshold_cents = max(1, round(x * 100))
+    df = con.execute(
+        THRESHOLD_HISTOGRAM_SQL,
+        {
+            **params,
+            "per_threshold": per_threshold,
+            "threshold_cents": threshold_cents,
+            "bins": n_bins,
+        },
+    ).df()
+    df["bin_start"] = df["bin"] * width
+    df["bin_end"] = (df["bin"] + 1) * width
+    df["bin_mid"] = (df["bin"] + 0.5) * width
+    df["orders"] = df["orders"].astype("int64")
+    df["band"] = np.where(df["bin"] >= per_threshold, "above", "below")
+    return df[columns]
+
+
+def break_even_curve(*, margin: float, discount: float, points: int = 41) -> pd.DataFrame:
+    """Profit after a price cut as the volume grows, against the profit before it.
+
+    Columns: ``volume_multiplier`` (new volume ÷ old, from 1 to max(2, 1.5 × the
+    break-even multiplier) in ``points`` equal steps) and ``profit_index``: profit after
+    the cut ÷ profit before = (m − d) × k / m. It is 1 at the break-even multiplier
+    m / (m − d). Raises InputError as :func:`break_even`.
+    """
+    result = break_even(margin=margin, discount=discount)
+    n = _count("points", points)
+    if n < 2:
+        raise InputError(f"points must be at least 2, got {points!r}")
+    top = max(2.0, 1.5 * result.volume_multiplier)
+    k = np.linspace(1.0, top, n)
+    return pd.DataFrame(
+        {"volume_multiplier": k, "profit_index": result.new_unit_margin * k / result.margin}
+    )
+
+
+#: Price cuts listed by :func:`break_even_table`.
+COMMON_DISCOUNTS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+
+
+def break_even_table(
+    *, margin: float, discounts: tuple[float, ...] = COMMON_DISCOUNTS
+) -> pd.DataFrame:
+    """The break-even volume of several price cuts at one margin (those below the margin).
+
+    Columns: ``discount``, ``volume_multiplier``, ``extra_volume``, ``new_margin_rate``
+    (as :func:`break_even`). Cuts at or above the margin are left out: no volume pays
+    for them.
+    """
+    m = _margin(margin)
+    rows = []
+    for d in discounts:
+        if _fraction("discount", d) < m:
+            r = break_even(margin=m, discount=d)
+            rows.append((d, r.volume_multiplier, r.extra_volume, r.new_margin_rate))
+    return pd.DataFrame(
+        rows, columns=["discount", "volume_multiplier", "extra_volume", "new_margin_rate"]
+    )
+
+
+def comparison_table(a: CampaignReturn, b: CampaignReturn) -> pd.DataFrame:
+    """Two campaigns side by side, for the ROI-vs-profit chart and its download.
+
+    Columns: ``campaign`` (``A``, ``B``), ``spend``, ``revenue``, ``margin``, ``roi``,
+    ``gross_profit``, ``profit``.
+    """
+    compare_campaigns(a, b)  # same checks
+    return pd.DataFrame(
+        [
+            (name, c.spend, c.revenue, c.margin, c.roi, c.gross_profit, c.profit)
+            for name, c in (("A", a), ("B", b))
+        ],
+        columns=["campaign", "spend", "revenue", "margin", "roi", "gross_profit", "profit"],
+    )
+
+
+@dataclass(frozen=True)
+class PlannerDefaults:
+    """The planner's starting inputs, from the shop's own orders where it has any.
+
+    ``inputs`` maps each calculator (``break_even``, ``threshold``, ``pooling``,
+    ``deposit``, ``member_day``, ``compare``, ``ads``) to its keyword inputs (without the
+    margin, which all share); ``data_driven`` lists the (calculator, input) pairs that come
+    from the period's orders, which a page refreshes when the period or shop changes.
+    """
+
+    start: date  #: first day of the period
+    end: date  #: the as-of date, inclusive
+    days: int
+    margin: float
+    orders: int  #: valid orders in the period
+    customers: int  #: buyers in the period
+    aov: float  #: the period's 客单价 (``analytics.kpis``), or DEFAULT_AOV
+    from_data: bool  #: False when the period has no orders (typed defaults used)
+    suggestion: ThresholdSuggestion
+    inputs: dict  #: {calculator: {input: value}}
+
+    data_driven = frozenset(
+        {
+            ("threshold", "threshold"),
+            ("threshold", "reduction"),
+            ("pooling", "threshold"),
+            ("deposit", "price"),
+            ("deposit", "deposit"),
+            ("deposit", "deduction"),
+            ("member_day", "aov"),
+            ("member_day", "segment_customers"),
+            ("ads", "aov"),
+        }
+    )
+
+
+def planner_defaults(
+    con,
+    *,
+    as_of: date,
+    days: int = 90,
+    margin: float = 0.4,
+    reach: float = 0.2,
+    shop: str | None = None,
+) -> PlannerDefaults:
+    """Starting inputs for every calculator of the promotion planner.
+
+    The period is the ``days`` days up to and including ``as_of``. From its valid orders:
+    the AOV (客单价, ``analytics.kpis.kpis``), the buyers (the member-day segment), and
+    :func:`suggest_threshold` (the 满减 and 拼单 threshold). The deposit deal is built on
+    the AOV as the price: deduction = nice_below(P × min(0.2, m / 2)) and deposit =
+    nice_below(0.4 × deduction), which keeps 0 < deposit < deduction < P and
+    deduction − deposit < m·P. Price cuts default to min(10%, m / 2), always below m.
+    The campaign comparison starts from seed 004 (100 → 1,000 against 1,000 → 2,000);
+    ``reach`` is the threshold calculator's "within reach" band.
+
+    An empty period (or an AOV under 1) falls back to DEFAULT_AOV and
+    DEFAULT_SEGMENT_CUSTOMERS, with ``from_data`` False.
+    """
+    m = _margin(margin)
+    r = _fraction("reach", reach)
+    n_days = _count("days", days)
+    if n_days < 1:
+        raise InputError(f"days must be at least 1, got {days!r}")
+    end = _period(as_of, as_of)[1]
+    start = end - timedelta(days=n_days - 1)
+    period = kpis(con, start=start, end=end + timedelta(days=1), shop=shop)
+    from_data = period.valid_orders > 0 and period.aov >= 1
+    aov = float(period.aov) if from_data else DEFAULT_AOV
+    suggestion = suggest_threshold(con, start=start, end=end, margin=m, shop=shop)
+    deduction = nice_below(aov * min(DEDUCTION_SHARE, m / 2))
+    discount = min(DEFAULT_DISCOUNT, m / 2)
+    inputs = {
+        "break_even": {"discount": discount},
+        "threshold": {
+            "threshold": suggestion.threshold,
+            "reduction": suggestion.reduction,
+            "reach": r,
+        },
+        "pooling": {"threshold": suggestion.threshold},
+        "deposit": {
+            "deposit": nice_below(deduction * DEPOSIT_OF_DEDUCTION),
+            "deduction": deduction,
+            "price": aov,
+            "expected_orders": 100,
+            "conversion": 0.8,
+        },
+        "member_day": {
+            "discount": discount,
+            "segment_customers": period.customers if from_data else DEFAULT_SEGMENT_CUSTOMERS,
+            "expected_response": 0.05,
+            "aov": aov,
+        },
+        "compare": {"spend_a": 100.0, "revenue_a": 1000.0, "spend_b": 1000.0, "revenue_b": 2000.0},
+        "ads": {
+            "spend": 1000.0,
+            "attributed_revenue": 3000.0,
+            "conversion_rate": 0.02,
+            "aov": aov,
+        },
+    }
+    return PlannerDefaults(
+        start=start,
+        end=end,
+        days=n_days,
+        margin=m,
+        orders=period.valid_orders,
+        customers=period.customers,
+        aov=aov,
+        from_data=from_data,
+        suggestion=suggestion,
+        inputs=inputs,
     )
