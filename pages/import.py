@@ -1,5 +1,6 @@
-"""数据导入 Import: upload order exports and buyer profiles, preview the detected layout and
-column mapping, import with progress, see each file's result, and browse or undo history."""
+"""数据导入 Import: upload order exports and buyer profiles, preview the detected layout (with
+the reason) and column mapping, reuse or change the mapping saved for a file's columns,
+import with progress, see each file's result, and browse or undo history."""
 
 from __future__ import annotations
 
@@ -10,18 +11,28 @@ from analytics.errors import ImportRefused, InputError
 from analytics.i18n import t
 from analytics.importers import ImportResult, import_orders, preview
 from analytics.importers.detect import BY_PLATFORM
-from analytics.importers.formats import FIELDS, REQUIRED_FIELDS
+from analytics.importers.formats import FIELDS, ITEM_FIELDS
 from analytics.importers.history import import_history, undo_import
+from analytics.importers.mappings import saved_mapping
 from analytics.importers.profiles import import_profiles
 from ui import state
 from ui.uploads import saved_upload
 
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
 
+state.context()  # sets the UI language chosen in the sidebar
 st.title(t("import.title"))
 tab_orders, tab_profiles, tab_history = st.tabs(
     [t("import.tab_orders"), t("import.tab_profiles"), t("import.tab_history")]
 )
+
+
+#: Fields with a label in the core catalog; the others are labelled by the importers one.
+_CORE_FIELDS = tuple(f for f in FIELDS if f != "after_sale")
+
+
+def _label(field: str) -> str:
+    return t(f"field.{field}") if field in _CORE_FIELDS else t(f"importers.field.{field}")
 
 
 def _preview(upload, platform: str):
@@ -41,6 +52,8 @@ def _show_result(result) -> None:
     if result.outcome == "refused":
         st.error(t("import.refused", file=result.file_name, reason=result.message))
         return
+    if result.lines_written:
+        st.caption(t("importers.lines_written", file=result.file_name, n=result.lines_written))
     st.success(
         t(
             "import.done",
@@ -73,6 +86,7 @@ def _refused(upload, reason: str) -> ImportResult:
 
 
 with tab_orders:
+    st.caption(t("importers.big_files"))
     uploads = st.file_uploader(
         t("import.files"),
         type=FILE_TYPES,
@@ -98,27 +112,55 @@ with tab_orders:
                 continue
             st.markdown(t("import.detected", label=detection.format.label))
             st.caption(detection.reason)
+            fmt = detection.format
             mapping = dict(detection.mapping)
-            for field in detection.missing:
+            saved = saved_mapping(state.cursor(), header)
+            change = False
+            if saved:
+                st.info(t("importers.saved_mapping", date=f"{saved.saved_at:%Y-%m-%d}"))
+                change = st.toggle(t("importers.change_mapping"), key=f"chg_{upload.file_id}")
+                mapping.update(saved.mapping)
+            fields = [f for f in fmt.fields if f in FIELDS or fmt.kind == "items"]
+            if fmt.grain == "line" or fmt.kind == "items":
+                fields += [f for f in ITEM_FIELDS if f not in fields]
+            if change:
+                ask = fields
+            else:
+                ask = [f for f in fmt.required if not mapping.get(f) and f not in detection.derived]
+            for field in ask:
+                current = mapping.get(field)
                 mapping[field] = st.selectbox(
-                    t("import.map_field", field=t(f"field.{field}")),
+                    t("import.map_field", field=_label(field)),
                     header,
-                    index=None,
-                    key=f"map_{upload.file_id}_{field}",
-                    placeholder=t("import.map_placeholder"),
+                    index=header.index(current) if current in header else None,
+                    key=f"map_{upload.file_id}_{field}_{change}",
+                    placeholder=t("import.map_placeholder")
+                    if field in fmt.required
+                    else t("importers.not_used"),
                 )
+            if ask:
+                st.caption(t("importers.mapping_remembered"))
             st.dataframe(
                 pd.DataFrame(
                     [
-                        {t("import.col.field"): t(f"field.{f}"), t("import.col.source"): mapping[f]}
-                        for f in FIELDS
+                        {t("import.col.field"): _label(f), t("import.col.source"): mapping[f]}
+                        for f in fields
                         if mapping.get(f)
+                    ]
+                    + [
+                        {
+                            t("import.col.field"): _label(f),
+                            t("import.col.source"): " / ".join("+".join(s) for s in sources),
+                        }
+                        for f, sources in detection.derived.items()
+                        if not mapping.get(f)
                     ]
                 ),
                 hide_index=True,
             )
-            if all(mapping.get(f) for f in REQUIRED_FIELDS):
-                mappings[upload.file_id] = {k: v for k, v in mapping.items() if v}
+            chosen = {k: v for k, v in mapping.items() if v}
+            if all(chosen.get(f) or f in detection.derived for f in fmt.required):
+                mappings[upload.file_id] = chosen
                 ready.append(upload)
             else:
                 st.warning(t("import.map_needed"))
@@ -186,6 +228,12 @@ with tab_history:
                         removed=summary.removed,
                         restored=summary.restored,
                     )
+                    if summary.lines_removed or summary.lines_restored:
+                        st.session_state["undo_message"] += " " + t(
+                            "importers.lines_undone",
+                            removed=summary.lines_removed,
+                            restored=summary.lines_restored,
+                        )
                 except InputError as exc:
                     st.session_state["undo_message"] = str(exc)
                 st.session_state.pop("laoke_context", None)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from analytics.cli._common import add_db, add_format, emit, open_db
 from analytics.errors import ImportRefused, InputError
 from analytics.importers import import_orders
 from analytics.importers.detect import BY_PLATFORM
-from analytics.importers.formats import FIELDS
+from analytics.importers.formats import ALL_FIELDS
 from analytics.importers.history import import_history, undo_import
 from analytics.importers.profiles import import_profiles
 
@@ -29,7 +30,8 @@ def register(commands, reports) -> None:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help=f"take FIELD from COLUMN (fields: {', '.join(FIELDS)})",
+        help=f"take FIELD from COLUMN (fields: {', '.join(ALL_FIELDS)}); remembered for files "
+        "with the same columns, so later imports need no --map",
     )
     p.add_argument("--profiles", action="store_true", help="the files are buyer profiles")
     p.set_defaults(run=_run_import)
@@ -69,7 +71,7 @@ def _run_import(args) -> int:
                     path,
                     platform=args.platform,
                     shop=args.shop,
-                    mapping=mapping,
+                    mapping=mapping or None,
                     progress=_progress(path),
                 )
         except ImportRefused as exc:
@@ -84,7 +86,10 @@ def _run_import(args) -> int:
             f"\r{result.file_name}: imported as #{result.import_id} ({result.platform}): "
             f"{result.rows_read} rows read, {result.inserted} inserted, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.rejected} rejected"
+            + (f", {result.lines_written} order lines written" if result.lines_written else "")
         )
+        if result.reason:
+            print(f"  detected: {result.reason}")
         for problem in result.problems:
             print(f"  rejected {problem}")
         if result.rejected > len(result.problems):
@@ -93,11 +98,19 @@ def _run_import(args) -> int:
 
 
 def _progress(path: str):
+    """A progress line on a terminal (nothing when stderr is a file or a pipe)."""
     if not sys.stderr.isatty():
         return None
+    started = time.monotonic()
 
     def show(fraction: float) -> None:
-        print(f"\r{path}: {fraction:6.1%}", end="", file=sys.stderr, flush=True)
+        elapsed = time.monotonic() - started
+        print(
+            f"\r{path}: reading {fraction:6.1%}  {elapsed:5.0f} s",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return show
 
@@ -107,6 +120,7 @@ def _run_undo(args) -> int:
     summary = undo_import(con, args.import_id)
     print(
         f"import #{args.import_id} undone: {summary.removed} orders removed, "
-        f"{summary.restored} restored to their previous version"
+        f"{summary.restored} restored to their previous version; {summary.lines_removed} order "
+        f"lines removed, {summary.lines_restored} restored"
     )
     return 0

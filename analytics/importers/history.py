@@ -2,7 +2,10 @@
 
 Undo removes the orders an import inserted and puts back the previous version of the
 orders it updated (kept in ``orders_replaced``), in one transaction. Orders a later import
-changed again keep that later version.
+changed again keep that later version. Order lines (``order_items``) follow the same rule:
+the lines the import wrote are removed and the lines it replaced (``order_items_replaced``,
+including lines it moved to its order's shop) come back, unless a later import rewrote
+that order's lines.
 """
 
 from __future__ import annotations
@@ -37,11 +40,29 @@ WHERE r.replaced_by = $id
 """
 
 
+# Lines this import moved from another shop to its order's shop (kept their import_id).
+_UNADOPT_SQL = """
+DELETE FROM order_items i USING order_items_replaced r
+WHERE r.replaced_by = $id AND i.platform = r.platform AND i.order_id = r.order_id
+    AND i.line_no = r.line_no AND i.import_id = r.import_id AND i.shop <> r.shop
+"""
+
+_RESTORE_ITEMS_SQL = """
+INSERT INTO order_items
+SELECT r.* EXCLUDE (replaced_by) FROM order_items_replaced r
+WHERE r.replaced_by = $id AND NOT EXISTS (
+    SELECT 1 FROM order_items i
+    WHERE i.platform = r.platform AND i.shop = r.shop AND i.order_id = r.order_id)
+"""
+
+
 @dataclass(frozen=True)
 class UndoSummary:
     import_id: int
     removed: int
     restored: int
+    lines_removed: int = 0
+    lines_restored: int = 0
 
 
 def import_history(con) -> pd.DataFrame:
@@ -61,6 +82,7 @@ def undo_import(con, import_id: int) -> UndoSummary:
         raise InputError(f"import #{import_id} cannot be undone: it was {outcome}")
     params = {"id": import_id}
     with transaction(con):
+        lines_removed = lines_restored = 0
         if kind == "profiles":
             removed = con.execute(
                 "SELECT count(*) FROM customer_profiles WHERE import_id = $id", params
@@ -80,7 +102,7 @@ def undo_import(con, import_id: int) -> UndoSummary:
             removed = con.execute(
                 "SELECT count(*) FROM orders WHERE import_id = $id", params
             ).fetchone()[0]
-            con.execute("DELETE FROM order_items WHERE import_id = $id", params)
+            lines_removed, lines_restored = _undo_items(con, params)
             con.execute("DELETE FROM orders WHERE import_id = $id", params)
             restored = con.execute(
                 "SELECT count(*) FROM orders_replaced r ANTI JOIN orders o "
@@ -93,4 +115,16 @@ def undo_import(con, import_id: int) -> UndoSummary:
             con.execute("DROP TABLE touched")
         con.execute("UPDATE imports SET outcome = 'undone' WHERE import_id = $id", params)
         bump_data_version(con)
-    return UndoSummary(import_id, removed, restored)
+    return UndoSummary(import_id, removed, restored, lines_removed, lines_restored)
+
+
+def _undo_items(con, params: dict) -> tuple[int, int]:
+    """Remove the order lines an import wrote and restore those it replaced."""
+    before = con.execute("SELECT count(*) FROM order_items").fetchall()[0][0]
+    con.execute("DELETE FROM order_items WHERE import_id = $id", params)
+    con.execute(_UNADOPT_SQL, params)
+    removed = before - con.execute("SELECT count(*) FROM order_items").fetchall()[0][0]
+    con.execute(_RESTORE_ITEMS_SQL, params)
+    restored = con.execute("SELECT count(*) FROM order_items").fetchall()[0][0] - (before - removed)
+    con.execute("DELETE FROM order_items_replaced WHERE replaced_by = $id", params)
+    return removed, restored

@@ -1,34 +1,51 @@
 """Importing one order export: read, check, normalize, upsert, refresh customers, record.
 
-The whole file is one transaction. Rows stream from the file into a staging table, are
-cleaned in SQL (ids unwrapped, dates and amounts parsed, statuses mapped, provinces
-read off the address), and rows with a bad value are set aside as ``RowProblem``s. If more
-than ``MAX_BAD_SHARE`` of the rows are bad the file is refused and nothing changes;
-otherwise the good rows are upserted by (platform, shop, order_id): new orders inserted,
-changed ones updated (their previous version kept for undo), identical ones untouched.
+The whole file is one transaction. Rows stream from the file into a staging table; a
+line-grain export (one row per order line) is folded into one row per order (order fields
+from the order's first line, ``sum_fields`` summed). Values are cleaned in SQL (ids
+unwrapped, dates and amounts parsed, statuses mapped, provinces read off the address), and
+rows with a bad value are set aside as ``RowProblem``s. If more than ``MAX_BAD_SHARE`` of
+the rows are bad the file is refused and nothing changes; otherwise the good orders are
+upserted by (platform, shop, order_id): new orders inserted, changed ones updated (their
+previous version kept for undo), identical ones untouched. Order lines go to
+``order_items`` the same way: an order's lines are replaced when they changed, the old
+lines kept in ``order_items_replaced``. An item-level report (``kind="items"``, e.g. the
+Taobao 宝贝报表) only writes order lines.
+
+Big files: the import connection runs with a bounded DuckDB memory limit, few threads
+and a temp directory, so a multi-gigabyte export spills to disk instead of exhausting RAM
+(``import_settings``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-import pyarrow as pa
+import duckdb
 
 from analytics import customers
 from analytics.errors import ImportRefused, RowProblem
+from analytics.importers import mappings
 from analytics.importers.detect import Detection, detect
-from analytics.importers.formats import FIELDS, REQUIRED_FIELDS
-from analytics.importers.reader import TableSource, open_table
+from analytics.importers.formats import ALL_FIELDS, ITEM_FIELDS, Format
+from analytics.importers.reader import TableSource, open_table, run_with_progress
 from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
 
 MAX_BAD_SHARE = 0.05
 MAX_PROBLEMS_KEPT = 200
 DEFAULT_SHOP = "默认店铺"
+#: DuckDB memory limit while importing ($LAOKE_IMPORT_MEMORY overrides, e.g. "2GB").
+IMPORT_MEMORY = "1GB"
+#: At most this many DuckDB threads while importing (memory grows with threads).
+IMPORT_THREADS = 2
 
 TIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
@@ -36,9 +53,8 @@ TIME_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S %z",
-    "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%Y%m%d",
@@ -53,53 +69,78 @@ PROVINCES = [
     "澳门",
 ]  # fmt: skip
 
+#: An amount as text -> DECIMAL (NULL when it is not one); ``{x}`` is the column.
+_NUM = "TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2))"
+#: An order id with Excel's ="…" wrapper, quotes and padding removed.
+_ID = "nullif(regexp_replace(coalesce({x}, ''), '^[\\s=''\"]+|[\\s\"]+$', '', 'g'), '')"
+#: A time as written, without a trailing UTC offset (the shop's local time is kept).
+_LOCAL = (
+    "regexp_replace({x}, '(\\d{{2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?)\\s*"
+    "(?:[+-]\\d{{2}}:?\\d{{2}}|Z|UTC)$', '\\1')"
+)
+#: Rows that hold any data (blank lines at the end of an export are not rows).
+_HAS_DATA = (
+    "coalesce(order_id, '') || coalesce(customer_id, '') || coalesce(order_time, '') "
+    "|| coalesce(amount, '') <> ''"
+)
+
 # Parse every staged value; *_raw keeps the text for problem reports.
-_PARSE_SQL = """
+_PARSE_SQL = f"""
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH s AS (
     SELECT row_no,
-        nullif(regexp_replace(coalesce(order_id, ''), '^[\\s=''"]+|[\\s"]+$', '', 'g'), '')
-            AS order_id,
+        {_ID.format(x="order_id")} AS order_id,
         nullif(trim(coalesce(customer_id, '')), '') AS customer_id,
         nullif(trim(coalesce(customer_name, '')), '') AS customer_name,
-        nullif(regexp_replace(coalesce(phone, ''), '^[\\s=''"]+|[\\s"]+$', '', 'g'), '')
-            AS phone,
+        {_ID.format(x="phone")} AS phone,
         nullif(trim(coalesce(order_time, '')), '') AS order_time_raw,
         nullif(trim(coalesce(paid_time, '')), '') AS paid_time_raw,
         nullif(trim(coalesce(status, '')), '') AS status_raw,
+        nullif(trim(coalesce(after_sale, '')), '') AS after_sale_raw,
         nullif(trim(coalesce(amount, '')), '') AS amount_raw,
         nullif(trim(coalesce(refund_amount, '')), '') AS refund_raw,
         regexp_replace(trim(coalesce(address, '')), '\\s+', ' ', 'g') AS address,
-        nullif(trim(coalesce(province, '')), '') AS province_raw,
-        nullif(trim(coalesce(city, '')), '') AS city_raw,
+        nullif(trim(coalesce(province, '')), '') AS province_in,
+        nullif(trim(coalesce(city, '')), '') AS city_in,
         nullif(trim(coalesce(item_count, '')), '') AS item_count_raw,
         nullif(trim(coalesce(product, '')), '') AS product,
         nullif(trim(coalesce(shop, '')), '') AS shop
     FROM stage
-    WHERE coalesce(order_id, '') || coalesce(customer_id, '') || coalesce(order_time, '')
-        || coalesce(amount, '') <> ''
+    WHERE {_HAS_DATA}
+), t AS (
+    SELECT s.* EXCLUDE (province_in, city_in),
+        coalesce(pv.value, s.province_in) AS province_raw,
+        coalesce(cv.value, s.city_in) AS city_raw,
+        try_strptime({_LOCAL.format(x="order_time_raw")}, $time_formats) AS order_time,
+        try_strptime({_LOCAL.format(x="paid_time_raw")}, $time_formats) AS paid_time,
+        {_NUM.format(x="amount_raw")} AS amount,
+        m.status AS known_status,
+        a.outcome = 'refunded' AS after_sale_refunded
+    FROM s
+    LEFT JOIN status_map m ON m.raw = s.status_raw
+    LEFT JOIN after_sale_map a ON a.raw = s.after_sale_raw
+    LEFT JOIN value_map pv ON pv.field = 'province' AND pv.raw = s.province_in
+    LEFT JOIN value_map cv ON cv.field = 'city' AND cv.raw = s.city_in
 )
-SELECT s.*,
-    try_strptime(order_time_raw, $time_formats)::TIMESTAMP AS order_time,
-    try_strptime(paid_time_raw, $time_formats)::TIMESTAMP AS paid_time,
-    TRY_CAST(regexp_replace(amount_raw, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2)) AS amount,
-    coalesce(
-        TRY_CAST(regexp_replace(refund_raw, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2)),
-        CASE WHEN refund_raw IS NULL THEN 0 END
-    ) AS refund_amount,
+SELECT t.* EXCLUDE (known_status, after_sale_refunded),
     CASE WHEN status_raw IS NULL THEN $default_status
-         ELSE coalesce(m.status, CASE WHEN NOT $strict_status THEN $default_status END)
+         ELSE coalesce(known_status, CASE WHEN NOT $strict_status THEN $default_status END)
     END AS mapped_status,
+    -- No refund column: a refunded status or after-sale state means all of it went back.
+    CASE WHEN refund_raw IS NOT NULL THEN {_NUM.format(x="refund_raw")}
+         WHEN known_status = 'refunded' OR after_sale_refunded THEN coalesce(amount, 0)
+         ELSE 0 END AS refund_amount,
     TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) AS item_count,
     list_filter($provinces, lambda p: starts_with(coalesce(province_raw, address), p))[1]
         AS province
-FROM s LEFT JOIN status_map m ON m.raw = s.status_raw
+FROM t
 """
 
-# One row per bad value: (row_no, field, value, reason).
+# One row per bad value: (row_no, order_row, field, value, reason); order_row is the row of
+# the order the bad value belongs to (a line of a line-grain export: its order's first row).
 _PROBLEMS_SQL = """
 CREATE OR REPLACE TEMP TABLE problems AS
-SELECT * FROM (
+SELECT row_no, row_no AS order_row, field, value, reason FROM (
     SELECT row_no, 'order_id' AS field, '' AS value, 'missing order id' AS reason
         FROM parsed WHERE order_id IS NULL
     UNION ALL SELECT row_no, 'customer_id', '', 'missing buyer id'
@@ -125,6 +166,36 @@ SELECT * FROM (
 )
 """
 
+# Order lines of the file with their values parsed (quantity, unit price).
+_ITEM_LINES_SQL = f"""
+CREATE OR REPLACE TEMP TABLE item_lines AS
+SELECT row_no, order_row, {_ID.format(x="order_id")} AS order_id,
+    nullif(trim(coalesce(shop, '')), '') AS shop,
+    {_ID.format(x="product_id")} AS product_id,
+    {_ID.format(x="sku")} AS sku,
+    nullif(trim(coalesce(title, '')), '') AS title,
+    nullif(trim(coalesce(quantity, '')), '') AS quantity_raw,
+    nullif(trim(coalesce(price, '')), '') AS price_raw,
+    TRY_CAST(TRY_CAST(quantity_raw AS DOUBLE) AS INTEGER) AS quantity,
+    {_NUM.format(x="price_raw")} AS price
+FROM lines
+WHERE coalesce(product_id, '') || coalesce(sku, '') || coalesce(title, '') <> ''
+"""
+
+_ITEM_PROBLEMS_SQL = """
+INSERT INTO problems
+SELECT row_no, order_row, 'quantity', quantity_raw, 'not a quantity (expected e.g. 2)'
+    FROM item_lines WHERE quantity_raw IS NOT NULL AND (quantity IS NULL OR quantity < 0)
+UNION ALL SELECT row_no, order_row, 'price', price_raw, 'not a price (expected e.g. 59.90)'
+    FROM item_lines WHERE price_raw IS NOT NULL AND (price IS NULL OR price < 0)
+"""
+
+_ITEMS_ONLY_PROBLEMS_SQL = """
+INSERT INTO problems
+SELECT row_no, order_row, 'order_id', '', 'missing order id' FROM item_lines
+WHERE order_id IS NULL
+"""
+
 # Good rows, one per order (the last one in the file wins), in canonical form.
 _CLEAN_SQL = """
 CREATE OR REPLACE TEMP TABLE incoming AS
@@ -133,7 +204,8 @@ SELECT
     row_no,
     $platform AS platform,
     coalesce($shop_override, p.shop, $default_shop) AS shop,
-    order_id, customer_id, customer_name, phone, order_time, paid_time,
+    order_id, customer_id, customer_name, phone,
+    CAST(order_time AS TIMESTAMP) AS order_time, CAST(paid_time AS TIMESTAMP) AS paid_time,
     CASE WHEN refund_amount > 0 AND refund_amount >= amount THEN 'refunded'
          ELSE mapped_status END AS status,
     amount,
@@ -151,7 +223,7 @@ SELECT
     ) AS city,
     item_count, product,
     $import_id AS import_id
-FROM parsed p ANTI JOIN problems USING (row_no)
+FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
 )
 QUALIFY row_number() OVER (PARTITION BY shop, order_id ORDER BY row_no DESC) = 1
 """
@@ -202,6 +274,107 @@ UNION
 SELECT platform, shop, old_customer_id FROM diff WHERE is_changed
 """
 
+_ITEM_COLUMNS = (
+    "platform",
+    "shop",
+    "order_id",
+    "line_no",
+    "product_id",
+    "sku",
+    "title",
+    "category",
+    "quantity",
+    "price",
+    "import_id",
+)
+_ITEM_VALUES = ", ".join(c for c in _ITEM_COLUMNS if c != "import_id")
+
+# The lines of this file's good orders, numbered within each order in file order.
+_ORDER_ITEMS_SQL = """
+CREATE OR REPLACE TEMP TABLE incoming_items AS
+SELECT n.platform, n.shop, n.order_id,
+    CAST(row_number() OVER (PARTITION BY n.platform, n.shop, n.order_id ORDER BY l.row_no)
+        AS INTEGER) AS line_no,
+    l.product_id, l.sku, l.title, CAST(NULL AS VARCHAR) AS category, l.quantity, l.price,
+    n.import_id
+FROM item_lines l JOIN incoming n ON n.row_no = l.order_row
+"""
+
+# An item report's lines: the shop is the --shop given, else the file's, else the shop of
+# the order already stored under that id, else the default shop.
+_REPORT_ITEMS_SQL = """
+CREATE OR REPLACE TEMP TABLE incoming_items AS
+SELECT $platform AS platform, shop, order_id,
+    CAST(row_number() OVER (PARTITION BY shop, order_id ORDER BY row_no) AS INTEGER) AS line_no,
+    product_id, sku, title, CAST(NULL AS VARCHAR) AS category, quantity, price,
+    $import_id AS import_id
+FROM (
+    SELECT l.row_no, l.order_id, l.product_id, l.sku, l.title, l.quantity, l.price,
+        coalesce($shop_override, l.shop, o.shop, $default_shop) AS shop
+    FROM item_lines l
+    LEFT JOIN (
+        SELECT order_id, min(shop) AS shop FROM orders WHERE platform = $platform
+        GROUP BY order_id
+    ) o ON o.order_id = l.order_id
+    WHERE l.order_row NOT IN (SELECT order_row FROM problems)
+)
+"""
+
+_ITEM_DIFF_SQL = f"""
+CREATE OR REPLACE TEMP TABLE item_keys AS
+SELECT DISTINCT platform, shop, order_id FROM incoming_items;
+CREATE OR REPLACE TEMP TABLE old_items AS
+SELECT i.* FROM order_items i SEMI JOIN item_keys k USING (platform, shop, order_id);
+CREATE OR REPLACE TEMP TABLE item_diff AS
+SELECT k.*, o.order_id IS NULL AS is_new, c.order_id IS NOT NULL AS is_changed
+FROM item_keys k
+LEFT JOIN (SELECT DISTINCT platform, shop, order_id FROM old_items) o
+    USING (platform, shop, order_id)
+LEFT JOIN (
+    SELECT DISTINCT platform, shop, order_id FROM (
+        (SELECT {_ITEM_VALUES} FROM incoming_items EXCEPT SELECT {_ITEM_VALUES} FROM old_items)
+        UNION ALL
+        (SELECT {_ITEM_VALUES} FROM old_items EXCEPT SELECT {_ITEM_VALUES} FROM incoming_items)
+    )
+) c USING (platform, shop, order_id)
+"""
+
+_ITEM_WRITE_SQL = """
+INSERT INTO order_items_replaced
+SELECT $import_id, o.* FROM old_items o
+SEMI JOIN item_diff d ON d.platform = o.platform AND d.shop = o.shop AND d.order_id = o.order_id
+    AND d.is_changed;
+DELETE FROM order_items i USING item_diff d
+WHERE d.is_changed AND i.platform = d.platform AND i.shop = d.shop AND i.order_id = d.order_id;
+INSERT INTO order_items
+SELECT n.* FROM incoming_items n
+SEMI JOIN item_diff d ON d.platform = n.platform AND d.shop = n.shop AND d.order_id = n.order_id
+    AND d.is_changed
+"""
+
+# Lines an item report stored under another shop (it was imported before its order report
+# and had no shop) move to the shop of this file's order; the old rows are kept for undo.
+_ADOPT_SQL = """
+CREATE OR REPLACE TEMP TABLE adopt AS
+SELECT i.*, n.shop AS new_shop
+FROM order_items i
+JOIN incoming n ON n.platform = i.platform AND n.order_id = i.order_id AND n.shop <> i.shop
+WHERE i.platform = $platform
+    AND NOT EXISTS (SELECT 1 FROM orders o
+        WHERE o.platform = i.platform AND o.shop = i.shop AND o.order_id = i.order_id)
+    AND NOT EXISTS (SELECT 1 FROM order_items j
+        WHERE j.platform = n.platform AND j.shop = n.shop AND j.order_id = n.order_id)
+QUALIFY count(*) OVER (PARTITION BY i.platform, i.shop, i.order_id, i.line_no) = 1;
+INSERT INTO order_items_replaced SELECT $import_id, * EXCLUDE (new_shop) FROM adopt;
+DELETE FROM order_items i USING adopt a
+WHERE i.platform = a.platform AND i.shop = a.shop AND i.order_id = a.order_id
+    AND i.line_no = a.line_no;
+INSERT INTO order_items
+SELECT platform, new_shop, order_id, line_no, product_id, sku, title, category, quantity,
+    price, import_id
+FROM adopt
+"""
+
 _RECORD_SQL = """
 INSERT INTO imports (import_id, kind, file_name, sha256, platform, shop, rows_read,
     rows_inserted, rows_updated, rows_unchanged, rows_rejected, started_at, finished_at,
@@ -211,10 +384,35 @@ VALUES ($import_id, 'orders', $file_name, $sha256, $platform, $shop, $rows_read,
     $problems)
 """
 
+_TEMP_TABLES = (
+    "stage_raw",
+    "stage_folded",
+    "lines",
+    "parsed",
+    "problems",
+    "incoming",
+    "diff",
+    "touched",
+    "status_map",
+    "after_sale_map",
+    "value_map",
+    "item_lines",
+    "incoming_items",
+    "item_keys",
+    "old_items",
+    "item_diff",
+    "adopt",
+)
+
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What one file's import did (``outcome``: imported | refused)."""
+    """What one file's import did (``outcome``: imported | refused).
+
+    ``rows_read`` and ``rejected`` count the file's rows (lines, for a line-grain export);
+    ``inserted``, ``updated`` and ``unchanged`` count orders (for an item report: orders
+    whose lines are new, changed or the same); ``lines_written`` counts order lines stored.
+    """
 
     import_id: int
     file_name: str
@@ -228,6 +426,7 @@ class ImportResult:
     rejected: int = 0
     problems: tuple[RowProblem, ...] = field(default_factory=tuple)
     message: str = ""
+    lines_written: int = 0
 
     @property
     def imported(self) -> bool:
@@ -260,6 +459,10 @@ def import_orders(
     ``name`` is the file name shown to the user (uploads arrive under a temporary path),
     ``mapping`` (canonical field -> column) overrides or completes the detected one, and
     ``shop`` names the shop when the file has no shop column (or overrides it).
+
+    Without ``mapping``, the mapping saved for this header (``mappings``) is used; a
+    ``mapping`` that differs from the detected one is saved for the next file with the same
+    header, in the import's transaction.
     """
     path = Path(path)
     name = name or path.name
@@ -269,12 +472,23 @@ def import_orders(
     sha = ""
     try:
         sha = file_sha256(path)
-        source, detection = preview(path, name=name, platform=platform)
-        detection = _with_mapping(detection, mapping, source, name)
-        with transaction(con):
+        source, detected = preview(path, name=name, platform=platform)
+        saved = mappings.saved_mapping(con, source.header)
+        use = mapping or (saved.mapping if saved else None)
+        detection = _with_mapping(detected, use, source, name)
+        if saved and not mapping:
+            detection = replace(
+                detection,
+                reason=f"{detection.reason}; using the mapping saved on {saved.saved_at:%Y-%m-%d}",
+            )
+        remember = bool(mapping) and detection.mapping != detected.mapping
+        remember = remember and (saved is None or saved.mapping != detection.mapping)
+        with import_settings(con), transaction(con):
             result = _import(con, source, detection, import_id, shop, progress)
             record(con, base, sha, result, detection.platform)
-            if result.inserted or result.updated:
+            if remember:
+                mappings.save_mapping(con, source.header, detection.mapping)
+            if result.inserted or result.updated or result.lines_written:
                 bump_data_version(con)
         return result
     except ImportRefused as refused:
@@ -284,48 +498,126 @@ def import_orders(
         raise
 
 
+@contextmanager
+def import_settings(con) -> Iterator[None]:
+    """Bounded memory for the duration of an import: a DuckDB memory limit, at most
+    ``IMPORT_THREADS`` threads, a temp directory to spill to. The connection's previous
+    settings are put back afterwards."""
+    names = ("memory_limit", "threads")
+    before = {n: con.execute(f"SELECT current_setting('{n}')").fetchall()[0][0] for n in names}
+    limit = os.environ.get("LAOKE_IMPORT_MEMORY", IMPORT_MEMORY)
+    con.execute(f"SET memory_limit = '{_quoted(limit)}'")
+    con.execute(f"SET threads = {min(int(before['threads']), IMPORT_THREADS)}")
+    temp = con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    if not temp:
+        spill = Path(tempfile.gettempdir()) / "laoke_duckdb_spill"
+        with suppress(duckdb.Error):  # a directory already in use stays
+            con.execute(f"SET temp_directory = '{_quoted(str(spill))}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{_quoted(str(before['memory_limit']))}'")
+        con.execute(f"SET threads = {int(before['threads'])}")
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
 def _with_mapping(detection: Detection, mapping, source: TableSource, name: str) -> Detection:
     merged = dict(detection.mapping)
     for fld, column in (mapping or {}).items():
-        if fld not in FIELDS:
+        if fld not in ALL_FIELDS:
             raise ImportRefused(name, f"unknown field {fld!r} in the mapping")
         if column not in source.header:
             raise ImportRefused(name, f"mapping {fld}={column!r}: the file has no such column")
         merged[fld] = column
-    missing = tuple(f for f in REQUIRED_FIELDS if f not in merged)
+    fmt = detection.format
+    missing = tuple(f for f in fmt.required if f not in merged and f not in detection.derived)
     if missing:
         raise ImportRefused(
             name,
             f"required column missing for {', '.join(missing)}; the file's columns are: "
             f"{', '.join(source.header)} (choose them in the mapping, or --map FIELD=COLUMN)",
         )
-    return Detection(detection.format, detection.reason, merged, ())
+    return replace(detection, mapping=merged, missing=())
 
 
-def stage(con, source: TableSource, mapping: dict[str, str], fields, progress=None) -> int:
-    """Stream the file's rows into TEMP table ``stage`` (row_no + one VARCHAR per field)."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE stage (row_no BIGINT, "
-        + ", ".join(f"{f} VARCHAR" for f in fields)
-        + ")"
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _source_sql(source: tuple[str, ...]) -> str:
+    """One source's value: a column, or several joined with "/" (NULL when all blank)."""
+    parts = [f"nullif(trim({_ident(c)}), '')" for c in source]
+    if len(parts) == 1:
+        return parts[0]
+    return f"nullif(concat_ws('/', {', '.join(parts)}), '')"
+
+
+def stage(
+    con,
+    source: TableSource,
+    mapping: dict[str, str],
+    fields,
+    progress=None,
+    *,
+    derived: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+) -> int:
+    """Read the file's rows into TEMP view ``stage`` (row_no + one VARCHAR per field).
+
+    Only fields with a source are stored (table ``stage_raw``, in file order); the view adds
+    the others as NULL. A field's value is its mapped column, else (row by row) its
+    ``derived`` sources. Returns the number of rows read.
+    """
+    derived = derived or {}
+    exprs = {}
+    for fld in fields:
+        chain = ([(mapping[fld],)] if mapping.get(fld) else []) + list(derived.get(fld, ()))
+        if len(chain) == 1 and len(chain[0]) == 1:
+            exprs[fld] = _ident(chain[0][0])
+        elif chain:
+            exprs[fld] = f"coalesce({', '.join(_source_sql(s) for s in chain)})"
+    select = ", ".join([*(f"{e} AS {f}" for f, e in exprs.items()), "0 AS _pad"])
+
+    def read_part(fraction: float) -> None:
+        progress(0.5 + 0.5 * fraction)
+
+    with source.relation(con, (lambda f: progress(0.5 * f)) if progress else None) as rows:
+        try:
+            run_with_progress(
+                con,
+                f"CREATE OR REPLACE TEMP TABLE stage_raw AS SELECT {select} FROM {rows}",
+                read_part if progress else None,
+            )
+        except duckdb.Error as exc:
+            raise ImportRefused(source.name, f"the file is not a readable table ({exc})") from None
+    _stage_view(
+        con, "stage_raw", list(exprs), fields, row_no="rowid - (SELECT min(rowid) FROM stage_raw)"
     )
-    offset = 0
-    for table in source.batches(progress):
-        n = table.num_rows
-        columns = {"row_no": pa.array(range(offset, offset + n), type=pa.int64())}
-        for fld in fields:
-            column = mapping.get(fld)
-            columns[fld] = table.column(column) if column else pa.nulls(n, type=pa.string())
-        con.register("stage_batch", pa.table(columns))
-        con.execute("INSERT INTO stage SELECT * FROM stage_batch")
-        con.unregister("stage_batch")
-        offset += n
-    return offset
+    return con.execute("SELECT count(*) FROM stage_raw").fetchall()[0][0]
 
 
-def checked_problems(con, source: TableSource, mapping: dict[str, str]):
-    """(problems, bad row count) from TEMP table ``problems``; refuses past MAX_BAD_SHARE."""
-    rows_read = con.execute("SELECT count(*) FROM parsed").fetchone()[0]
+def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None:
+    columns = ", ".join(f if f in stored else f"CAST(NULL AS VARCHAR) AS {f}" for f in fields)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {row_no} AS row_no, {columns} FROM {table}"
+    )
+
+
+def checked_problems(
+    con,
+    source: TableSource,
+    mapping: dict[str, str],
+    *,
+    rows_read: int | None = None,
+    bad_rows: int | None = None,
+):
+    """(rows read, problems, bad row count) from TEMP table ``problems``; refuses past
+    MAX_BAD_SHARE. ``rows_read`` / ``bad_rows`` default to the rows of ``parsed`` and the
+    distinct rows with a problem."""
+    if rows_read is None:
+        rows_read = con.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
     if rows_read == 0:
         raise ImportRefused(source.name, "none of the file's rows holds any data")
     rows = con.execute(
@@ -336,7 +628,8 @@ def checked_problems(con, source: TableSource, mapping: dict[str, str]):
         RowProblem(row_no + source.first_line, mapping.get(fld, fld), value or "", reason)
         for row_no, fld, value, reason in rows
     ]
-    bad_rows = con.execute("SELECT count(DISTINCT row_no) FROM problems").fetchone()[0]
+    if bad_rows is None:
+        bad_rows = con.execute("SELECT count(DISTINCT row_no) FROM problems").fetchall()[0][0]
     if bad_rows > MAX_BAD_SHARE * rows_read:
         first = "; ".join(str(p) for p in problems[:5])
         raise ImportRefused(
@@ -347,12 +640,74 @@ def checked_problems(con, source: TableSource, mapping: dict[str, str]):
     return rows_read, problems, bad_rows
 
 
-def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
-    fmt = detection.format
-    stage(con, source, detection.mapping, FIELDS, progress)
+def _load_maps(con, fmt: Format) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE status_map (raw VARCHAR, status VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE after_sale_map (raw VARCHAR, outcome VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE value_map (field VARCHAR, raw VARCHAR, value VARCHAR)"
+    )
     if fmt.status_map:
         con.executemany("INSERT INTO status_map VALUES (?, ?)", list(fmt.status_map.items()))
+    if fmt.after_sale_map:
+        con.executemany(
+            "INSERT INTO after_sale_map VALUES (?, ?)", list(fmt.after_sale_map.items())
+        )
+    rows = [(f, raw, v) for f, values in fmt.value_maps.items() for raw, v in values.items()]
+    if rows:
+        con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", rows)
+
+
+def _fold_sql(fmt: Format, fields) -> str:
+    """SQL folding TEMP table ``lines`` into one row per order (TEMP ``stage_folded``)."""
+    parts = []
+    for f in fields:
+        filled = f"nullif(trim(coalesce({f}, '')), '') IS NOT NULL"
+        if f in fmt.sum_fields:
+            bad = f"{filled} AND {_NUM.format(x=f)} IS NULL"
+            parts.append(
+                f"CASE WHEN count(*) FILTER ({bad}) > 0 THEN arg_min({f}, row_no) FILTER ({bad})"
+                f" ELSE CAST(sum({_NUM.format(x=f)}) AS VARCHAR) END AS {f}"
+            )
+        else:
+            parts.append(f"arg_min({f}, row_no) FILTER ({filled}) AS {f}")
+    return (
+        "CREATE OR REPLACE TEMP TABLE stage_folded AS SELECT order_row AS row_no, "
+        + ", ".join(parts)
+        + " FROM lines GROUP BY order_row"
+    )
+
+
+def _problem_columns(detection: Detection) -> dict[str, str]:
+    """field -> the column name shown in a problem report."""
+    columns = dict(detection.mapping)
+    for fld, sources in detection.derived.items():
+        shown = " / ".join("+".join(s) for s in sources)
+        columns[fld] = f"{columns[fld]} / {shown}" if fld in columns else shown
+    return columns
+
+
+def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
+    fmt = detection.format
+    fields = fmt.fields
+    stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
+    _load_maps(con, fmt)
+    if fmt.kind == "items":
+        return _import_items(con, source, detection, import_id, shop)
+    has_items = any(f in detection.mapping for f in ITEM_FIELDS)
+    order_fields = [f for f in fields if f not in ITEM_FIELDS]
+    if fmt.grain == "line":
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE lines AS SELECT *, min(row_no) OVER (PARTITION BY "
+            f"coalesce({_ID.format(x='order_id')}, '#' || row_no)) AS order_row "
+            f"FROM stage WHERE {_HAS_DATA}"
+        )
+        con.execute(_fold_sql(fmt, order_fields))
+        _stage_view(con, "stage_folded", order_fields, order_fields)
+    elif has_items:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE lines AS SELECT *, row_no AS order_row FROM stage "
+            f"WHERE {_HAS_DATA}"
+        )
     con.execute(
         _PARSE_SQL,
         {
@@ -362,8 +717,21 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "provinces": PROVINCES,
         },
     )
+    con.execute("DROP VIEW stage")
+    con.execute("DROP TABLE IF EXISTS stage_raw")
     con.execute(_PROBLEMS_SQL)
-    rows_read, problems, bad_rows = checked_problems(con, source, detection.mapping)
+    if has_items:
+        con.execute(_ITEM_LINES_SQL)
+        con.execute(_ITEM_PROBLEMS_SQL)
+    counts = {}
+    if fmt.grain == "line":
+        counts["rows_read"] = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
+        counts["bad_rows"] = con.execute(
+            "SELECT count(*) FROM lines SEMI JOIN problems q ON q.order_row = lines.order_row"
+        ).fetchall()[0][0]
+    rows_read, problems, bad_rows = checked_problems(
+        con, source, _problem_columns(detection), **counts
+    )
     con.execute(
         _CLEAN_SQL,
         {
@@ -373,20 +741,30 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "import_id": import_id,
         },
     )
+    con.execute("DROP TABLE parsed")
     con.execute(_DIFF_SQL)
     inserted, updated, unchanged = con.execute(
         "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
         "count(*) FILTER (NOT is_new AND NOT is_changed) FROM diff"
-    ).fetchone()
+    ).fetchall()[0]
     if updated:
         con.execute(_KEEP_REPLACED_SQL, {"import_id": import_id})
         con.execute(_UPDATE_SQL)
     if inserted:
         con.execute(_INSERT_SQL)
+    lines_written = 0
+    if has_items:
+        con.execute(_ORDER_ITEMS_SQL)
+        lines_written, _, _, _ = _write_items(con, import_id)
+    has_platform_items = con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM order_items WHERE platform = ? LIMIT 1)",
+        [fmt.platform],
+    ).fetchall()[0][0]
+    if has_platform_items:
+        _run_script(con, _ADOPT_SQL, {"import_id": import_id, "platform": fmt.platform})
     con.execute(_TOUCHED_SQL)
     customers.refresh(con, touched="touched")
-    for temp in ("stage", "parsed", "problems", "incoming", "diff", "touched", "status_map"):
-        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    _drop_temps(con)
     return ImportResult(
         import_id,
         source.name,
@@ -399,7 +777,87 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         unchanged=unchanged,
         rejected=bad_rows,
         problems=tuple(problems),
+        lines_written=lines_written,
     )
+
+
+def _import_items(con, source, detection: Detection, import_id, shop) -> ImportResult:
+    """An item report: lines to ``order_items`` by order id; no order rows change."""
+    fmt = detection.format
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE lines AS SELECT *, row_no AS order_row FROM stage "
+        "WHERE coalesce(order_id, '') || coalesce(title, '') || coalesce(product_id, '') "
+        "|| coalesce(sku, '') <> ''"
+    )
+    con.execute(_ITEM_LINES_SQL)
+    con.execute("DROP VIEW stage")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE problems (row_no BIGINT, order_row BIGINT, "
+        "field VARCHAR, value VARCHAR, reason VARCHAR)"
+    )
+    con.execute(_ITEMS_ONLY_PROBLEMS_SQL)
+    con.execute(_ITEM_PROBLEMS_SQL)
+    rows_read = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
+    rows_read, problems, bad_rows = checked_problems(
+        con, source, _problem_columns(detection), rows_read=rows_read
+    )
+    con.execute(
+        _REPORT_ITEMS_SQL,
+        {
+            "platform": fmt.platform,
+            "shop_override": shop,
+            "default_shop": DEFAULT_SHOP,
+            "import_id": import_id,
+        },
+    )
+    lines_written, inserted, updated, unchanged = _write_items(con, import_id)
+    _drop_temps(con)
+    return ImportResult(
+        import_id,
+        source.name,
+        "imported",
+        platform=fmt.platform,
+        reason=detection.reason,
+        rows_read=rows_read,
+        inserted=inserted,
+        updated=updated,
+        unchanged=unchanged,
+        rejected=bad_rows,
+        problems=tuple(problems),
+        lines_written=lines_written,
+    )
+
+
+def _write_items(con, import_id: int) -> tuple[int, int, int, int]:
+    """Replace the stored lines of every order in ``incoming_items`` whose lines changed.
+
+    Returns (lines written, orders with new lines, orders with changed lines, unchanged).
+    """
+    _run_script(con, _ITEM_DIFF_SQL)
+    fresh, changed, same = con.execute(
+        "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed AND NOT is_new), "
+        "count(*) FILTER (NOT is_changed) FROM item_diff"
+    ).fetchall()[0]
+    written = con.execute(
+        "SELECT count(*) FROM incoming_items n SEMI JOIN item_diff d ON d.platform = n.platform "
+        "AND d.shop = n.shop AND d.order_id = n.order_id AND d.is_changed"
+    ).fetchall()[0][0]
+    if written or changed:
+        _run_script(con, _ITEM_WRITE_SQL, {"import_id": import_id})
+    return written, fresh, changed, same
+
+
+def _run_script(con, script: str, params: dict | None = None) -> None:
+    for statement in script.split(";\n"):
+        if statement.strip():
+            used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
+            con.execute(statement, used or None)
+
+
+def _drop_temps(con) -> None:
+    con.execute("DROP VIEW IF EXISTS stage")
+    for temp in _TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
 def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:

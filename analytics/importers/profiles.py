@@ -142,7 +142,8 @@ def _import(con, source, detection: Detection, import_id: int) -> ImportResult:
         "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
         "count(*) FILTER (NOT is_new AND NOT is_changed) FROM diff"
     ).fetchone()
-    for temp in ("stage", "parsed", "problems", "incoming", "diff"):
+    con.execute("DROP VIEW IF EXISTS stage")
+    for temp in ("stage_raw", "parsed", "problems", "incoming", "diff"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     return ImportResult(
         import_id,

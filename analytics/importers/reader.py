@@ -1,27 +1,32 @@
 """Reading an uploaded file as a table: CSV in any encoding shops use, XLSX and XLS.
 
 ``open_table`` looks at the file once (kind, encoding, header) and refuses what is not a
-table; ``TableSource.batches`` then streams the rows as Arrow tables of strings, so a
-multi-gigabyte CSV never sits in memory whole.
+table. ``TableSource.relation`` then gives the rows to DuckDB as a relation of strings
+(one column per cleaned header name): a CSV is read by DuckDB's own CSV reader, after
+being transcoded to UTF-8 in a stream when it is GBK/GB18030 or UTF-16, so a
+multi-gigabyte export never sits in memory whole; a workbook's first sheet is handed over
+as an Arrow table.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from analytics.errors import ImportRefused
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_BYTES = 256 * 1024
-BLOCK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -38,69 +43,84 @@ class TableSource:
     first_line: int = 2  # file line (1-based) of the first data row
     _frame: object = field(default=None, repr=False)
 
-    def batches(self, progress: Callable[[float], None] | None = None) -> Iterator[pa.Table]:
-        """Arrow tables with one string column per header name, in file order."""
-        if self.kind == "csv":
-            yield from self._csv_batches(progress)
-        else:
-            frame = self._frame
-            yield pa.Table.from_pandas(frame, preserve_index=False)
-            if progress:
-                progress(1.0)
-
-    def _csv_batches(self, progress) -> Iterator[pa.Table]:
-        with open(self.path, "rb") as raw:
-            counted = _CountingReader(raw)
-            reader = pacsv.open_csv(
-                counted,
-                read_options=pacsv.ReadOptions(
-                    encoding=self.encoding,
-                    column_names=self.header,
-                    skip_rows=1,
-                    block_size=BLOCK_BYTES,
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=self.delimiter,
-                    newlines_in_values=True,
-                    invalid_row_handler=_keep_short_rows,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.string() for name in self.header},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
+    @contextmanager
+    def relation(self, con, progress: Callable[[float], None] | None = None) -> Iterator[str]:
+        """A FROM-clause text reading this table's rows in file order (strings; an empty
+        CSV cell is NULL). ``progress`` gets the fraction done of transcoding."""
+        if self.kind != "csv":
+            frame = pa.Table.from_pandas(self._frame, preserve_index=False)
+            con.register("source_rows", frame)
             try:
-                for batch in reader:
-                    yield pa.Table.from_batches([batch])
-                    if progress and self.size:
-                        progress(min(counted.count / self.size, 1.0))
-            except pa.ArrowInvalid as exc:
-                raise ImportRefused(
-                    self.name, f"the file is not a readable table ({exc})"
-                ) from None
+                yield "source_rows"
+            finally:
+                con.unregister("source_rows")
+                if progress:
+                    progress(1.0)
+            return
+        if self.encoding in ("utf-8", "utf-8-sig"):
+            yield self._read_csv_sql(self.path)
+            return
+        folder = Path(tempfile.mkdtemp(prefix="laoke_import_"))
+        try:
+            target = folder / "utf8.csv"
+            transcode(self.path, target, self.encoding, progress, self.size)
+            yield self._read_csv_sql(target)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _read_csv_sql(self, path: Path) -> str:
+        def lit(text: str) -> str:
+            return "'" + text.replace("'", "''") + "'"
+
+        columns = ", ".join(f"{lit(name)}: 'VARCHAR'" for name in self.header)
+        return (
+            f"read_csv({lit(str(path))}, header = false, skip = 1, delim = {lit(self.delimiter)}, "
+            f"quote = '\"', escape = '\"', columns = {{{columns}}}, auto_detect = false, "
+            "ignore_errors = true, strict_mode = false, parallel = true)"
+        )
 
 
-class _CountingReader(io.RawIOBase):
-    """A binary file wrapper that counts bytes read, for the progress bar."""
+def transcode(
+    source: Path, target: Path, encoding: str, progress=None, size: int = 0, chunk: int = 16 << 20
+) -> None:
+    """Copy ``source`` to ``target`` as UTF-8, in chunks (memory stays flat at any size)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    done = 0
+    with open(source, "rb") as src, open(target, "wb") as out:
+        while block := src.read(chunk):
+            out.write(decoder.decode(block).encode("utf-8"))
+            done += len(block)
+            if progress and size:
+                progress(min(done / size, 1.0))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
 
-    def __init__(self, raw):
-        self.raw = raw
-        self.count = 0
 
-    def readable(self) -> bool:
-        return True
+def run_with_progress(con, sql: str, progress=None, params=None) -> None:
+    """Run one statement; while it runs, report DuckDB's progress (0..1) to ``progress``."""
+    if progress is None:
+        con.execute(sql, params)
+        return
+    failure: list[BaseException] = []
 
-    def readinto(self, buffer) -> int:
-        n = self.raw.readinto(buffer)
-        self.count += n or 0
-        return n
+    def work() -> None:
+        try:
+            con.execute(sql, params)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failure.append(exc)
 
-
-def _keep_short_rows(row) -> str:
-    # A row with the wrong number of fields is skipped here and never reaches the store;
-    # rows are counted against the header, so such a file shows up in the row counts.
-    return "skip"
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.5)
+        try:
+            done = con.query_progress()
+        except Exception:  # noqa: BLE001 - progress is best effort
+            done = -1
+        if done is not None and done >= 0:
+            progress(min(done / 100, 1.0))
+    if failure:
+        raise failure[0]
+    progress(1.0)
 
 
 def clean_header_name(name: object) -> str:

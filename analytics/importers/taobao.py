@@ -1,8 +1,15 @@
-"""Taobao/Tmall 订单报表 (order report) exports, as the seller center downloads them.
+"""Taobao/Tmall 订单报表 (order report) and 宝贝报表 (item report) exports.
 
-One row per order. The seller center writes GBK/GB18030 CSV (newer exports UTF-8 with a
-BOM), pads some headers with spaces, wraps long numbers as ="…" so Excel keeps them as
-text, and masks buyers' phones (138****5678).
+The 订单报表 has one row per order. The seller center writes GBK/GB18030 CSV (newer
+exports UTF-8 with a BOM), pads some headers with spaces, wraps long numbers as ="…" so
+Excel keeps them as text, and masks buyers' phones (138****5678). Tmall shops download the
+same 订单报表 from the same seller center (千牛), and Tmall buyers are Taobao accounts, so
+a Tmall export imports as platform ``taobao`` too (the detection reason says when the
+header carries Tmall fields such as 天猫卡券抵扣).
+
+The 宝贝报表 (ExportOrderDetailList) has one row per order line: 订单编号, 标题, 价格
+(unit price), 购买数量, 商家编码… with no buyer or shop; its rows go to ``order_items``,
+linked to the 订单报表 by 订单编号. Either file may be imported first.
 """
 
 from __future__ import annotations
@@ -92,4 +99,40 @@ FORMAT = Format(
     columns={name: (column,) for name, column in COLUMNS.items()},
     signature=SIGNATURE,
     status_map=STATUS_MAP,
+)
+
+#: Header words that only Tmall shops' 订单报表 carry (shown in the detection reason).
+TMALL_MARKERS = ("天猫",)
+
+#: The columns of a 宝贝报表 (item report), in the seller center's order.
+ITEMS_HEADER = (
+    "订单编号",
+    "标题",
+    "价格",
+    "购买数量",
+    "外部系统编号",
+    "商品属性",
+    "套餐信息",
+    "备注",
+    "订单状态",
+    "商家编码",
+)
+
+ITEMS_FORMAT = Format(
+    platform=PLATFORM,
+    name="taobao_items",
+    label="淘宝/天猫 宝贝报表",
+    kind="items",
+    columns={
+        "order_id": ("订单编号", "主订单编号"),
+        "product_id": ("商品ID", "宝贝ID"),
+        "sku": ("商家编码", "商品编码"),
+        "title": ("标题", "商品标题", "宝贝标题"),
+        "quantity": ("购买数量",),
+        "price": ("价格", "商品价格"),
+        "shop": ("店铺名称",),
+    },
+    signature=(("订单编号", "主订单编号"), ("标题", "商品标题"), ("价格", "商品价格"), "购买数量"),
+    excludes=("买家会员名",),
+    note="rows go to order items, linked to the 订单报表 by 订单编号",
 )
