@@ -1,0 +1,285 @@
+"""复购与流失 Repurchase & churn: repurchase cycles by product or category, the reminder
+list, the churn warning, and the purchase models (P(alive) heat map, holdout check, top
+customers by CLV). Model failures (too few customers or repeat buyers) show as warnings."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import clv, repurchase
+from analytics.errors import InputError
+from analytics.i18n import t
+from ui import state
+from ui.widgets import chart, download_csv, empty_state
+
+ctx = state.context()
+st.title(t("repurchase.title"))
+
+if ctx.empty:
+    empty_state(t("repurchase.empty"))
+    st.page_link("pages/import.py", label=t("repurchase.go_import"), icon=":material/upload_file:")
+    st.stop()
+
+st.caption(t("repurchase.intro", as_of=ctx.as_of))
+cfg = repurchase.load_settings(state.cursor())
+
+
+def labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with its column names in the UI language (shown and downloaded)."""
+    out = df.rename(columns={c: t(f"repurchase.col.{c}") for c in df.columns})
+    basis = t("repurchase.col.basis")
+    if basis in out:
+        out[basis] = out[basis].map(lambda b: t(f"repurchase.basis.{b}"))
+    return out
+
+
+def customer_list(df: pd.DataFrame, name: str) -> None:
+    table = labelled(df)
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_csv(table, f"{name}_{ctx.as_of}.csv", key=f"dl_{name}", label=t("repurchase.download"))
+
+
+tab_cycles, tab_reminders, tab_churn, tab_value = st.tabs(
+    [
+        t("repurchase.tab.cycles"),
+        t("repurchase.tab.reminders"),
+        t("repurchase.tab.churn"),
+        t("repurchase.tab.value"),
+    ]
+)
+
+# Cycles ------------------------------------------------------------------------------
+with tab_cycles:
+    st.caption(t("repurchase.cycles.help"))
+    left, right = st.columns(2)
+    level = (
+        left.segmented_control(
+            t("repurchase.level"),
+            repurchase.LEVELS,
+            default="product",
+            format_func=lambda lv: t(f"repurchase.level.{lv}"),
+            key="repurchase_level",
+        )
+        or "product"
+    )
+    min_customers = right.number_input(
+        t("repurchase.min_customers"),
+        min_value=1,
+        value=cfg.min_customers,
+        help=t("repurchase.min_customers.help"),
+        key="repurchase_min_customers",
+    )
+    cycles = state.cached(
+        repurchase.product_cycles,
+        as_of=ctx.as_of,
+        level=level,
+        min_customers=int(min_customers),
+        settings=cfg,
+        shop=ctx.shop,
+    )
+    if cycles.empty:
+        empty_state(t("repurchase.cycles.none", n=int(min_customers)))
+    else:
+        # The 25%-75% range as one vertical segment per item (None breaks the line).
+        xs = [v for item in cycles[level] for v in (item, item, None)]
+        ys = [
+            v
+            for lo, hi in zip(cycles.p25_days, cycles.p75_days, strict=True)
+            for v in (lo, hi, None)
+        ]
+        fig = go.Figure()
+        fig.add_bar(
+            x=cycles[level],
+            y=cycles["median_days"],
+            name=t("repurchase.cycles.median"),
+            text=[f"{d:g}" for d in cycles["median_days"]],
+            textposition="inside",
+            insidetextanchor="start",
+            customdata=cycles[["customers", "purchases"]],
+            hovertemplate=(
+                f"%{{x}}<br>{t('repurchase.col.median_days')} %{{y:g}}<br>"
+                f"{t('repurchase.col.customers')} %{{customdata[0]:,}}<br>"
+                f"{t('repurchase.col.purchases')} %{{customdata[1]:,}}<extra></extra>"
+            ),
+        )
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            name=t("repurchase.cycles.spread"),
+            line={"color": "#333333", "width": 2},
+            marker={"symbol": "line-ew-open", "size": 16, "color": "#333333"},
+            hoverinfo="y",
+        )
+        fig.update_layout(
+            title=t("repurchase.cycles.chart"),
+            yaxis={"title": t("repurchase.col.median_days")},
+            legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        )
+        chart(fig, cycles, f"repurchase_cycles_{level}")
+        st.dataframe(labelled(cycles), hide_index=True, width="stretch")
+
+# Reminders ---------------------------------------------------------------------------
+with tab_reminders:
+    left, right = st.columns(2)
+    within = left.slider(t("repurchase.within"), 0, 60, 7, key="repurchase_within")
+    before = right.number_input(
+        t("repurchase.remind_before"),
+        min_value=0,
+        value=cfg.remind_before_days,
+        help=t("repurchase.remind_before.help"),
+        key="repurchase_remind_before",
+    )
+    view = dataclasses.replace(cfg, remind_before_days=int(before))
+    st.caption(
+        t(
+            "repurchase.reminders.help",
+            before=view.remind_before_days,
+            start=ctx.as_of,
+            end=ctx.as_of + timedelta(days=within),
+            recent=view.recent_paid_days,
+        )
+    )
+    due = state.cached(
+        repurchase.reminders, as_of=ctx.as_of, within_days=within, settings=view, shop=ctx.shop
+    )
+    if due.empty:
+        empty_state(t("repurchase.reminders.none"))
+    else:
+        st.markdown(t("repurchase.reminders.count", n=len(due)))
+        customer_list(due, "repurchase_reminders")
+
+# Churn warning -----------------------------------------------------------------------
+with tab_churn:
+    factor = st.slider(
+        t("repurchase.factor"),
+        1.0,
+        5.0,
+        float(cfg.overdue_factor),
+        step=0.1,
+        help=t("repurchase.factor.help"),
+        key="repurchase_factor",
+    )
+    st.caption(t("repurchase.churn.help", max_days=cfg.churn_max_days))
+    overdue = state.cached(
+        repurchase.churn_risk, as_of=ctx.as_of, factor=factor, settings=cfg, shop=ctx.shop
+    )
+    if overdue.empty:
+        empty_state(t("repurchase.churn.none", factor=factor))
+    else:
+        st.markdown(t("repurchase.churn.count", n=len(overdue)))
+        customer_list(overdue, "repurchase_churn_risk")
+
+# Purchase models ---------------------------------------------------------------------
+with tab_value:
+    st.subheader(t("repurchase.alive.title"))
+    st.caption(t("repurchase.alive.help"))
+    try:
+        alive = state.cached(repurchase.p_alive_matrix, as_of=ctx.as_of, shop=ctx.shop)
+    except InputError as exc:
+        st.warning(str(exc))
+    else:
+        grid = alive.pivot(index="days_since_bucket", columns="frequency_bucket", values="p_alive")
+        grid = grid.reindex(
+            index=[b for b in repurchase.DAYS_SINCE_LABELS if b in grid.index],
+            columns=[b for b in repurchase.FREQUENCY_LABELS if b in grid.columns],
+        )
+        fig = go.Figure(
+            go.Heatmap(
+                z=grid.to_numpy(),
+                x=list(grid.columns),
+                y=list(grid.index),
+                zmin=0,
+                zmax=1,
+                colorscale="RdYlGn",
+                text=[[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()],
+                texttemplate="%{text}",
+                hovertemplate="%{x} / %{y}: %{z:.1%}<extra></extra>",
+            )
+        )
+        fig.update_layout(
+            xaxis={"title": t("repurchase.alive.x"), "type": "category"},
+            yaxis={"title": t("repurchase.alive.y"), "type": "category", "autorange": "reversed"},
+            height=420,
+        )
+        chart(fig, alive, "repurchase_p_alive")
+
+    st.subheader(t("repurchase.holdout.title"))
+    st.caption(t("repurchase.holdout.help"))
+    left, right = st.columns(2)
+    calibration_end = left.date_input(
+        t("repurchase.holdout.calibration_end"),
+        value=ctx.as_of - timedelta(days=180),
+        max_value=ctx.as_of,
+        key=f"repurchase_calibration_end_{ctx.as_of}",
+    )
+    holdout_end = right.date_input(
+        t("repurchase.holdout.holdout_end"),
+        value=ctx.as_of,
+        key=f"repurchase_holdout_end_{ctx.as_of}",
+    )
+    if not calibration_end or not holdout_end or holdout_end <= calibration_end:
+        st.warning(t("repurchase.holdout.bad_range"))
+    else:
+        try:
+            check = state.cached(
+                clv.holdout_check,
+                calibration_end=calibration_end,
+                holdout_end=holdout_end,
+                shop=ctx.shop,
+            )
+        except InputError as exc:
+            st.warning(str(exc))
+        else:
+            fig = go.Figure()
+            for column in ("predicted", "actual"):
+                fig.add_bar(
+                    x=check["frequency_bucket"],
+                    y=check[column],
+                    name=t(f"repurchase.holdout.{column}"),
+                    customdata=check["customers"],
+                    hovertemplate=(
+                        f"%{{y:.2f}} ({t('repurchase.col.customers')} %{{customdata:,}})"
+                        "<extra></extra>"
+                    ),
+                )
+            fig.update_layout(
+                title=t("repurchase.holdout.chart"),
+                barmode="group",
+                xaxis={"title": t("repurchase.holdout.x"), "type": "category"},
+                legend={"orientation": "h", "y": -0.2},
+            )
+            chart(fig, check, "repurchase_holdout")
+
+    st.subheader(t("repurchase.clv.title"))
+    st.caption(t("repurchase.clv.help"))
+    c1, c2, c3, c4 = st.columns(4)
+    margin = c1.slider(
+        t("repurchase.clv.margin"), 0.05, 1.0, 0.3, step=0.05, key="repurchase_margin"
+    )
+    discount = c2.slider(
+        t("repurchase.clv.discount"), 0.0, 0.5, 0.1, step=0.01, key="repurchase_discount"
+    )
+    horizon = c3.selectbox(
+        t("repurchase.clv.horizon"), (90, 180, 365, 730), index=2, key="repurchase_horizon"
+    )
+    top = c4.selectbox(t("repurchase.clv.top"), (50, 100, 500, 1000), index=1, key="repurchase_top")
+    try:
+        values = state.cached(
+            repurchase.top_clv,
+            as_of=ctx.as_of,
+            limit=top,
+            horizon_days=horizon,
+            margin=margin,
+            annual_discount_rate=discount,
+            shop=ctx.shop,
+        )
+    except InputError as exc:
+        st.warning(str(exc))
+    else:
+        customer_list(values, "repurchase_top_clv")
