@@ -59,7 +59,7 @@ def context() -> Context:
     Streamlit runs that page the legacy way, straight from ``pages/`` without ``app.py``, and
     stays in that mode until ``st.navigation`` is called; leave it and rerun through app.py.
     """
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and "laoke_context" not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
     i18n.set_language(st.session_state.get("lang", "zh"))

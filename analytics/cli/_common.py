@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import math
 import sys
@@ -94,3 +95,17 @@ def emit(result, fmt: str, out=None) -> None:
         width = max(map(len, obj), default=0)
         for key, value in obj.items():
             out.write(f"{key:<{width}}  {value}\n")
+
+
+def lazy_module(name: str):
+    """``name`` imported on first use: keeps `python -m analytics import …` from loading
+    scipy, the holiday tables and every report module it does not run."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

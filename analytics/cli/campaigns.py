@@ -12,10 +12,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from analytics import campaigns, export
-from analytics.cli._common import add_format, add_scope, as_of, emit, open_db, parse_date
+from analytics.cli._common import (
+    add_format,
+    add_scope,
+    as_of,
+    emit,
+    lazy_module,
+    open_db,
+    parse_date,
+)
 from analytics.errors import InputError
 from analytics.i18n import LANGUAGES
+
+campaigns = lazy_module("analytics.campaigns")
+export = lazy_module("analytics.export")
 
 _SOURCE_HELP = (
     "list source KIND:VALUE, e.g. rfm:at_risk, stage:sleeping, tier:gold, age_band:25-29, "

@@ -6,8 +6,10 @@ database (edited on the 生命周期 page), as of --as-of (default: the newest o
 
 from __future__ import annotations
 
-from analytics import cohorts, lifecycle
-from analytics.cli._common import add_format, add_scope, as_of, emit, open_db
+from analytics.cli._common import add_format, add_scope, as_of, emit, lazy_module, open_db
+
+cohorts = lazy_module("analytics.cohorts")
+lifecycle = lazy_module("analytics.lifecycle")
 
 #: Columns ``report lifecycle`` prints, in this order.
 LIFECYCLE_COLUMNS = ["stage", "customers", "revenue"]

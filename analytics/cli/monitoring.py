@@ -12,10 +12,20 @@ import sys
 
 import pandas as pd
 
-from analytics.cli._common import add_format, add_scope, as_of, emit, open_db, parse_date
+from analytics.cli._common import (
+    add_format,
+    add_scope,
+    as_of,
+    emit,
+    lazy_module,
+    open_db,
+    parse_date,
+)
 from analytics.i18n import LANGUAGES
-from analytics.monitoring import explain_anomalies, weekly_monitor
-from analytics.seasonality import calendar_marks
+
+monitoring = lazy_module("analytics.monitoring")
+seasonality = lazy_module("analytics.seasonality")
+
 
 _DATE_COLUMNS = ("week_start", "date", "start", "end")
 
@@ -59,14 +69,14 @@ def _dates_as_days(df: pd.DataFrame) -> pd.DataFrame:
 
 def run_weekly(args) -> int:
     con = open_db(args)
-    df = weekly_monitor(con, as_of=as_of(con, args), weeks=args.weeks, shop=args.shop)
+    df = monitoring.weekly_monitor(con, as_of=as_of(con, args), weeks=args.weeks, shop=args.shop)
     emit(_dates_as_days(df), args.format)
     if args.format == "table":
-        for sentence in explain_anomalies(df, args.lang):
+        for sentence in monitoring.explain_anomalies(df, args.lang):
             sys.stdout.write(f"- {sentence}\n")
     return 0
 
 
 def run_calendar(args) -> int:
-    emit(_dates_as_days(calendar_marks(args.start, args.end)), args.format)
+    emit(_dates_as_days(seasonality.calendar_marks(args.start, args.end)), args.format)
     return 0

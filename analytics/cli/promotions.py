@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sys
 
-from analytics import promotions
-from analytics.cli._common import add_format, add_scope, emit, open_db, parse_date
+from analytics.cli._common import add_format, add_scope, emit, lazy_module, open_db, parse_date
 from analytics.i18n import LANGUAGES
+
+promotions = lazy_module("analytics.promotions")
 
 
 def register(commands, reports) -> None:

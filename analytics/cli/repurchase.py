@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from analytics import repurchase
-from analytics.cli._common import add_format, add_scope, as_of, emit, open_db
+from analytics.cli._common import add_format, add_scope, as_of, emit, lazy_module, open_db
+
+repurchase = lazy_module("analytics.repurchase")
 
 
 def register(commands, reports) -> None:
@@ -16,7 +17,8 @@ def register(commands, reports) -> None:
         "the same product (or category), over valid orders up to the as-of date.",
     )
     add_scope(cycles)
-    cycles.add_argument("--level", choices=repurchase.LEVELS, default="product")
+    # A literal, not repurchase.LEVELS: building the parser must not load scipy (via clv).
+    cycles.add_argument("--level", choices=("product", "category"), default="product")
     cycles.add_argument(
         "--min-customers",
         type=_whole_number(1),

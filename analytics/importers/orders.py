@@ -68,6 +68,8 @@ PROVINCES = [
     "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港",
     "澳门",
 ]  # fmt: skip
+#: A province name at the start of an address (or of a province column).
+PROVINCE_PATTERN = "^(" + "|".join(PROVINCES) + ")"
 
 #: An amount as text -> DECIMAL (NULL when it is not one); ``{x}`` is the column.
 _NUM = "TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2))"
@@ -99,7 +101,9 @@ WITH s AS (
         nullif(trim(coalesce(after_sale, '')), '') AS after_sale_raw,
         nullif(trim(coalesce(amount, '')), '') AS amount_raw,
         nullif(trim(coalesce(refund_amount, '')), '') AS refund_raw,
-        regexp_replace(trim(coalesce(address, '')), '\\s+', ' ', 'g') AS address,
+        CASE WHEN regexp_matches(address, '\\s\\s|[\\t\\r\\n\u3000]')
+             THEN regexp_replace(trim(address), '\\s+', ' ', 'g')
+             ELSE trim(coalesce(address, '')) END AS address,
         nullif(trim(coalesce(province, '')), '') AS province_in,
         nullif(trim(coalesce(city, '')), '') AS city_in,
         nullif(trim(coalesce(item_count, '')), '') AS item_count_raw,
@@ -131,7 +135,7 @@ SELECT t.* EXCLUDE (known_status, after_sale_refunded),
          WHEN known_status = 'refunded' OR after_sale_refunded THEN coalesce(amount, 0)
          ELSE 0 END AS refund_amount,
     TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) AS item_count,
-    list_filter($provinces, lambda p: starts_with(coalesce(province_raw, address), p))[1]
+    nullif(regexp_extract(coalesce(province_raw, address), $province_pattern, 1), '')
         AS province
 FROM t
 """
@@ -211,16 +215,15 @@ SELECT
     amount,
     least(refund_amount, amount) AS refund_amount,
     province,
-    coalesce(
-        city_raw,
-        CASE WHEN province IN ('北京', '天津', '上海', '重庆') THEN province || '市' END,
-        nullif(CASE WHEN address LIKE province || '% %'
-                    THEN string_split(address, ' ')[2] END, ''),
-        nullif(regexp_extract(
+    -- CASE, not coalesce: the regular expression only runs where nothing simpler worked.
+    CASE WHEN city_raw IS NOT NULL THEN city_raw
+         WHEN province IN ('北京', '天津', '上海', '重庆') THEN province || '市'
+         WHEN address LIKE province || '% %' THEN nullif(split_part(address, ' ', 2), '')
+         ELSE nullif(regexp_extract(
             address[length(province) + 1:],
             '^(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)?\\s*([^\\s]+?(?:市|自治州|地区|盟))',
             1), '')
-    ) AS city,
+    END AS city,
     item_count, product,
     $import_id AS import_id
 FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
@@ -714,7 +717,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "time_formats": TIME_FORMATS,
             "default_status": fmt.default_status,
             "strict_status": fmt.strict_status,
-            "provinces": PROVINCES,
+            "province_pattern": PROVINCE_PATTERN,
         },
     )
     con.execute("DROP VIEW stage")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import shutil
+import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -83,7 +84,15 @@ class TableSource:
 def transcode(
     source: Path, target: Path, encoding: str, progress=None, size: int = 0, chunk: int = 16 << 20
 ) -> None:
-    """Copy ``source`` to ``target`` as UTF-8, in chunks (memory stays flat at any size)."""
+    """Copy ``source`` to ``target`` as UTF-8, in chunks (memory stays flat at any size).
+
+    GBK/GB18030 goes through the system's ``iconv`` when there is one (several times faster
+    than Python's codec on big exports); if iconv is missing or stops at a byte it cannot
+    convert, Python's codec does the whole file, replacing undecodable bytes with U+FFFD.
+    """
+    iconv = shutil.which("iconv")
+    if iconv and encoding in ("gbk", "gb18030") and _iconv(iconv, source, target, progress, size):
+        return
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     done = 0
     with open(source, "rb") as src, open(target, "wb") as out:
@@ -93,6 +102,28 @@ def transcode(
             if progress and size:
                 progress(min(done / size, 1.0))
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
+
+
+def _iconv(iconv: str, source: Path, target: Path, progress, size: int) -> bool:
+    """GB18030 -> UTF-8 with iconv, fed in chunks for progress; False when it fails."""
+    done = 0
+    with open(source, "rb") as src, open(target, "wb") as out:
+        proc = subprocess.Popen(
+            [iconv, "-f", "GB18030", "-t", "UTF-8"],
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while block := src.read(4 << 20):
+                proc.stdin.write(block)
+                done += len(block)
+                if progress and size:
+                    progress(min(done / size, 1.0))
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        return proc.wait() == 0
 
 
 def run_with_progress(con, sql: str, progress=None, params=None) -> None:

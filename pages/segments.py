@@ -1,0 +1,504 @@
+"""客户分层 Segments: RFM segments (treemap, R x F grid, segment member lists), member tiers
+(distribution, revenue, upgrade candidates), and the customer profile (age bands, provinces,
+quality customers, 20/80). Settings for RFM and tiers are edited here and stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import demographics, pareto, regions, rfm, settings, tiers
+from analytics.errors import InputError
+from analytics.i18n import t
+from ui import state
+from ui.widgets import chart, csv_bytes, empty_state
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Rows shown in a list on the page; its download always has all of them.
+SHOWN_ROWS = 1000
+
+ctx = state.context()
+st.title(t("segments.title"))
+
+if ctx.empty:
+    empty_state(t("segments.empty"))
+    st.stop()
+
+con = state.cursor()
+rfm_settings = settings.load(con, "rfm", rfm.RfmSettings)
+tier_rules = settings.load(con, "tiers", tiers.TierRules)
+
+
+def _download(data, file_name: str, *, key: str, label: str | None = None) -> None:
+    """A CSV download (UTF-8 with BOM) of ``data``, a DataFrame or a function returning one,
+    built only when clicked: lists of a large shop are too big to build on every run."""
+    st.download_button(
+        label or t("common.download_csv"),
+        lambda: csv_bytes(data() if callable(data) else data),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        type="tertiary",
+    )
+
+
+def _table(df, columns: list[str], config: dict) -> None:
+    """The first ``SHOWN_ROWS`` rows of ``df`` as a table, saying so when there are more."""
+    if len(df) > SHOWN_ROWS:
+        st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
+    st.dataframe(
+        df.head(SHOWN_ROWS)[columns],
+        hide_index=True,
+        width="stretch",
+        height=360,
+        column_config=config,
+    )
+
+
+def _columns(names: list[str]) -> dict:
+    return {name: t(f"segments.col.{name}") for name in names}
+
+
+def _request(flag: str) -> None:
+    st.session_state[flag] = True
+
+
+def _save_button(name: str) -> bool:
+    """A save button; True on the run after it was clicked. The click is kept in session
+    state by a callback, so it survives a rerun before this point of the script."""
+    st.button(
+        t("segments.settings.save"),
+        key=f"segments_{name}_save",
+        on_click=_request,
+        args=(f"segments_{name}_save_requested",),
+    )
+    return st.session_state.pop(f"segments_{name}_save_requested", False)
+
+
+def _store(name: str, build) -> None:
+    """Build the settings with ``build()`` and save them as ``name``, then rerun so the
+    page uses them; a value the settings refuse is shown, nothing is saved."""
+    try:
+        value = build()
+    except InputError as exc:
+        st.session_state[f"segments_{name}_message"] = str(exc)
+        return
+    settings.save(state.cursor(), name, value)
+    st.session_state[f"segments_{name}_message"] = None
+    st.rerun()
+
+
+def _show_message(name: str) -> None:
+    key = f"segments_{name}_message"
+    if key in st.session_state:
+        message = st.session_state.pop(key)
+        if message:
+            st.error(message)
+        else:
+            st.success(t("segments.settings.saved"))
+
+
+def _rfm_settings_form() -> None:
+    with st.expander(t("segments.rfm.settings")):
+        method = st.radio(
+            t("segments.rfm.settings.method"),
+            rfm.METHODS,
+            index=rfm.METHODS.index(rfm_settings.method),
+            format_func=lambda m: t(f"segments.rfm.method.{m}", lang=ctx.lang),
+            horizontal=True,
+            # Keyed by language: its labels change with it (a kept value would show unselected).
+            key=f"segments_rfm_method_{ctx.lang}",
+        )
+        st.caption(t("segments.rfm.settings.edges_help"))
+        edges = {}
+        for measure, step in (("recency", 1), ("frequency", 1), ("monetary", 50)):
+            current = getattr(rfm_settings, f"{measure}_edges")
+            st.markdown(t(f"segments.rfm.settings.{measure}"))
+            cells = st.columns(4)
+            edges[measure] = tuple(
+                cell.number_input(
+                    f"{measure} {i + 1}",
+                    min_value=0,
+                    value=int(value),
+                    step=step,
+                    label_visibility="collapsed",
+                    key=f"segments_rfm_{measure}_{i}",
+                )
+                for i, (cell, value) in enumerate(zip(cells, current, strict=True))
+            )
+        if _save_button("rfm"):
+            _store(
+                "rfm",
+                lambda: rfm.RfmSettings(
+                    method=method,
+                    recency_edges=edges["recency"],
+                    frequency_edges=edges["frequency"],
+                    monetary_edges=edges["monetary"],
+                ),
+            )
+        _show_message("rfm")
+
+
+def _tier_settings_form() -> None:
+    with st.expander(t("segments.tiers.settings")):
+        st.caption(t("segments.tiers.settings.help"))
+        combine = st.radio(
+            t("segments.tiers.settings.combine"),
+            tiers.COMBINES,
+            index=tiers.COMBINES.index(tier_rules.combine),
+            format_func=lambda c: t(f"segments.tiers.combine.{c}", lang=ctx.lang),
+            horizontal=True,
+            key=f"segments_tiers_combine_{ctx.lang}",
+        )
+        edited = st.data_editor(
+            tiers.rules_table(tier_rules),
+            num_rows="dynamic",
+            hide_index=True,
+            column_config={name: t(f"segments.tiers.col.{name}") for name in tiers.TABLE_COLUMNS},
+            # A new editor once the rules change, so saved edits are not applied twice.
+            key=f"segments_tiers_table_{hash(tier_rules)}",
+        )
+        if _save_button("tiers"):
+            _store("tiers", lambda: tiers.rules_from_table(edited, combine))
+        _show_message("tiers")
+
+
+def _rfm_tab() -> None:
+    _rfm_settings_form()
+    st.caption(
+        t(
+            "segments.rfm.caption",
+            as_of=ctx.as_of,
+            method=t(f"segments.rfm.method.{rfm_settings.method}"),
+        )
+    )
+    summary = state.cached(
+        rfm.segment_summary,
+        as_of=ctx.as_of,
+        settings=rfm_settings,
+        shop=ctx.shop,
+        lang=ctx.lang,
+    )
+    if not (summary["customers"] > 0).any():
+        empty_state(t("segments.no_buyers", as_of=ctx.as_of))
+        return
+    summary.insert(1, "name", [rfm.SEGMENTS[s].name(ctx.lang) for s in summary["segment"]])
+
+    left, right = st.columns(2)
+    with left:
+        drawn = summary[summary["customers"] > 0]
+        fig = go.Figure(
+            go.Treemap(
+                labels=drawn["name"],
+                parents=[""] * len(drawn),
+                values=drawn["customers"],
+                customdata=drawn[["share", "revenue", "revenue_share", "action"]],
+                texttemplate="<b>%{label}</b><br>%{value:,}<br>%{customdata[0]:.1%}",
+                hovertemplate="<b>%{label}</b><br>" + t("segments.rfm.hover") + "<extra></extra>",
+                branchvalues="total",
+            )
+        )
+        fig.update_layout(title=t("segments.rfm.treemap"), height=460)
+        chart(fig, summary, "rfm_segments")
+    with right:
+        grid = state.cached(rfm.rf_grid, as_of=ctx.as_of, settings=rfm_settings, shop=ctx.shop)
+        # One word per line so long English names fit a cell.
+        names = [rfm.SEGMENTS[s].name(ctx.lang).replace(" ", "<br>") for s in grid["segment"]]
+        fig = go.Figure(
+            go.Heatmap(
+                x=grid["f"],
+                y=grid["r"],
+                z=grid["customers"],
+                text=names,
+                texttemplate="%{text}<br>%{z:,}",
+                textfont={"size": 11},
+                hovertemplate=t("segments.rfm.grid.hover") + "<extra></extra>",
+                colorscale="Blues",
+                showscale=False,
+            )
+        )
+        fig.update_layout(
+            title=t("segments.rfm.grid"),
+            height=460,
+            xaxis={"title": t("segments.rfm.grid.f"), "dtick": 1},
+            yaxis={"title": t("segments.rfm.grid.r"), "dtick": 1},
+        )
+        chart(fig, grid, "rfm_grid")
+
+    if rfm_settings.method == "quintile" and (summary["customers"] == 0).any():
+        st.caption(t("segments.rfm.empty_hint"))
+    st.subheader(t("segments.rfm.table"))
+    st.dataframe(
+        summary[["name", "customers", "share", "revenue", "revenue_share", "action"]],
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(summary) + 1) + 3,  # every segment without scrolling
+        column_config={
+            "name": t("segments.col.segment"),
+            "customers": st.column_config.NumberColumn(
+                t("segments.col.customers"), format="localized"
+            ),
+            "share": st.column_config.NumberColumn(t("segments.col.share"), format="percent"),
+            "revenue": st.column_config.NumberColumn(t("segments.col.revenue"), format="¥%.0f"),
+            "revenue_share": st.column_config.NumberColumn(
+                t("segments.col.revenue_share"), format="percent"
+            ),
+            "action": st.column_config.TextColumn(t("segments.col.action"), width="large"),
+        },
+    )
+
+    st.subheader(t("segments.members.title"))
+    counts = dict(zip(summary["segment"], summary["customers"], strict=True))
+    pick, search_box = st.columns([1, 1])
+    segment = pick.selectbox(
+        t("segments.members.pick"),
+        list(rfm.SEGMENTS),
+        format_func=lambda s: t(
+            "segments.members.option",
+            lang=ctx.lang,
+            name=rfm.SEGMENTS[s].name(ctx.lang),
+            n=int(counts[s]),
+        ),
+        key=f"segments_pick_{ctx.lang}",
+    )
+    search = search_box.text_input(t("segments.members.search"), key="segments_search")
+    st.info(rfm.SEGMENTS[segment].action(ctx.lang), icon=":material/lightbulb:")
+    members = state.cached(
+        rfm.segment_members,
+        as_of=ctx.as_of,
+        segment=segment,
+        search=search.strip() or None,
+        settings=rfm_settings,
+        shop=ctx.shop,
+    )
+    if members.empty:
+        empty_state(t("segments.members.none"))
+        return
+    st.caption(t("segments.members.count", n=len(members)))
+    shown = [
+        "customer_id",
+        "customer_name",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "r",
+        "f",
+        "m",
+        "phone",
+        "province",
+        "city",
+    ]
+    _table(members, shown, _columns([c for c in shown if c not in ("r", "f", "m")]))
+    _download(
+        members,
+        f"segment_{segment}_{ctx.as_of}.csv",
+        key="segments_members_download",
+        label=t("segments.members.download"),
+    )
+    if (ROOT / "pages" / "campaigns.py").exists():
+        st.page_link(
+            "pages/campaigns.py",
+            label=t("segments.members.to_campaigns"),
+            icon=":material/campaign:",
+        )
+
+
+def _tiers_tab() -> None:
+    _tier_settings_form()
+    st.caption(
+        t("segments.tiers.caption", combine=t(f"segments.tiers.combine.{tier_rules.combine}"))
+    )
+    summary = state.cached(tiers.tier_summary, rules=tier_rules, shop=ctx.shop)
+    summary.insert(1, "name", [tier_rules.name(x, ctx.lang) for x in summary["tier"]])
+    left, right = st.columns(2)
+    with left:
+        fig = go.Figure(
+            go.Bar(x=summary["name"], y=summary["customers"], text=summary["customers"])
+        )
+        fig.update_layout(title=t("segments.tiers.customers"), height=360)
+        chart(fig, summary, "tier_customers")
+    with right:
+        fig = go.Figure(
+            go.Bar(
+                x=summary["name"],
+                y=summary["revenue"],
+                text=[f"{s:.1%}" for s in summary["revenue_share"]],
+            )
+        )
+        fig.update_layout(title=t("segments.tiers.revenue"), height=360)
+        chart(fig, summary[["tier", "name", "revenue", "revenue_share"]], "tier_revenue")
+
+    st.subheader(t("segments.tiers.candidates"))
+    a, b = st.columns(2)
+    within_spend = a.number_input(
+        t("segments.tiers.within_spend"),
+        min_value=0.0,
+        value=200.0,
+        step=50.0,
+        key="segments_within_spend",
+    )
+    within_orders = b.number_input(
+        t("segments.tiers.within_orders"),
+        min_value=0,
+        value=1,
+        step=1,
+        key="segments_within_orders",
+    )
+    st.caption(t("segments.tiers.candidates.help", orders=within_orders, spend=within_spend))
+    candidates = state.cached(
+        tiers.upgrade_candidates,
+        rules=tier_rules,
+        within_spend=float(within_spend),
+        within_orders=int(within_orders),
+        shop=ctx.shop,
+    )
+    if candidates.empty:
+        empty_state(t("segments.tiers.candidates.none"))
+        return
+    candidates.insert(0, "tier_name", [tier_rules.name(x, ctx.lang) for x in candidates["tier"]])
+    candidates.insert(
+        1, "next_tier_name", [tier_rules.name(x, ctx.lang) for x in candidates["next_tier"]]
+    )
+    st.caption(t("segments.tiers.candidates.count", n=len(candidates)))
+    shown = [
+        "customer_id",
+        "customer_name",
+        "tier_name",
+        "next_tier_name",
+        "valid_orders",
+        "revenue",
+        "orders_to_next",
+        "spend_to_next",
+        "phone",
+    ]
+    config = _columns(
+        ["customer_id", "customer_name", "valid_orders", "orders_to_next", "spend_to_next"]
+    )
+    config |= {
+        "tier_name": t("segments.col.tier"),
+        "next_tier_name": t("segments.col.next_tier"),
+        "revenue": t("segments.col.revenue"),
+        "phone": t("segments.col.phone"),
+    }
+    _table(candidates, shown, config)
+    _download(candidates, "upgrade_candidates.csv", key="segments_candidates_download")
+
+
+def _profile_tab() -> None:
+    ages = state.cached(demographics.age_band_summary, as_of=ctx.as_of, shop=ctx.shop)
+    st.subheader(t("segments.age.title"))
+    if not (ages["customers"] > 0).any():
+        empty_state(t("segments.age.none"))
+    else:
+        fig = go.Figure()
+        fig.add_bar(x=ages["age_band"], y=ages["known_customers"], name=t("segments.age.known"))
+        fig.add_bar(
+            x=ages["age_band"],
+            y=ages["imputed_customers"],
+            name=t("segments.age.imputed"),
+            text=[t("segments.age.bar_text", share=s) for s in ages["imputed_share"]],
+            textposition="outside",
+        )
+        fig.update_layout(
+            barmode="stack",
+            height=380,
+            xaxis={"title": t("segments.age.band")},
+            legend={"orientation": "h", "y": -0.2},
+        )
+        chart(fig, ages, "age_bands")
+        st.caption(t("segments.age.caption", as_of=ctx.as_of))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("segments.province.title"))
+        top = state.cached(regions.provinces, limit=15, shop=ctx.shop)
+        fig = go.Figure(
+            go.Bar(
+                x=top["customers"][::-1],
+                y=top["province"][::-1],
+                orientation="h",
+                text=[t("segments.province.bar_text", share=s) for s in top["revenue_share"][::-1]],
+                textposition="auto",
+            )
+        )
+        fig.update_layout(height=460, xaxis={"title": t("segments.col.customers")})
+        chart(fig, top, "segment_provinces")
+    with right:
+        st.subheader(t("segments.quality.title"))
+        quality = state.cached(demographics.quality_summary, as_of=ctx.as_of, shop=ctx.shop)
+        a, b, c = st.columns(3)
+        a.metric(
+            t("segments.quality.metric"),
+            f"{quality.quality_customers:,}",
+            help=t(
+                "segments.quality.metric.help",
+                rule=t(f"segments.quality.rule.{quality.basis}"),
+            ),
+            border=True,
+        )
+        b.metric(t("segments.quality.share"), f"{quality.share:.1%}", border=True)
+        c.metric(t("segments.quality.revenue_share"), f"{quality.revenue_share:.1%}", border=True)
+        cursor = state.cursor()
+        _download(
+            lambda: demographics.quality_customers(cursor, as_of=ctx.as_of, shop=ctx.shop),
+            f"quality_customers_{ctx.as_of}.csv",
+            key="segments_quality_download",
+            label=t("segments.quality.download"),
+        )
+
+    st.subheader(t("segments.pareto.title"))
+    curve = state.cached(pareto.pareto_curve, shop=ctx.shop, points=100)
+    top20 = state.cached(pareto.top_share, top=0.2, shop=ctx.shop)
+    st.metric(
+        t("segments.pareto.metric"),
+        f"{top20:.1%}",
+        help=t("segments.pareto.metric.help"),
+        border=True,
+    )
+    fig = go.Figure()
+    fig.add_scatter(
+        x=curve["customer_share"],
+        y=curve["revenue_share"],
+        mode="lines",
+        name=t("segments.pareto.curve"),
+        fill="tozeroy",
+    )
+    fig.add_scatter(
+        x=[0, 1],
+        y=[0, 1],
+        mode="lines",
+        name=t("segments.pareto.equal"),
+        line={"dash": "dot", "color": "gray"},
+    )
+    fig.add_scatter(x=[0.2], y=[top20], mode="markers", marker={"size": 12}, showlegend=False)
+    fig.add_annotation(
+        x=0.2,
+        y=top20,
+        text=t("segments.pareto.annotation", share=top20),
+        showarrow=True,
+        ax=90,
+        ay=40,
+        bgcolor="white",
+        bordercolor="gray",
+    )
+    fig.update_layout(
+        height=420,
+        xaxis={"title": t("segments.pareto.x"), "tickformat": ".0%"},
+        yaxis={"title": t("segments.pareto.y"), "tickformat": ".0%"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    chart(fig, curve, "pareto")
+
+
+tab_rfm, tab_tiers, tab_profile = st.tabs(
+    [t("segments.tab.rfm"), t("segments.tab.tiers"), t("segments.tab.profile")]
+)
+with tab_rfm:
+    _rfm_tab()
+with tab_tiers:
+    _tiers_tab()
+with tab_profile:
+    _profile_tab()
