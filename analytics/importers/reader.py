@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import shutil
 import subprocess
 import tempfile
@@ -105,25 +106,24 @@ def transcode(
 
 
 def _iconv(iconv: str, source: Path, target: Path, progress, size: int) -> bool:
-    """GB18030 -> UTF-8 with iconv, fed in chunks for progress; False when it fails."""
-    done = 0
+    """GB18030 -> UTF-8 with iconv reading the file itself; False when it fails.
+
+    iconv shares the open file with us, so its read position is the progress."""
     with open(source, "rb") as src, open(target, "wb") as out:
         proc = subprocess.Popen(
             [iconv, "-f", "GB18030", "-t", "UTF-8"],
-            stdin=subprocess.PIPE,
+            stdin=src,
             stdout=out,
             stderr=subprocess.DEVNULL,
         )
-        try:
-            while block := src.read(4 << 20):
-                proc.stdin.write(block)
-                done += len(block)
+        while True:
+            try:
+                code = proc.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
                 if progress and size:
-                    progress(min(done / size, 1.0))
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        return proc.wait() == 0
+                    progress(min(os.lseek(src.fileno(), 0, os.SEEK_CUR) / size, 1.0))
+    return code == 0
 
 
 def run_with_progress(con, sql: str, progress=None, params=None) -> None:
