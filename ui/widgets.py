@@ -23,8 +23,10 @@ def fmt_value(metric: str, value: float) -> str:
 
 def kpi_cards(change: pd.DataFrame) -> None:
     """One st.metric per row of ``analytics.kpis.kpi_change``, delta vs the previous period."""
-    columns = st.columns(len(change))
-    for column, row in zip(columns, change.itertuples(), strict=True):
+    per_row = 3  # six cards in two rows: wide enough for ¥1,234,567 without truncation
+    rows = list(change.itertuples())
+    columns = [c for i in range(0, len(rows), per_row) for c in st.columns(per_row)]
+    for column, row in zip(columns, rows, strict=False):
         delta = None
         if row.change is not None and not (
             isinstance(row.change, float) and math.isnan(row.change)
