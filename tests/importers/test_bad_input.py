@@ -24,7 +24,7 @@ def stocked(con, tmp_path):
     [
         (b"", "empty"),
         (b"\x00\x01\x02\x03binary\x00" * 50, "not a table"),
-        ("just one column\nx\n".encode(), "fewer than 2 columns"),
+        (b"just one column\nx\n", "fewer than 2 columns"),
         ("订单编号,买家会员名\n".encode(), "no rows"),
         (b"id\x80x,\xffname\n1,2\n" * 5, "neither UTF-8 nor GBK"),
     ],

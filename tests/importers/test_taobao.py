@@ -34,7 +34,9 @@ def test_fixture_imports_to_its_expected_rows(con):
 
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8", "utf-8-sig"])
 def test_every_encoding_the_seller_center_writes(con, tmp_path, encoding):
-    path = write_export(tmp_path / "e.csv", [order("1", "张三"), order("2", "李四")], encoding=encoding)
+    path = write_export(
+        tmp_path / "e.csv", [order("1", "张三"), order("2", "李四")], encoding=encoding
+    )
     assert import_orders(con, path).inserted == 2
     assert con.execute("SELECT list(customer_id ORDER BY order_id) FROM orders").fetchone()[0] == [
         "张三",
@@ -68,7 +70,9 @@ def test_full_refund_marks_the_order_refunded_and_not_a_sale(con, tmp_path):
 
 
 def test_partial_refund_is_netted_from_revenue(con, tmp_path):
-    import_orders(con, write_export(tmp_path / "r.csv", [order("1", "张三", paid="80", refund="30")]))
+    import_orders(
+        con, write_export(tmp_path / "r.csv", [order("1", "张三", paid="80", refund="30")])
+    )
     assert con.execute("SELECT revenue, valid_orders FROM customers").fetchone() == (
         Decimal("50.00"),
         1,
@@ -110,4 +114,7 @@ def test_shop_comes_from_the_file_unless_overridden(con, tmp_path):
     path = write_export(tmp_path / "s.csv", [order("1", "张三", shop="甲店")])
     import_orders(con, path)
     import_orders(con, path, shop="乙店")
-    assert con.execute("SELECT list(shop ORDER BY shop) FROM orders").fetchone()[0] == ["乙店", "甲店"]
+    assert con.execute("SELECT list(shop ORDER BY shop) FROM orders").fetchone()[0] == [
+        "乙店",
+        "甲店",
+    ]

@@ -34,7 +34,9 @@ def test_overlapping_exports_count_each_order_once(con, tmp_path):
 
 def test_later_export_with_refund_updates_the_order(con, tmp_path):
     import_orders(con, write_export(tmp_path / "1.csv", [order("1", "张三", paid="100")]))
-    refunded = order("1", "张三", paid="100", refund="100", status="付款以后用户退款成功，交易自动关闭")
+    refunded = order(
+        "1", "张三", paid="100", refund="100", status="付款以后用户退款成功，交易自动关闭"
+    )
     result = import_orders(con, write_export(tmp_path / "2.csv", [refunded]))
     assert result.updated == 1
     assert con.execute("SELECT status FROM orders").fetchone()[0] == "refunded"
