@@ -154,9 +154,16 @@ ORDER BY days_since_last, revenue DESC, platform, shop, customer_id
 """
 
 
-def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None) -> pd.DataFrame:
+# Summaries aggregate in DuckDB: only a handful of rows come back to pandas.
+_STAGE_SUMMARY_SQL = f"""
+SELECT stage, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue
+FROM ({_STAGES_SQL}) GROUP BY stage
+"""
+
+
+def _stage_params(con, *, as_of, cuts, shop, stage=None, search=None) -> dict:
     cuts = cuts or stage_cuts(con)
-    params = {
+    return {
         "as_of": as_of,
         "end": _day_after(as_of),
         "shop": shop,
@@ -164,6 +171,10 @@ def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None) -> pd.DataFr
         "search": search or None,
         **_cut_params(cuts),
     }
+
+
+def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None) -> pd.DataFrame:
+    params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
     return con.execute(_STAGES_SQL, params).df()
 
 
@@ -209,10 +220,11 @@ def lifecycle(
 
     Columns: stage, customers, revenue, customers_share, revenue_share (0 when empty).
     """
-    rows = customer_stages(con, as_of=as_of, cuts=cuts, shop=shop)
+    params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop)
     summary = (
-        rows.groupby("stage")
-        .agg(customers=("customer_id", "size"), revenue=("revenue", "sum"))
+        con.execute(_STAGE_SUMMARY_SQL, params)
+        .df()
+        .set_index("stage")
         .reindex(list(STAGES), fill_value=0)
         .rename_axis("stage")
         .reset_index()
@@ -339,9 +351,21 @@ def customer_types(
     days_since_first, days_since_last, stage (None for potential customers).
     ``settings=None`` / ``cuts=None`` use the stored settings.
     """
+    params = _type_params(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
+    return con.execute(_TYPES_SQL, params).df()
+
+
+_TYPE_SUMMARY_SQL = f"""
+SELECT customer_type, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue,
+    count(*) FILTER (onboarding) AS onboarding
+FROM ({_TYPES_SQL}) GROUP BY customer_type
+"""
+
+
+def _type_params(con, *, as_of, settings, cuts, shop) -> dict:
     settings = settings or customer_type_settings(con)
     cuts = cuts or stage_cuts(con)
-    params = {
+    return {
         "as_of": as_of,
         "end": _day_after(as_of),
         "shop": shop,
@@ -350,7 +374,6 @@ def customer_types(
         "loyal_orders": settings.loyal_orders,
         **_cut_params(cuts),
     }
-    return con.execute(_TYPES_SQL, params).df()
 
 
 def customer_type_summary(
@@ -366,14 +389,11 @@ def customer_type_summary(
     Columns: customer_type, customers, revenue, onboarding (customers in their onboarding
     window), customers_share, revenue_share.
     """
-    rows = customer_types(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
+    params = _type_params(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
     summary = (
-        rows.groupby("customer_type")
-        .agg(
-            customers=("customer_id", "size"),
-            revenue=("revenue", "sum"),
-            onboarding=("onboarding", "sum"),
-        )
+        con.execute(_TYPE_SUMMARY_SQL, params)
+        .df()
+        .set_index("customer_type")
         .reindex(list(CUSTOMER_TYPES), fill_value=0)
         .rename_axis("customer_type")
         .reset_index()

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 import time
 from pathlib import Path
 
-from analytics import store
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analytics import store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
