@@ -24,7 +24,8 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -268,6 +269,12 @@ SELECT {", ".join("n." + c for c in ORDER_COLUMNS)}
 FROM incoming n JOIN diff d USING (platform, shop, order_id) WHERE d.is_new
 """
 
+# When every incoming order is new (a first import) there is nothing to join against.
+_INSERT_ALL_SQL = f"""
+INSERT INTO orders ({", ".join(ORDER_COLUMNS)})
+SELECT {", ".join(ORDER_COLUMNS)} FROM incoming
+"""
+
 _TOUCHED_SQL = """
 CREATE OR REPLACE TEMP TABLE touched AS
 SELECT DISTINCT n.platform, n.shop, n.customer_id
@@ -472,9 +479,10 @@ def import_orders(
     started = datetime.now()
     import_id = con.execute("SELECT nextval('import_ids')").fetchone()[0]
     base = {"import_id": import_id, "file_name": name, "started_at": started, "shop": shop}
-    sha = ""
+    hashing = None
     try:
-        sha = file_sha256(path)
+        # Hash in a thread while the file is converted and read (hashlib releases the GIL).
+        hashing = _HASHER.submit(file_sha256, path)
         source, detected = preview(path, name=name, platform=platform)
         saved = mappings.saved_mapping(con, source.header)
         use = mapping or (saved.mapping if saved else None)
@@ -487,8 +495,9 @@ def import_orders(
         remember = bool(mapping) and detection.mapping != detected.mapping
         remember = remember and (saved is None or saved.mapping != detection.mapping)
         with import_settings(con), transaction(con):
-            result = _import(con, source, detection, import_id, shop, progress)
-            record(con, base, sha, result, detection.platform)
+            with ExitStack() as keep:
+                result = _import(con, source, detection, import_id, shop, progress, keep)
+            record(con, base, _sha(hashing), result, detection.platform)
             if remember:
                 mappings.save_mapping(con, source.header, detection.mapping)
             if result.inserted or result.updated or result.lines_written:
@@ -497,8 +506,19 @@ def import_orders(
     except ImportRefused as refused:
         result = ImportResult(import_id, name, "refused", message=refused.reason)
         with transaction(con):
-            record(con, base, sha, result, platform if platform != "auto" else None)
+            record(con, base, _sha(hashing), result, platform if platform != "auto" else None)
         raise
+
+
+_HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="laoke-sha256")
+
+
+def _sha(hashing) -> str:
+    """The file's sha256 from the hashing thread ("" when the file could not be read)."""
+    try:
+        return hashing.result() if hashing else ""
+    except OSError:
+        return ""
 
 
 @contextmanager
@@ -566,12 +586,15 @@ def stage(
     progress=None,
     *,
     derived: dict[str, tuple[tuple[str, ...], ...]] | None = None,
-) -> int:
+    keep: ExitStack | None = None,
+) -> int | None:
     """Read the file's rows into TEMP view ``stage`` (row_no + one VARCHAR per field).
 
     Only fields with a source are stored (table ``stage_raw``, in file order); the view adds
     the others as NULL. A field's value is its mapped column, else (row by row) its
-    ``derived`` sources. Returns the number of rows read.
+    ``derived`` sources. Returns the number of rows read. With ``keep`` (an ExitStack that
+    outlives the import) the rows are not copied: ``stage`` reads the file through the view
+    ``stage_source`` until the stack closes, and None is returned.
     """
     derived = derived or {}
     exprs = {}
@@ -586,7 +609,18 @@ def stage(
     def read_part(fraction: float) -> None:
         progress(0.5 + 0.5 * fraction)
 
-    with source.relation(con, (lambda f: progress(0.5 * f)) if progress else None) as rows:
+    transcoding = (lambda f: progress(0.5 * f)) if progress else None
+    if keep is not None:
+        # Read in place: a view numbering the rows of the file (DuckDB keeps file order),
+        # so the file is parsed straight into the next step instead of being copied first.
+        rows = keep.enter_context(source.relation(con, transcoding))
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW stage_source AS SELECT row_number() OVER () - 1 "
+            f"AS row_no, {select} FROM {rows}"
+        )
+        _stage_view(con, "stage_source", list(exprs), fields)
+        return None
+    with source.relation(con, transcoding) as rows:
         try:
             run_with_progress(
                 con,
@@ -689,10 +723,12 @@ def _problem_columns(detection: Detection) -> dict[str, str]:
     return columns
 
 
-def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
+def _import(
+    con, source, detection: Detection, import_id, shop, progress, keep: ExitStack
+) -> ImportResult:
     fmt = detection.format
     fields = fmt.fields
-    stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
+    stage(con, source, detection.mapping, fields, progress, derived=detection.derived, keep=keep)
     _load_maps(con, fmt)
     if fmt.kind == "items":
         return _import_items(con, source, detection, import_id, shop)
@@ -711,17 +747,22 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             f"CREATE OR REPLACE TEMP TABLE lines AS SELECT *, row_no AS order_row FROM stage "
             f"WHERE {_HAS_DATA}"
         )
-    con.execute(
-        _PARSE_SQL,
-        {
-            "time_formats": TIME_FORMATS,
-            "default_status": fmt.default_status,
-            "strict_status": fmt.strict_status,
-            "province_pattern": PROVINCE_PATTERN,
-        },
-    )
+    try:  # the file is read here (through the stage view), so reading errors surface here
+        run_with_progress(
+            con,
+            _PARSE_SQL,
+            (lambda f: progress(0.5 + 0.5 * f)) if progress else None,
+            {
+                "time_formats": TIME_FORMATS,
+                "default_status": fmt.default_status,
+                "strict_status": fmt.strict_status,
+                "province_pattern": PROVINCE_PATTERN,
+            },
+        )
+    except duckdb.Error as exc:
+        raise ImportRefused(source.name, f"the file is not a readable table ({exc})") from None
     con.execute("DROP VIEW stage")
-    con.execute("DROP TABLE IF EXISTS stage_raw")
+    con.execute("DROP VIEW IF EXISTS stage_source")
     con.execute(_PROBLEMS_SQL)
     if has_items:
         con.execute(_ITEM_LINES_SQL)
@@ -753,7 +794,9 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     if updated:
         con.execute(_KEEP_REPLACED_SQL, {"import_id": import_id})
         con.execute(_UPDATE_SQL)
-    if inserted:
+    if inserted and not (updated or unchanged):
+        con.execute(_INSERT_ALL_SQL)
+    elif inserted:
         con.execute(_INSERT_SQL)
     lines_written = 0
     if has_items:
@@ -765,8 +808,11 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     ).fetchall()[0][0]
     if has_platform_items:
         _run_script(con, _ADOPT_SQL, {"import_id": import_id, "platform": fmt.platform})
-    con.execute(_TOUCHED_SQL)
-    customers.refresh(con, touched="touched")
+    if con.execute("SELECT count(*) FROM customers").fetchall()[0][0]:
+        con.execute(_TOUCHED_SQL)
+        customers.refresh(con, touched="touched")
+    else:  # the first import: build the summary whole, no need to list who changed
+        customers.refresh(con)
     _drop_temps(con)
     return ImportResult(
         import_id,
@@ -859,6 +905,7 @@ def _run_script(con, script: str, params: dict | None = None) -> None:
 
 def _drop_temps(con) -> None:
     con.execute("DROP VIEW IF EXISTS stage")
+    con.execute("DROP VIEW IF EXISTS stage_source")
     for temp in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
