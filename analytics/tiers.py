@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import pyarrow as pa
 
 from analytics.errors import InputError
+from analytics.frames import query_df
 from analytics.i18n import language
 from analytics.store import SHOP_FILTER
 
@@ -177,27 +177,9 @@ ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
 """
 
 
-#: Nullable pandas dtypes for integer columns that hold nulls.
-_NULLABLE = {
-    pa.int8(): pd.Int8Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-}
-
-
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    """Arrow to pandas; an integer column with nulls becomes nullable integers, not floats."""
-    df = table.to_pandas()
-    for name, column in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_integer(column.type) and column.null_count:
-            df[name] = column.to_pandas(types_mapper=_NULLABLE.get)
-    return df
-
-
 def _frame(con, sql: str, params: dict) -> pd.DataFrame:
     """Via Arrow: much faster than ``.df()`` on large results with text columns."""
-    return _to_pandas(con.sql(sql, params=params).to_arrow_table())
+    return query_df(con, sql, params)
 
 
 def _params(rules: TierRules | None, shop: str | None) -> dict:
