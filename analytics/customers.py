@@ -47,8 +47,7 @@ def refresh(con, *, touched: str | None = None) -> None:
     """Rebuild summary rows: for buyers listed in table ``touched`` (platform, shop,
     customer_id), or for everyone when ``touched`` is None. Runs in the caller's transaction.
     """
-    empty = con.execute("SELECT count(*) = 0 FROM customers").fetchall()[0][0]
-    if touched is None or empty:
+    if touched is None:
         con.execute("DELETE FROM customers")
         con.execute(_SUMMARY_SQL.format(rows="orders"))
         return
