@@ -49,12 +49,13 @@ def order(
     refund=0,
     platform="taobao",
     shop="main",
+    customer=None,
 ):
     values = {
         "platform": platform,
         "shop": shop,
         "order_id": str(order_id),
-        "customer_id": f"c{order_id}",
+        "customer_id": customer or f"c{order_id}",
         "customer_name": None,
         "phone": None,
         "order_time": when,

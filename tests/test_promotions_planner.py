@@ -38,43 +38,9 @@ from analytics.promotions import (
     threshold_histogram,
     threshold_simulator,
 )
+from tests.test_promotions import INSERT, make_store, order
 
 START, END = date(2024, 3, 1), date(2024, 3, 31)
-INSERT = (
-    f"INSERT INTO orders ({', '.join(store.ORDER_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in store.ORDER_COLUMNS)})"
-)
-
-
-def order(order_id, amount, *, when=datetime(2024, 3, 15, 12), status="completed", refund=0,
-          shop="main", customer=None):  # fmt: skip
-    values = {
-        "platform": "taobao",
-        "shop": shop,
-        "order_id": str(order_id),
-        "customer_id": customer or f"c{order_id}",
-        "customer_name": None,
-        "phone": None,
-        "order_time": when,
-        "paid_time": when,
-        "status": status,
-        "amount": amount,
-        "refund_amount": refund,
-        "province": None,
-        "city": None,
-        "item_count": 1,
-        "product": None,
-        "import_id": 0,
-    }
-    return [values[c] for c in store.ORDER_COLUMNS]
-
-
-def make_store(rows):
-    con = store.connect(":memory:")
-    con.executemany(INSERT, rows)
-    return con
-
-
 SUGGEST_ORDERS = [
     order(1, 40),
     order(2, 60),
