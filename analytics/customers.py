@@ -10,36 +10,34 @@ import pandas as pd
 
 from analytics.store import SHOP_FILTER
 
-# {rows} is ``orders`` or ``orders`` restricted to the touched buyers. The latest address
-# comes from one struct arg_max (one pass instead of four); occasions are distinct days.
+# {rows} is ``orders`` or ``orders`` restricted to the touched buyers; occasions are
+# distinct days. Only aggregates DuckDB can spill to disk: a struct arg_max or a list of
+# days per buyer has to fit in memory and fails on a 10M-order shop under the import's
+# memory limit.
 _SUMMARY_SQL = """
 INSERT INTO customers
-SELECT platform, shop, customer_id,
-    latest.customer_name, latest.phone, latest.province, latest.city,
-    all_orders, first_seen, last_seen, valid_orders, occasions, first_order_time,
-    second_order_time, last_order_time, revenue, refund_amount, refunded_orders
+SELECT o.platform, o.shop, o.customer_id,
+    arg_max(o.customer_name, o.order_time) AS customer_name,
+    arg_max(o.phone, o.order_time) AS phone,
+    arg_max(o.province, o.order_time) AS province,
+    arg_max(o.city, o.order_time) AS city,
+    count(*) AS all_orders,
+    min(o.order_time) AS first_seen,
+    max(o.order_time) AS last_seen,
+    count(*) FILTER (valid) AS valid_orders,
+    count(DISTINCT CAST(o.order_time AS DATE)) FILTER (valid) AS occasions,
+    min(o.order_time) FILTER (valid) AS first_order_time,
+    (min(o.order_time, 2) FILTER (valid))[2] AS second_order_time,
+    max(o.order_time) FILTER (valid) AS last_order_time,
+    coalesce(sum(o.amount - o.refund_amount) FILTER (valid), 0) AS revenue,
+    sum(o.refund_amount) AS refund_amount,
+    count(*) FILTER (o.refund_amount > 0) AS refunded_orders
 FROM (
-    SELECT o.platform, o.shop, o.customer_id,
-        arg_max({{'customer_name': o.customer_name, 'phone': o.phone,
-                  'province': o.province, 'city': o.city}}, o.order_time) AS latest,
-        count(*) AS all_orders,
-        min(o.order_time) AS first_seen,
-        max(o.order_time) AS last_seen,
-        count(*) FILTER (valid) AS valid_orders,
-        coalesce(list_unique(list(CAST(o.order_time AS DATE)) FILTER (valid)), 0) AS occasions,
-        min(o.order_time) FILTER (valid) AS first_order_time,
-        (min(o.order_time, 2) FILTER (valid))[2] AS second_order_time,
-        max(o.order_time) FILTER (valid) AS last_order_time,
-        coalesce(sum(o.amount - o.refund_amount) FILTER (valid), 0) AS revenue,
-        sum(o.refund_amount) AS refund_amount,
-        count(*) FILTER (o.refund_amount > 0) AS refunded_orders
-    FROM (
-        SELECT *, status IN ('paid', 'shipped', 'completed')
-            AND (refund_amount = 0 OR refund_amount < amount) AS valid
-        FROM {rows}
-    ) o
-    GROUP BY ALL
-)
+    SELECT *, status IN ('paid', 'shipped', 'completed')
+        AND (refund_amount = 0 OR refund_amount < amount) AS valid
+    FROM {rows}
+) o
+GROUP BY ALL
 """
 
 
