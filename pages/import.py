@@ -12,7 +12,7 @@ from analytics.i18n import t
 from analytics.importers import ImportResult, import_orders, preview
 from analytics.importers.detect import BY_PLATFORM
 from analytics.importers.formats import FIELDS, ITEM_FIELDS
-from analytics.importers.history import import_history, undo_import
+from analytics.importers.history import HISTORY_COLUMNS, import_history, undo_import
 from analytics.importers.mappings import saved_mapping
 from analytics.importers.profiles import import_profiles
 from ui import state
@@ -209,7 +209,15 @@ with tab_history:
     if history.empty:
         st.info(t("import.history.empty"))
     else:
-        st.dataframe(history, hide_index=True)
+        shown = history.assign(
+            kind=history["kind"].map(lambda k: t(f"import.history.kind.{k}")),
+            outcome=history["outcome"].map(lambda o: t(f"import.history.outcome.{o}")),
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={c: t(f"import.history.col.{c}") for c in HISTORY_COLUMNS},
+        )
         undoable = history.loc[history["outcome"] == "imported", "import_id"].tolist()
         if undoable:
             left, right = st.columns([2, 1])

@@ -18,11 +18,25 @@ from analytics import customers
 from analytics.errors import InputError
 from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
 
-_HISTORY_SQL = """
-SELECT import_id, kind, file_name, platform, shop, rows_read, rows_inserted, rows_updated,
-    rows_unchanged, rows_rejected, started_at, finished_at, outcome, message
-FROM imports ORDER BY import_id DESC
-"""
+#: The columns of ``import_history``.
+HISTORY_COLUMNS = (
+    "import_id",
+    "kind",
+    "file_name",
+    "platform",
+    "shop",
+    "rows_read",
+    "rows_inserted",
+    "rows_updated",
+    "rows_unchanged",
+    "rows_rejected",
+    "started_at",
+    "finished_at",
+    "outcome",
+    "message",
+)
+
+_HISTORY_SQL = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM imports ORDER BY import_id DESC"
 
 _TOUCHED_SQL = """
 CREATE OR REPLACE TEMP TABLE touched AS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,19 @@ def test_overview_shows_kpis_on_the_demo_shop(demo_copy, monkeypatch):
 def test_empty_overview_offers_the_demo_shop(tmp_path, monkeypatch):
     at = _app(tmp_path / "empty.duckdb", monkeypatch).run()
     assert any(b.label == "加载示例店铺" for b in at.button)
+
+
+@pytest.mark.parametrize(
+    ("lang", "imported", "outcome_label"), [("zh", "已导入", "结果"), ("en", "Imported", "Outcome")]
+)
+def test_import_history_speaks_the_users_language(
+    demo_copy, monkeypatch, lang, imported, outcome_label
+):
+    at = _app(demo_copy, monkeypatch, lang=lang).run()
+    at.switch_page("pages/import.py").run()
+    [history] = [d for d in at.dataframe if "outcome" in d.value.columns]
+    assert set(history.value["outcome"]) == {imported}
+    config = json.loads(history.proto.columns)
+    labels = {name: c["label"] for name, c in config.items() if "label" in c}
+    assert labels["outcome"] == outcome_label
+    assert not any(label.startswith("import.") for label in labels.values()), labels
