@@ -25,7 +25,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -44,7 +44,7 @@ MAX_BAD_SHARE = 0.05
 MAX_PROBLEMS_KEPT = 200
 DEFAULT_SHOP = "默认店铺"
 #: DuckDB memory limit while importing ($LAOKE_IMPORT_MEMORY overrides, e.g. "2GB").
-IMPORT_MEMORY = "1GB"
+IMPORT_MEMORY = "800MB"
 #: At most this many DuckDB threads while importing (memory grows with threads).
 IMPORT_THREADS = 2
 
@@ -201,10 +201,23 @@ SELECT row_no, order_row, 'order_id', '', 'missing order id' FROM item_lines
 WHERE order_id IS NULL
 """
 
-# Good rows, one per order (the last one in the file wins), in canonical form.
+# Good rows that a later good row of the same order replaces (the last one in the file
+# wins). A grouped count, not a window over every row: most exports have no repeats.
+_SUPERSEDED_SQL = """
+CREATE OR REPLACE TEMP TABLE superseded AS
+WITH k AS (
+    SELECT coalesce($shop_override, shop, $default_shop) AS shop, order_id, row_no
+    FROM parsed ANTI JOIN problems q ON q.order_row = parsed.row_no
+)
+SELECT k.row_no FROM k
+JOIN (SELECT shop, order_id, max(row_no) AS last_row FROM k GROUP BY ALL HAVING count(*) > 1) d
+    USING (shop, order_id)
+WHERE k.row_no < d.last_row
+"""
+
+# Good rows, one per order, in canonical form.
 _CLEAN_SQL = """
 CREATE OR REPLACE TEMP TABLE incoming AS
-SELECT * FROM (
 SELECT
     row_no,
     $platform AS platform,
@@ -227,9 +240,9 @@ SELECT
     END AS city,
     item_count, product,
     $import_id AS import_id
-FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
-)
-QUALIFY row_number() OVER (PARTITION BY shop, order_id ORDER BY row_no DESC) = 1
+FROM parsed p
+ANTI JOIN problems q ON q.order_row = p.row_no
+ANTI JOIN superseded s ON s.row_no = p.row_no
 """
 
 _CHANGED = " OR ".join(
@@ -396,10 +409,12 @@ VALUES ($import_id, 'orders', $file_name, $sha256, $platform, $shop, $rows_read,
 
 _TEMP_TABLES = (
     "stage_raw",
+    "unreadable",
     "stage_folded",
     "lines",
     "parsed",
     "problems",
+    "superseded",
     "incoming",
     "diff",
     "touched",
@@ -495,8 +510,7 @@ def import_orders(
         remember = bool(mapping) and detection.mapping != detected.mapping
         remember = remember and (saved is None or saved.mapping != detection.mapping)
         with import_settings(con), transaction(con):
-            with ExitStack() as keep:
-                result = _import(con, source, detection, import_id, shop, progress, keep)
+            result = _import(con, source, detection, import_id, shop, progress)
             record(con, base, _sha(hashing), result, detection.platform)
             if remember:
                 mappings.save_mapping(con, source.header, detection.mapping)
@@ -586,15 +600,15 @@ def stage(
     progress=None,
     *,
     derived: dict[str, tuple[tuple[str, ...], ...]] | None = None,
-    keep: ExitStack | None = None,
-) -> int | None:
+) -> int:
     """Read the file's rows into TEMP view ``stage`` (row_no + one VARCHAR per field).
 
     Only fields with a source are stored (table ``stage_raw``, in file order); the view adds
     the others as NULL. A field's value is its mapped column, else (row by row) its
-    ``derived`` sources. Returns the number of rows read. With ``keep`` (an ExitStack that
-    outlives the import) the rows are not copied: ``stage`` reads the file through the view
-    ``stage_source`` until the stack closes, and None is returned.
+    ``derived`` sources. Returns the number of rows read.
+
+    The rows are copied rather than read in place through a view: numbering them in a view
+    takes ``row_number() OVER ()``, which runs on one thread and costs more than the copy.
     """
     derived = derived or {}
     exprs = {}
@@ -607,19 +621,9 @@ def stage(
     select = ", ".join([*(f"{e} AS {f}" for f, e in exprs.items()), "0 AS _pad"])
 
     def read_part(fraction: float) -> None:
-        progress(0.5 + 0.5 * fraction)
+        progress(0.5 + 0.25 * fraction)
 
     transcoding = (lambda f: progress(0.5 * f)) if progress else None
-    if keep is not None:
-        # Read in place: a view numbering the rows of the file (DuckDB keeps file order),
-        # so the file is parsed straight into the next step instead of being copied first.
-        rows = keep.enter_context(source.relation(con, transcoding))
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW stage_source AS SELECT row_number() OVER () - 1 "
-            f"AS row_no, {select} FROM {rows}"
-        )
-        _stage_view(con, "stage_source", list(exprs), fields)
-        return None
     with source.relation(con, transcoding) as rows:
         try:
             run_with_progress(
@@ -629,10 +633,11 @@ def stage(
             )
         except duckdb.Error as exc:
             raise ImportRefused(source.name, f"the file is not a readable table ({exc})") from None
-    _stage_view(
-        con, "stage_raw", list(exprs), fields, row_no="rowid - (SELECT min(rowid) FROM stage_raw)"
-    )
-    return con.execute("SELECT count(*) FROM stage_raw").fetchall()[0][0]
+    source.collect_unreadable(con)
+    # Row ids are in file order; inside a transaction they start at a large offset.
+    first, rows = con.execute("SELECT min(rowid), count(*) FROM stage_raw").fetchall()[0]
+    _stage_view(con, "stage_raw", list(exprs), fields, row_no=f"rowid - {first or 0}")
+    return rows
 
 
 def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None:
@@ -640,6 +645,26 @@ def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {row_no} AS row_no, {columns} FROM {table}"
     )
+
+
+# The kept problems with their file lines. A staged row's line is its row number plus the
+# records before it that could not be read (table ``unreadable``): ``u.before`` is how many
+# rows were read before each unreadable record.
+_KEPT_PROBLEMS_SQL = """
+WITH u AS (
+    SELECT line - $first_line - row_number() OVER (ORDER BY line) + 1 AS before
+    FROM unreadable
+), staged AS (
+    SELECT row_no, field, value, reason FROM problems ORDER BY row_no, field LIMIT $limit
+), shifted AS (
+    SELECT row_no + $first_line + (SELECT count(*) FROM u WHERE u.before <= s.row_no) AS line,
+        field, value, reason
+    FROM staged s
+    UNION ALL
+    (SELECT line, field, value, reason FROM unreadable ORDER BY line LIMIT $limit)
+)
+SELECT line, field, value, reason FROM shifted ORDER BY line, field LIMIT $limit
+"""
 
 
 def checked_problems(
@@ -650,23 +675,26 @@ def checked_problems(
     rows_read: int | None = None,
     bad_rows: int | None = None,
 ):
-    """(rows read, problems, bad row count) from TEMP table ``problems``; refuses past
-    MAX_BAD_SHARE. ``rows_read`` / ``bad_rows`` default to the rows of ``parsed`` and the
-    distinct rows with a problem."""
+    """(rows read, problems, bad row count) from TEMP tables ``problems`` (bad values of
+    staged rows) and ``unreadable`` (records that could not be read); refuses past
+    MAX_BAD_SHARE. ``rows_read`` / ``bad_rows`` count staged rows and default to the rows of
+    ``parsed`` and the distinct rows with a problem; unreadable records add to both."""
     if rows_read is None:
         rows_read = con.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
+    if bad_rows is None:
+        bad_rows = con.execute("SELECT count(DISTINCT row_no) FROM problems").fetchall()[0][0]
+    unreadable = con.execute("SELECT count(*) FROM unreadable").fetchall()[0][0]
+    rows_read += unreadable
+    bad_rows += unreadable
     if rows_read == 0:
         raise ImportRefused(source.name, "none of the file's rows holds any data")
     rows = con.execute(
-        "SELECT row_no, field, value, reason FROM problems ORDER BY row_no, field LIMIT ?",
-        [MAX_PROBLEMS_KEPT],
+        _KEPT_PROBLEMS_SQL, {"first_line": source.first_line, "limit": MAX_PROBLEMS_KEPT}
     ).fetchall()
     problems = [
-        RowProblem(row_no + source.first_line, mapping.get(fld, fld), value or "", reason)
-        for row_no, fld, value, reason in rows
+        RowProblem(line, mapping.get(fld, fld), value or "", reason)
+        for line, fld, value, reason in rows
     ]
-    if bad_rows is None:
-        bad_rows = con.execute("SELECT count(DISTINCT row_no) FROM problems").fetchall()[0][0]
     if bad_rows > MAX_BAD_SHARE * rows_read:
         first = "; ".join(str(p) for p in problems[:5])
         raise ImportRefused(
@@ -723,12 +751,10 @@ def _problem_columns(detection: Detection) -> dict[str, str]:
     return columns
 
 
-def _import(
-    con, source, detection: Detection, import_id, shop, progress, keep: ExitStack
-) -> ImportResult:
+def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
     fmt = detection.format
     fields = fmt.fields
-    stage(con, source, detection.mapping, fields, progress, derived=detection.derived, keep=keep)
+    stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
     _load_maps(con, fmt)
     if fmt.kind == "items":
         return _import_items(con, source, detection, import_id, shop)
@@ -747,22 +773,19 @@ def _import(
             f"CREATE OR REPLACE TEMP TABLE lines AS SELECT *, row_no AS order_row FROM stage "
             f"WHERE {_HAS_DATA}"
         )
-    try:  # the file is read here (through the stage view), so reading errors surface here
-        run_with_progress(
-            con,
-            _PARSE_SQL,
-            (lambda f: progress(0.5 + 0.5 * f)) if progress else None,
-            {
-                "time_formats": TIME_FORMATS,
-                "default_status": fmt.default_status,
-                "strict_status": fmt.strict_status,
-                "province_pattern": PROVINCE_PATTERN,
-            },
-        )
-    except duckdb.Error as exc:
-        raise ImportRefused(source.name, f"the file is not a readable table ({exc})") from None
+    run_with_progress(
+        con,
+        _PARSE_SQL,
+        (lambda f: progress(0.75 + 0.25 * f)) if progress else None,
+        {
+            "time_formats": TIME_FORMATS,
+            "default_status": fmt.default_status,
+            "strict_status": fmt.strict_status,
+            "province_pattern": PROVINCE_PATTERN,
+        },
+    )
     con.execute("DROP VIEW stage")
-    con.execute("DROP VIEW IF EXISTS stage_source")
+    con.execute("DROP TABLE IF EXISTS stage_raw")
     con.execute(_PROBLEMS_SQL)
     if has_items:
         con.execute(_ITEM_LINES_SQL)
@@ -776,6 +799,7 @@ def _import(
     rows_read, problems, bad_rows = checked_problems(
         con, source, _problem_columns(detection), **counts
     )
+    con.execute(_SUPERSEDED_SQL, {"shop_override": shop, "default_shop": DEFAULT_SHOP})
     con.execute(
         _CLEAN_SQL,
         {
@@ -905,7 +929,6 @@ def _run_script(con, script: str, params: dict | None = None) -> None:
 
 def _drop_temps(con) -> None:
     con.execute("DROP VIEW IF EXISTS stage")
-    con.execute("DROP VIEW IF EXISTS stage_source")
     for temp in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 

@@ -143,7 +143,7 @@ def _import(con, source, detection: Detection, import_id: int) -> ImportResult:
         "count(*) FILTER (NOT is_new AND NOT is_changed) FROM diff"
     ).fetchone()
     con.execute("DROP VIEW IF EXISTS stage")
-    for temp in ("stage_raw", "parsed", "problems", "incoming", "diff"):
+    for temp in ("stage_raw", "unreadable", "parsed", "problems", "incoming", "diff"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     return ImportResult(
         import_id,

@@ -22,13 +22,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
 from analytics.errors import ImportRefused
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_BYTES = 256 * 1024
+#: Undecodable bytes per 10,000 a file's first bytes may hold and still be read as text.
+_MAX_BAD_PER_10K = 1
+#: TEMP tables where DuckDB's CSV reader lists the records it skipped.
+_REJECTS = "laoke_rejects"
+_REJECT_SCANS = "laoke_reject_scans"
+_UNREADABLE_SQL = f"""
+INSERT INTO unreadable
+SELECT line, column_name, left(trim(csv_line, chr(13) || chr(10)), 200),
+    CASE error_type
+        WHEN 'MISSING COLUMNS' THEN 'the row has ' || coalesce(
+            regexp_extract(error_message, 'Found: (\\d+)', 1), 'fewer') || ' of the '
+            || $fields || ' columns (cut off, or a line break outside quotes?)'
+        WHEN 'INVALID ENCODING' THEN 'bytes that are not text in the file''s encoding'
+        WHEN 'UNQUOTED VALUE' THEN 'a quote inside a value that is not quoted'
+        ELSE error_message END
+FROM {_REJECTS}
+QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+"""
 
 
 @dataclass
@@ -50,6 +66,8 @@ class TableSource:
         """A FROM-clause text reading this table's rows in file order (strings; an empty
         CSV cell is NULL). ``progress`` gets the fraction done of transcoding."""
         if self.kind != "csv":
+            import pyarrow as pa  # only workbooks need it; a CSV import starts faster without
+
             frame = pa.Table.from_pandas(self._frame, preserve_index=False)
             con.register("source_rows", frame)
             try:
@@ -78,8 +96,23 @@ class TableSource:
         return (
             f"read_csv({lit(str(path))}, header = false, skip = 1, delim = {lit(self.delimiter)}, "
             f"quote = '\"', escape = '\"', columns = {{{columns}}}, auto_detect = false, "
-            "ignore_errors = true, strict_mode = false, parallel = true)"
+            "strict_mode = false, parallel = true, ignore_errors = true, store_rejects = true, "
+            f"rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')"
         )
+
+    def collect_unreadable(self, con) -> None:
+        """TEMP table ``unreadable`` (line, field, value, reason): the records the last read
+        of this table skipped because they could not be read as a row (too few fields, bytes
+        that are not text), one row per record, ``line`` counted like the file's rows."""
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE unreadable "
+            "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)"
+        )
+        if self.kind != "csv":
+            return
+        con.execute(_UNREADABLE_SQL, {"fields": len(self.header)})
+        con.execute(f"DROP TABLE IF EXISTS {_REJECTS}")
+        con.execute(f"DROP TABLE IF EXISTS {_REJECT_SCANS}")
 
 
 def transcode(
@@ -89,20 +122,22 @@ def transcode(
 
     GBK/GB18030 goes through the system's ``iconv`` when there is one (several times faster
     than Python's codec on big exports); if iconv is missing or stops at a byte it cannot
-    convert, Python's codec does the whole file, replacing undecodable bytes with U+FFFD.
+    convert, Python's codec does the whole file and copies undecodable bytes through as they
+    are, so the CSV reader rejects just the records holding them (``collect_unreadable``
+    names each by line and column) instead of importing garbled text.
     """
     iconv = shutil.which("iconv")
     if iconv and encoding in ("gbk", "gb18030") and _iconv(iconv, source, target, progress, size):
         return
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
     done = 0
     with open(source, "rb") as src, open(target, "wb") as out:
         while block := src.read(chunk):
-            out.write(decoder.decode(block).encode("utf-8"))
+            out.write(decoder.decode(block).encode("utf-8", errors="surrogateescape"))
             done += len(block)
             if progress and size:
                 progress(min(done / size, 1.0))
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8", errors="surrogateescape"))
 
 
 def _iconv(iconv: str, source: Path, target: Path, progress, size: int) -> bool:
@@ -177,30 +212,31 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _decode_sample(sample: bytes, name: str) -> tuple[str, str]:
-    """(encoding, text) of a file's first bytes: UTF-8 (with or without BOM), else GB18030."""
+    """(encoding, text) of a file's first bytes: UTF-8 (with or without BOM), else GB18030.
+
+    A few undecodable bytes (at most ``_MAX_BAD_PER_10K`` per 10,000, and 2 in any case) do
+    not make the whole file unreadable: the encoding that explains the rest is chosen and
+    the records holding those bytes are rejected one by one when the file is read.
+    """
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig", sample[3:].decode("utf-8", errors="ignore")
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", sample.decode("utf-16", errors="ignore")
+    # A multi-byte character cut off at the end of a full sample is not an error.
+    final = len(sample) < _SNIFF_BYTES
+    tried = {}
     for encoding in ("utf-8", "gb18030"):
-        try:
-            return encoding, _decode_prefix(sample, encoding)
-        except UnicodeDecodeError:
-            continue
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final)
+        tried[encoding] = (text.count("\ufffd"), text)
+        if not tried[encoding][0]:
+            return encoding, text
+    encoding = min(tried, key=lambda e: tried[e][0])
+    bad, text = tried[encoding]
+    if bad <= max(2, len(sample) * _MAX_BAD_PER_10K // 10_000):
+        return encoding, text
     raise ImportRefused(
         name, "the text is neither UTF-8 nor GBK/GB18030; save the file as CSV (UTF-8) and retry"
     )
-
-
-def _decode_prefix(sample: bytes, encoding: str) -> str:
-    """Decode, forgiving only a multi-byte character cut off at the end of the sample."""
-    for cut in range(4):
-        try:
-            return sample[: len(sample) - cut].decode(encoding)
-        except UnicodeDecodeError:
-            if cut == 3 or len(sample) < _SNIFF_BYTES:
-                raise
-    raise AssertionError("unreachable")
 
 
 def open_table(path: str | Path, name: str | None = None) -> TableSource:

@@ -86,3 +86,60 @@ def test_unknown_status_is_a_row_problem(con, tmp_path):
     rows[0]["订单状态"] = "外星状态"
     result = import_orders(con, write_export(tmp_path / "st.csv", rows))
     assert [(p.column, p.reason) for p in result.problems] == [("订单状态", "unknown order status")]
+
+
+def _export_lines(path, rows, **kwargs) -> list[bytes]:
+    return write_export(path, rows, **kwargs).read_bytes().split(b"\r\n")
+
+
+def test_a_cut_off_row_is_named_and_later_lines_stay_right(con, tmp_path):
+    rows = [order(str(i), f"b{i}") for i in range(40)]
+    rows[20]["订单创建时间"] = "昨天下午"
+    lines = _export_lines(tmp_path / "src.csv", rows)
+    lines[5] = b",".join(lines[5].split(b",")[:5])  # line 6 stops after 5 of 33 fields
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"\r\n".join(lines))
+
+    result = import_orders(con, path)
+
+    assert (result.rows_read, result.inserted, result.rejected) == (40, 38, 2)
+    cut_off = "the row has 5 of the 33 columns (cut off, or a line break outside quotes?)"
+    assert [(p.line, p.column, p.reason) for p in result.problems] == [
+        (6, "买家支付积分", cut_off),
+        (22, "订单创建时间", "not a date/time (expected e.g. 2024-03-05 14:22:10)"),
+    ]
+    assert result.problems[0].value == '"=""4""",b4,,,'
+    stored = {r[0] for r in con.execute("SELECT order_id FROM orders").fetchall()}
+    assert stored == {str(i) for i in range(40)} - {"4", "20"}
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+def test_undecodable_bytes_reject_their_row_only(con, tmp_path, encoding):
+    rows = [order(str(i), f"买家{i}") for i in range(40)]
+    lines = _export_lines(tmp_path / "src.csv", rows, encoding=encoding)
+    buyer = "买家7".encode(encoding)
+    lines[8] = lines[8].replace(buyer, b"\x81\xff" + buyer, 1)  # line 9: no such character
+    path = tmp_path / "bytes.csv"
+    path.write_bytes(b"\r\n".join(lines))
+
+    result = import_orders(con, path)
+
+    assert (result.inserted, result.rejected) == (39, 1)
+    [problem] = result.problems
+    assert (problem.line, problem.column) == (9, "买家会员名")
+    assert problem.reason == "bytes that are not text in the file's encoding"
+    names = [r[0] for r in con.execute("SELECT customer_id FROM orders").fetchall()]
+    assert "买家7" not in names and not any("\ufffd" in n for n in names)
+
+
+def test_many_unreadable_rows_refuse_the_file(stocked, tmp_path):
+    rows = [order(str(i), f"b{i}") for i in range(100, 119)]
+    lines = _export_lines(tmp_path / "src.csv", rows)
+    for i in (3, 7):
+        lines[i] = lines[i][:30]
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(ImportRefused, match="2 of 19 rows") as refused:
+        import_orders(stocked, path)
+    assert "line 4" in refused.value.reason and "line 8" in refused.value.reason
+    assert _snapshot(stocked) == (1, 100)
