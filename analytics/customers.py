@@ -6,9 +6,12 @@ the rows of the buyers an import touched (or all of them) inside the caller's tr
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics.store import SHOP_FILTER
+
+if TYPE_CHECKING:  # pandas loads with the first DataFrame (`import` never needs one)
+    import pandas as pd
 
 # {rows} is ``orders`` or ``orders`` restricted to the touched buyers; occasions are
 # distinct days. Only aggregates DuckDB can spill to disk: a struct arg_max or a list of

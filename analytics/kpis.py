@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics.store import SHOP_FILTER, shop_filter
+
+if TYPE_CHECKING:  # pandas loads on first use: `report kpis` never needs it
+    import pandas as pd
 
 _KPIS_SQL = f"""
 WITH per_buyer AS (
@@ -82,6 +84,8 @@ def kpi_change(con, *, as_of: date, days: int = 30, shop: str | None = None) -> 
         rows.append(
             {"metric": metric, "current": c, "previous": p, "change": (c - p) / p if p else None}
         )
+    import pandas as pd
+
     return pd.DataFrame(rows)
 
 

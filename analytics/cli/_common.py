@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import importlib.util
 import json
 import math
 import sys
+from collections.abc import Sequence
 from datetime import date
-
-import pandas as pd
 
 from analytics import store
 from analytics.errors import InputError
@@ -69,10 +69,16 @@ def _plain(value):
     return value
 
 
+def is_frame(obj) -> bool:
+    """Whether ``obj`` is a pandas DataFrame, without importing pandas (most commands never
+    need it, and it takes longer to load than `report kpis` takes to run)."""
+    return type(obj).__name__ == "DataFrame" and type(obj).__module__.startswith("pandas")
+
+
 def emit(result, fmt: str, out=None) -> None:
     """Print a DataFrame (json: a list of records) or a dataclass/dict (json: an object)."""
     out = out or sys.stdout
-    if isinstance(result, pd.DataFrame):
+    if is_frame(result):
         if fmt == "json":
             records = [
                 {k: _plain(v) for k, v in row.items()} for row in result.to_dict(orient="records")
@@ -90,11 +96,40 @@ def emit(result, fmt: str, out=None) -> None:
         json.dump(obj, out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif fmt == "csv":
-        pd.DataFrame([obj]).to_csv(out, index=False)
+        writer = csv.DictWriter(out, fieldnames=list(obj), lineterminator="\n")
+        writer.writeheader()
+        writer.writerow(obj)
     else:
         width = max(map(len, obj), default=0)
         for key, value in obj.items():
             out.write(f"{key:<{width}}  {value}\n")
+
+
+def add_lazy_choice(parser, flag: str, module: str, attribute: str, *, help: str, **kwargs):
+    """An option taking one of the names in ``module.attribute`` (a tuple or dict), read
+    only when argparse checks a value or prints help: building the parser must not load
+    pandas or scipy. The help text ends with the choices."""
+    parser.add_argument(
+        flag,
+        choices=_LazyChoices(module, attribute),
+        metavar=flag.lstrip("-").upper(),
+        help=f"{help}: %(choices)s",
+        **kwargs,
+    )
+
+
+class _LazyChoices(Sequence):
+    def __init__(self, module: str, attribute: str):
+        self._module, self._attribute = module, attribute
+
+    def _names(self) -> tuple:
+        return tuple(getattr(lazy_module(self._module), self._attribute))
+
+    def __getitem__(self, index):
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
 
 
 def lazy_module(name: str):

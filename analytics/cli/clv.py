@@ -6,6 +6,7 @@ import argparse
 
 from analytics.cli._common import (
     add_format,
+    add_lazy_choice,
     add_scope,
     as_of,
     emit,
@@ -36,7 +37,9 @@ def register(commands, reports) -> None:
         "the as-of date and print the parameters and log-likelihood.",
     )
     add_scope(bgnbd)
-    bgnbd.add_argument("--unit", choices=("day", "week"), default="week", help="time unit of alpha")
+    add_lazy_choice(
+        bgnbd, "--unit", "analytics.clv", "UNITS", default="week", help="time unit of alpha"
+    )
     add_format(bgnbd)
     bgnbd.set_defaults(run=run_bgnbd)
 

@@ -6,7 +6,15 @@ database (edited on the 生命周期 page), as of --as-of (default: the newest o
 
 from __future__ import annotations
 
-from analytics.cli._common import add_format, add_scope, as_of, emit, lazy_module, open_db
+from analytics.cli._common import (
+    add_format,
+    add_lazy_choice,
+    add_scope,
+    as_of,
+    emit,
+    lazy_module,
+    open_db,
+)
 
 cohorts = lazy_module("analytics.cohorts")
 lifecycle = lazy_module("analytics.lifecycle")
@@ -45,7 +53,9 @@ def register(commands, reports) -> None:
         "cohorts", help="acquisition cohorts by age: customers, orders, revenue, retention"
     )
     add_scope(p)
-    p.add_argument("--period", choices=cohorts.PERIODS, default="month")
+    add_lazy_choice(
+        p, "--period", "analytics.cohorts", "PERIODS", default="month", help="cohort period"
+    )
     add_format(p)
     p.set_defaults(run=_run_cohorts)
 

@@ -9,8 +9,7 @@ Thin wrappers over ``analytics.monitoring.weekly_monitor`` and
 from __future__ import annotations
 
 import sys
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics.cli._common import (
     add_format,
@@ -22,6 +21,9 @@ from analytics.cli._common import (
     parse_date,
 )
 from analytics.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 monitoring = lazy_module("analytics.monitoring")
 seasonality = lazy_module("analytics.seasonality")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from analytics.cli._common import add_format, add_scope, as_of, emit, lazy_module, open_db
+from analytics.cli._common import (
+    add_format,
+    add_lazy_choice,
+    add_scope,
+    as_of,
+    emit,
+    lazy_module,
+    open_db,
+)
 
 repurchase = lazy_module("analytics.repurchase")
 
@@ -17,8 +25,14 @@ def register(commands, reports) -> None:
         "the same product (or category), over valid orders up to the as-of date.",
     )
     add_scope(cycles)
-    # A literal, not repurchase.LEVELS: building the parser must not load scipy (via clv).
-    cycles.add_argument("--level", choices=("product", "category"), default="product")
+    add_lazy_choice(
+        cycles,
+        "--level",
+        "analytics.repurchase",
+        "LEVELS",
+        default="product",
+        help="what a cycle is measured over",
+    )
     cycles.add_argument(
         "--min-customers",
         type=_whole_number(1),

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import sys
 
-import pandas as pd
-
 from analytics import settings
-from analytics.cli._common import add_format, add_scope, as_of, emit, lazy_module, open_db
+from analytics.cli._common import (
+    add_format,
+    add_lazy_choice,
+    add_scope,
+    as_of,
+    emit,
+    is_frame,
+    lazy_module,
+    open_db,
+)
 from analytics.i18n import LANGUAGES
 
 demographics = lazy_module("analytics.demographics")
@@ -42,8 +49,12 @@ def register(commands, reports) -> None:
         "date: recency_days, frequency, monetary, the 1-5 scores r, f, m and the segment.",
     )
     add_scope(p)
-    p.add_argument(
-        "--method", choices=rfm.METHODS, help="scoring method (default: the stored setting)"
+    add_lazy_choice(
+        p,
+        "--method",
+        "analytics.rfm",
+        "METHODS",
+        help="scoring method (default: the stored setting)",
     )
     add_format(p)
     p.set_defaults(run=run_rfm)
@@ -53,8 +64,12 @@ def register(commands, reports) -> None:
         help="buyers and revenue per RFM segment, with the suggested action",
     )
     add_scope(p)
-    p.add_argument(
-        "--method", choices=rfm.METHODS, help="scoring method (default: the stored setting)"
+    add_lazy_choice(
+        p,
+        "--method",
+        "analytics.rfm",
+        "METHODS",
+        help="scoring method (default: the stored setting)",
     )
     p.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the actions")
     add_format(p)
@@ -105,7 +120,7 @@ def register(commands, reports) -> None:
 
 def _show(result, fmt: str) -> None:
     """``emit`` with missing values (NA, NaT) as empty/null, whatever their dtype."""
-    if isinstance(result, pd.DataFrame):
+    if is_frame(result):
         result = result.astype(object).where(result.notna(), None)
     emit(result, fmt)
 

@@ -11,12 +11,14 @@ that order's lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics import customers
 from analytics.errors import InputError
 from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
+
+if TYPE_CHECKING:  # pandas loads with the first DataFrame (`import` never needs one)
+    import pandas as pd
 
 #: The columns of ``import_history``.
 HISTORY_COLUMNS = (
