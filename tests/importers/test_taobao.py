@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from analytics.importers import import_orders
+from analytics.importers.reader import transcode
 from analytics.importers.taobao import STATUS_MAP
 from tests.conftest import FIXTURES
 from tests.taobao_export import order, write_export
@@ -118,3 +119,25 @@ def test_shop_comes_from_the_file_unless_overridden(con, tmp_path):
         "乙店",
         "甲店",
     ]
+
+
+@pytest.mark.parametrize("has_iconv", [True, False], ids=["iconv", "python-codec"])
+def test_transcoding_in_pieces_gives_the_same_text_as_decoding_whole(
+    tmp_path, monkeypatch, has_iconv
+):
+    if not has_iconv:
+        monkeypatch.setattr("analytics.importers.reader.shutil.which", lambda _name: None)
+    rows = [
+        order(str(i), f"买家{i}", address=f"广东省 深圳市 南山区 科技园{i}号") for i in range(300)
+    ]
+    raw = write_export(tmp_path / "src.csv", rows).read_bytes()
+    raw = raw.replace("买家150".encode("gb18030"), b"\x81\xff" + "买家150".encode("gb18030"))
+    source = tmp_path / "big.csv"
+    source.write_bytes(raw)
+    target = tmp_path / "utf8.csv"
+
+    transcode(source, target, "gb18030", chunk=4096)  # about 20 pieces, one with a bad byte
+
+    expected = raw.decode("gb18030", "surrogateescape").encode("utf-8", "surrogateescape")
+    assert target.read_bytes() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "src.csv", "utf8.csv"]
