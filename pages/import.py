@@ -205,11 +205,14 @@ with tab_profiles:
             _show_result(_refused(profile_upload, refused.reason))
 
 with tab_history:
-    history = state.cached(import_history)
+    # Not cached by data version: a refused or unchanged import is history too.
+    history = import_history(state.cursor())
     if history.empty:
         st.info(t("import.history.empty"))
     else:
         shown = history.assign(
+            platform=history["platform"].fillna(""),
+            shop=history["shop"].fillna(""),
             kind=history["kind"].map(lambda k: t(f"import.history.kind.{k}")),
             outcome=history["outcome"].map(lambda o: t(f"import.history.outcome.{o}")),
         )

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics import store
+from analytics.errors import ImportRefused
+from analytics.importers import import_orders
 from ui.navigation import PAGES as MENU
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +81,19 @@ def test_import_history_speaks_the_users_language(
     labels = {name: c["label"] for name, c in config.items() if "label" in c}
     assert labels["outcome"] == outcome_label
     assert not any(label.startswith("import.") for label in labels.values()), labels
+
+
+def test_import_history_lists_an_attempt_that_changed_nothing(demo_copy, monkeypatch, tmp_path):
+    at = _app(demo_copy, monkeypatch).run()
+    at.switch_page("pages/import.py").run()
+    [before] = [d.value for d in at.dataframe if "outcome" in d.value.columns]
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ImportRefused):
+        import_orders(store.connect(demo_copy), empty)
+
+    at.run()
+
+    [after] = [d.value for d in at.dataframe if "outcome" in d.value.columns]
+    assert len(after) == len(before) + 1
+    assert (after.iloc[0]["file_name"], after.iloc[0]["outcome"]) == ("empty.csv", "未导入")
