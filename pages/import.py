@@ -44,13 +44,30 @@ def _preview(upload, platform: str):
                 source, detection = preview(path, name=upload.name, platform=platform)
             st.session_state[key] = (detection, source.header, None)
         except ImportRefused as refused:
-            st.session_state[key] = (None, [], refused.reason)
+            st.session_state[key] = (None, [], refused)
     return st.session_state[key]
 
 
-def _show_result(result) -> None:
-    if result.outcome == "refused":
-        st.error(t("import.refused", file=result.file_name, reason=result.message))
+def _show_problems(problems) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("import.col.line"): [p.line for p in problems],
+                t("import.col.column"): [p.column for p in problems],
+                t("import.col.value"): [p.value for p in problems],
+                t("import.col.reason"): [p.text() for p in problems],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+def _show_result(result: ImportResult | ImportRefused) -> None:
+    """One file's outcome; a refusal in the current language, with the rows behind it."""
+    if isinstance(result, ImportRefused):
+        st.error(t("import.refused", file=result.file, reason=result.text()))
+        if result.problems:
+            _show_problems(result.problems)
         return
     if result.lines_written:
         st.caption(t("importers.lines_written", file=result.file_name, n=result.lines_written))
@@ -68,21 +85,7 @@ def _show_result(result) -> None:
     )
     if result.problems:
         st.warning(t("import.rejected_rows", n=result.rejected))
-        st.dataframe(
-            pd.DataFrame([p.__dict__ for p in result.problems]).rename(
-                columns={
-                    "line": t("import.col.line"),
-                    "column": t("import.col.column"),
-                    "value": t("import.col.value"),
-                    "reason": t("import.col.reason"),
-                }
-            ),
-            hide_index=True,
-        )
-
-
-def _refused(upload, reason: str) -> ImportResult:
-    return ImportResult(0, upload.name, "refused", message=reason)
+        _show_problems(result.problems)
 
 
 with tab_orders:
@@ -108,7 +111,7 @@ with tab_orders:
         detection, header, problem = _preview(upload, platform)
         with st.expander(f"{upload.name} · {upload.size / 1e6:,.1f} MB", expanded=True):
             if problem:
-                st.error(t("import.refused", file=upload.name, reason=problem))
+                st.error(t("import.refused", file=upload.name, reason=problem.text()))
                 continue
             st.markdown(t("import.detected", label=detection.format.label))
             st.caption(detection.reason)
@@ -185,7 +188,7 @@ with tab_orders:
                         )
                     )
             except ImportRefused as refused:
-                results.append(_refused(upload, refused.reason))
+                results.append(refused)
             bar.empty()
         st.session_state["import_results"] = results
         st.session_state.pop("laoke_context", None)
@@ -202,7 +205,7 @@ with tab_profiles:
             with saved_upload(profile_upload) as path:
                 _show_result(import_profiles(state.cursor(), path, name=profile_upload.name))
         except ImportRefused as refused:
-            _show_result(_refused(profile_upload, refused.reason))
+            _show_result(refused)
 
 with tab_history:
     # Not cached by data version: a refused or unchanged import is history too.

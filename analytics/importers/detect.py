@@ -42,7 +42,7 @@ def detect(header: list[str], *, platform: str = "auto", file_name: str = "") ->
     if platform != "auto":
         if platform not in BY_PLATFORM:
             known = ", ".join(["auto", *BY_PLATFORM])
-            raise ImportRefused(file_name, f"unknown platform {platform!r}; expected {known}")
+            raise ImportRefused(file_name, "unknown_platform", platform=repr(platform), known=known)
         fmt = BY_PLATFORM[platform]
         return _detection(fmt, header, f"platform chosen: {fmt.label}")
     for fmt in FORMATS:

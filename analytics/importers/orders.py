@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -141,32 +141,29 @@ SELECT t.* EXCLUDE (known_status, after_sale_refunded),
 FROM t
 """
 
-# One row per bad value: (row_no, order_row, field, value, reason); order_row is the row of
+# One row per bad value: (row_no, order_row, field, value, code); order_row is the row of
 # the order the bad value belongs to (a line of a line-grain export: its order's first row).
 _PROBLEMS_SQL = """
 CREATE OR REPLACE TEMP TABLE problems AS
-SELECT row_no, row_no AS order_row, field, value, reason FROM (
-    SELECT row_no, 'order_id' AS field, '' AS value, 'missing order id' AS reason
+SELECT row_no, row_no AS order_row, field, value, code FROM (
+    SELECT row_no, 'order_id' AS field, '' AS value, 'missing_order_id' AS code
         FROM parsed WHERE order_id IS NULL
-    UNION ALL SELECT row_no, 'customer_id', '', 'missing buyer id'
+    UNION ALL SELECT row_no, 'customer_id', '', 'missing_buyer'
         FROM parsed WHERE customer_id IS NULL
     UNION ALL SELECT row_no, 'order_time', coalesce(order_time_raw, ''),
-            CASE WHEN order_time_raw IS NULL THEN 'missing order time'
-                 ELSE 'not a date/time (expected e.g. 2024-03-05 14:22:10)' END
+            CASE WHEN order_time_raw IS NULL THEN 'missing_time' ELSE 'bad_time' END
         FROM parsed WHERE order_time IS NULL
-    UNION ALL SELECT row_no, 'paid_time', paid_time_raw,
-            'not a date/time (expected e.g. 2024-03-05 14:22:10)'
+    UNION ALL SELECT row_no, 'paid_time', paid_time_raw, 'bad_time'
         FROM parsed WHERE paid_time_raw IS NOT NULL AND paid_time IS NULL
     UNION ALL SELECT row_no, 'amount', coalesce(amount_raw, ''),
-            CASE WHEN amount_raw IS NULL THEN 'missing amount'
-                 WHEN amount IS NULL THEN 'not an amount (expected e.g. 128.50)'
-                 ELSE 'negative amount' END
+            CASE WHEN amount_raw IS NULL THEN 'missing_amount'
+                 WHEN amount IS NULL THEN 'bad_amount'
+                 ELSE 'negative_amount' END
         FROM parsed WHERE amount IS NULL OR amount < 0
     UNION ALL SELECT row_no, 'refund_amount', refund_raw,
-            CASE WHEN refund_amount IS NULL THEN 'not an amount (expected e.g. 128.50)'
-                 ELSE 'negative refund' END
+            CASE WHEN refund_amount IS NULL THEN 'bad_amount' ELSE 'negative_refund' END
         FROM parsed WHERE refund_amount IS NULL OR refund_amount < 0
-    UNION ALL SELECT row_no, 'status', status_raw, 'unknown order status'
+    UNION ALL SELECT row_no, 'status', status_raw, 'unknown_status'
         FROM parsed WHERE mapped_status IS NULL
 )
 """
@@ -189,15 +186,15 @@ WHERE coalesce(product_id, '') || coalesce(sku, '') || coalesce(title, '') <> ''
 
 _ITEM_PROBLEMS_SQL = """
 INSERT INTO problems
-SELECT row_no, order_row, 'quantity', quantity_raw, 'not a quantity (expected e.g. 2)'
+SELECT row_no, order_row, 'quantity', quantity_raw, 'bad_quantity'
     FROM item_lines WHERE quantity_raw IS NOT NULL AND (quantity IS NULL OR quantity < 0)
-UNION ALL SELECT row_no, order_row, 'price', price_raw, 'not a price (expected e.g. 59.90)'
+UNION ALL SELECT row_no, order_row, 'price', price_raw, 'bad_price'
     FROM item_lines WHERE price_raw IS NOT NULL AND (price IS NULL OR price < 0)
 """
 
 _ITEMS_ONLY_PROBLEMS_SQL = """
 INSERT INTO problems
-SELECT row_no, order_row, 'order_id', '', 'missing order id' FROM item_lines
+SELECT row_no, order_row, 'order_id', '', 'missing_order_id' FROM item_lines
 WHERE order_id IS NULL
 """
 
@@ -565,17 +562,18 @@ def _with_mapping(detection: Detection, mapping, source: TableSource, name: str)
     merged = dict(detection.mapping)
     for fld, column in (mapping or {}).items():
         if fld not in ALL_FIELDS:
-            raise ImportRefused(name, f"unknown field {fld!r} in the mapping")
+            raise ImportRefused(name, "unknown_field", field=repr(fld))
         if column not in source.header:
-            raise ImportRefused(name, f"mapping {fld}={column!r}: the file has no such column")
+            raise ImportRefused(name, "no_such_column", field=fld, column=repr(column))
         merged[fld] = column
     fmt = detection.format
     missing = tuple(f for f in fmt.required if f not in merged and f not in detection.derived)
     if missing:
         raise ImportRefused(
             name,
-            f"required column missing for {', '.join(missing)}; the file's columns are: "
-            f"{', '.join(source.header)} (choose them in the mapping, or --map FIELD=COLUMN)",
+            "missing_required",
+            fields=", ".join(missing),
+            columns=", ".join(source.header),
         )
     return replace(detection, mapping=merged, missing=())
 
@@ -632,7 +630,7 @@ def stage(
                 read_part if progress else None,
             )
         except duckdb.Error as exc:
-            raise ImportRefused(source.name, f"the file is not a readable table ({exc})") from None
+            raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
     source.collect_unreadable(con)
     # Row ids are in file order; inside a transaction they start at a large offset.
     first, rows = con.execute("SELECT min(rowid), count(*) FROM stage_raw").fetchall()[0]
@@ -655,15 +653,15 @@ WITH u AS (
     SELECT line - $first_line - row_number() OVER (ORDER BY line) + 1 AS before
     FROM unreadable
 ), staged AS (
-    SELECT row_no, field, value, reason FROM problems ORDER BY row_no, field LIMIT $limit
+    SELECT row_no, field, value, code FROM problems ORDER BY row_no, field LIMIT $limit
 ), shifted AS (
     SELECT row_no + $first_line + (SELECT count(*) FROM u WHERE u.before <= s.row_no) AS line,
-        field, value, reason
+        field, value, code, NULL AS detail
     FROM staged s
     UNION ALL
-    (SELECT line, field, value, reason FROM unreadable ORDER BY line LIMIT $limit)
+    (SELECT line, field, value, code, detail FROM unreadable ORDER BY line LIMIT $limit)
 )
-SELECT line, field, value, reason FROM shifted ORDER BY line, field LIMIT $limit
+SELECT line, field, value, code, detail FROM shifted ORDER BY line, field LIMIT $limit
 """
 
 
@@ -687,22 +685,35 @@ def checked_problems(
     rows_read += unreadable
     bad_rows += unreadable
     if rows_read == 0:
-        raise ImportRefused(source.name, "none of the file's rows holds any data")
+        raise ImportRefused(source.name, "no_data")
     rows = con.execute(
         _KEPT_PROBLEMS_SQL, {"first_line": source.first_line, "limit": MAX_PROBLEMS_KEPT}
     ).fetchall()
     problems = [
-        RowProblem(line, mapping.get(fld, fld), value or "", reason)
-        for line, fld, value, reason in rows
+        RowProblem(
+            line, mapping.get(fld, fld), value or "", code, _problem_params(code, detail, source)
+        )
+        for line, fld, value, code, detail in rows
     ]
     if bad_rows > MAX_BAD_SHARE * rows_read:
         first = "; ".join(str(p) for p in problems[:5])
         raise ImportRefused(
             source.name,
-            f"{bad_rows} of {rows_read} rows ({bad_rows / rows_read:.0%}) have bad values, more "
-            f"than the {MAX_BAD_SHARE:.0%} allowed; nothing was imported. First: {first}",
+            "too_many_bad",
+            problems=tuple(problems),
+            bad=bad_rows,
+            rows=rows_read,
+            share=f"{bad_rows / rows_read:.0%}",
+            allowed=f"{MAX_BAD_SHARE:.0%}",
+            first=first,
         )
     return rows_read, problems, bad_rows
+
+
+def _problem_params(code: str, detail: str | None, source: TableSource) -> dict[str, str]:
+    if code == "too_few_columns":
+        return {"found": detail or "?", "columns": str(len(source.header))}
+    return {"detail": detail} if detail else {}
 
 
 def _load_maps(con, fmt: Format) -> None:
@@ -866,7 +877,7 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
     con.execute("DROP VIEW stage")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE problems (row_no BIGINT, order_row BIGINT, "
-        "field VARCHAR, value VARCHAR, reason VARCHAR)"
+        "field VARCHAR, value VARCHAR, code VARCHAR)"
     )
     con.execute(_ITEMS_ONLY_PROBLEMS_SQL)
     con.execute(_ITEM_PROBLEMS_SQL)
@@ -947,6 +958,8 @@ def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:
             "rejected": result.rejected,
             "outcome": result.outcome,
             "message": result.message or result.reason,
-            "problems": json.dumps([p.__dict__ for p in result.problems], ensure_ascii=False),
+            "problems": json.dumps(
+                [{**asdict(p), "reason": p.reason} for p in result.problems], ensure_ascii=False
+            ),
         },
     )

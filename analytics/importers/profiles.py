@@ -63,13 +63,13 @@ WHERE coalesce(customer_id, '') || coalesce(birthday, '') || coalesce(age, '') <
 
 _PROBLEMS_SQL = """
 CREATE OR REPLACE TEMP TABLE problems AS
-SELECT row_no, 'customer_id' AS field, '' AS value, 'missing buyer id' AS reason
+SELECT row_no, 'customer_id' AS field, '' AS value, 'missing_buyer' AS code
     FROM parsed WHERE customer_id IS NULL
-UNION ALL SELECT row_no, 'birthday', birthday_raw, 'not a date (expected e.g. 1995-07-21)'
+UNION ALL SELECT row_no, 'birthday', birthday_raw, 'bad_date'
     FROM parsed WHERE birthday_raw IS NOT NULL AND birthday IS NULL
-UNION ALL SELECT row_no, 'age', age_raw, 'not an age (expected a whole number 0-120)'
+UNION ALL SELECT row_no, 'age', age_raw, 'bad_age'
     FROM parsed WHERE age_raw IS NOT NULL AND (age IS NULL OR age < 0 OR age > 120)
-UNION ALL SELECT row_no, 'bad_review', bad_review_raw, 'expected 1/0, 是/否 or true/false'
+UNION ALL SELECT row_no, 'bad_review', bad_review_raw, 'bad_flag'
     FROM parsed WHERE bad_review_raw IS NOT NULL AND bad_review IS NULL
 """
 
@@ -109,12 +109,7 @@ def import_profiles(con, path: str | Path, *, name: str | None = None) -> Import
         source = open_table(path, name)
         mapping = PROFILE_FORMAT.mapping_for(source.header)
         if "customer_id" not in mapping or len(mapping) < 2:
-            raise ImportRefused(
-                name,
-                "a profile file needs a buyer id column (customer_id / 买家会员名) and at least "
-                "one of birthday, age, gender, tags, bad_review; found: "
-                + ", ".join(source.header),
-            )
+            raise ImportRefused(name, "profile_columns", columns=", ".join(source.header))
         detection = Detection(PROFILE_FORMAT, "buyer profiles", mapping, ())
         with transaction(con):
             result = _import(con, source, detection, import_id)

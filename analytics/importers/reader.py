@@ -37,12 +37,13 @@ _UNREADABLE_SQL = f"""
 INSERT INTO unreadable
 SELECT line, column_name, left(trim(csv_line, chr(13) || chr(10)), 200),
     CASE error_type
-        WHEN 'MISSING COLUMNS' THEN 'the row has ' || coalesce(
-            regexp_extract(error_message, 'Found: (\\d+)', 1), 'fewer') || ' of the '
-            || $fields || ' columns (cut off, or a line break outside quotes?)'
-        WHEN 'INVALID ENCODING' THEN 'bytes that are not text in the file''s encoding'
-        WHEN 'UNQUOTED VALUE' THEN 'a quote inside a value that is not quoted'
-        ELSE error_message END
+        WHEN 'MISSING COLUMNS' THEN 'too_few_columns'
+        WHEN 'INVALID ENCODING' THEN 'not_text'
+        WHEN 'UNQUOTED VALUE' THEN 'stray_quote'
+        ELSE 'unreadable' END,
+    CASE WHEN error_type = 'MISSING COLUMNS'
+            THEN regexp_extract(error_message, 'Found: (\\d+)', 1)
+        WHEN error_type NOT IN ('INVALID ENCODING', 'UNQUOTED VALUE') THEN error_message END
 FROM {_REJECTS}
 QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
 """
@@ -102,16 +103,16 @@ class TableSource:
         )
 
     def collect_unreadable(self, con) -> None:
-        """TEMP table ``unreadable`` (line, field, value, reason): the records the last read
+        """TEMP table ``unreadable`` (line, field, value, code, detail): the records the last read
         of this table skipped because they could not be read as a row (too few fields, bytes
         that are not text), one row per record, ``line`` counted like the file's rows."""
         con.execute(
             "CREATE OR REPLACE TEMP TABLE unreadable "
-            "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)"
+            "(line BIGINT, field VARCHAR, value VARCHAR, code VARCHAR, detail VARCHAR)"
         )
         if self.kind != "csv":
             return
-        con.execute(_UNREADABLE_SQL, {"fields": len(self.header)})
+        con.execute(_UNREADABLE_SQL)
         con.execute(f"DROP TABLE IF EXISTS {_REJECTS}")
         con.execute(f"DROP TABLE IF EXISTS {_REJECT_SCANS}")
 
@@ -277,9 +278,7 @@ def _decode_sample(sample: bytes, name: str) -> tuple[str, str]:
     bad, text = tried[encoding]
     if bad <= max(2, len(sample) * _MAX_BAD_PER_10K // 10_000):
         return encoding, text
-    raise ImportRefused(
-        name, "the text is neither UTF-8 nor GBK/GB18030; save the file as CSV (UTF-8) and retry"
-    )
+    raise ImportRefused(name, "not_text")
 
 
 def open_table(path: str | Path, name: str | None = None) -> TableSource:
@@ -288,7 +287,7 @@ def open_table(path: str | Path, name: str | None = None) -> TableSource:
     name = name or path.name
     size = path.stat().st_size
     if size == 0:
-        raise ImportRefused(name, "the file is empty")
+        raise ImportRefused(name, "empty")
     with open(path, "rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     if head.startswith(_ZIP_MAGIC):
@@ -296,19 +295,19 @@ def open_table(path: str | Path, name: str | None = None) -> TableSource:
     if head.startswith(_OLE_MAGIC):
         return _open_excel(path, name, "xls", size)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused(name, "this is not a table (a binary file, not CSV/XLSX/XLS)")
+        raise ImportRefused(name, "binary")
     encoding, text = _decode_sample(head, name)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if not first:
-        raise ImportRefused(name, "the file has no header row")
+        raise ImportRefused(name, "no_header")
     delimiter = _sniff_delimiter(first)
     header = _unique([clean_header_name(c) for c in next(csv.reader([first], delimiter=delimiter))])
     if len(header) < 2:
-        raise ImportRefused(name, "this is not a table: the first line has fewer than 2 columns")
+        raise ImportRefused(name, "one_column")
     data_lines = [line for line in lines[1:] if line.strip()]
     if not data_lines:
-        raise ImportRefused(name, "the file has a header but no rows")
+        raise ImportRefused(name, "header_only")
     return TableSource(path, name, "csv", encoding, header, size, delimiter)
 
 
@@ -323,17 +322,17 @@ def _open_excel(path: Path, name: str, kind: str, size: int) -> TableSource:
     try:
         frame = pd.read_excel(path, sheet_name=0, header=None, dtype=str, engine="calamine")
     except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise ImportRefused(name, f"the workbook cannot be read ({exc})") from None
+        raise ImportRefused(name, "workbook_unreadable", detail=str(exc)) from None
     filled = frame.notna().any(axis=1)
     if not filled.any():
-        raise ImportRefused(name, "the first sheet is empty")
+        raise ImportRefused(name, "sheet_empty")
     top = int(filled.to_numpy().argmax())
     header = _unique([clean_header_name(c) if pd.notna(c) else "" for c in frame.iloc[top]])
     if len(header) < 2:
-        raise ImportRefused(name, "this is not a table: the header row has fewer than 2 columns")
+        raise ImportRefused(name, "one_column")
     body = frame.iloc[top + 1 :]
     if not body.notna().any(axis=1).any():
-        raise ImportRefused(name, "the sheet has a header but no rows")
+        raise ImportRefused(name, "header_only")
     body = body.fillna("").astype(str)
     body.columns = header
     return TableSource(

@@ -47,3 +47,24 @@ def test_uploading_the_same_export_twice_counts_it_once(dashboard, page, tmp_pat
     _wait_idle(page)
     shot(page, "overview_after_uploads")
     assert card.locator("[data-testid='stMetricValue']").inner_text().strip() == "3"
+
+
+def test_bad_rows_and_refusals_are_explained_in_chinese(dashboard, page, tmp_path):
+    url, _db = dashboard
+    rows = [order(str(i), f"买家{i}") for i in range(60)]
+    rows[3]["订单创建时间"] = "昨天下午"
+    lines = write_export(tmp_path / "src.csv", rows).read_bytes().split(b"\r\n")
+    lines[9] = lines[9][:25]  # line 10 is cut off
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\r\n".join(lines))
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    page.goto(url)
+    page.get_by_role("link", name="数据导入").click()
+    page.locator("input[type='file']").first.set_input_files([str(broken), str(empty)])
+    page.get_by_text("empty.csv：未导入 — 文件是空的").first.wait_for()
+    page.get_by_role("button", name="导入 1 个文件").click()
+    page.get_by_text("有 2 行因内容有误被跳过").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    shot(page, "import_bad_rows")  # the table of rows is drawn on a canvas: see the shot
+    assert page.get_by_text("broken.csv：已导入").count() == 1

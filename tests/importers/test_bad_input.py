@@ -143,3 +143,55 @@ def test_many_unreadable_rows_refuse_the_file(stocked, tmp_path):
         import_orders(stocked, path)
     assert "line 4" in refused.value.reason and "line 8" in refused.value.reason
     assert _snapshot(stocked) == (1, 100)
+
+
+def test_a_refusal_reads_in_chinese_and_in_english(con, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(ImportRefused) as refused:
+        import_orders(con, path)
+    assert (refused.value.text("zh"), refused.value.text("en")) == (
+        "文件是空的",
+        "the file is empty",
+    )
+
+
+def test_too_many_bad_rows_carries_the_rows_behind_the_refusal(stocked, tmp_path):
+    rows = [order(str(i), f"b{i}") for i in range(100, 119)]
+    rows[0]["买家实际支付金额"] = "abc"
+    rows[1]["订单状态"] = "外星状态"
+    with pytest.raises(ImportRefused) as refused:
+        import_orders(stocked, write_export(tmp_path / "many.csv", rows))
+    assert [(p.line, p.column, p.text("zh")) for p in refused.value.problems] == [
+        (2, "买家实际支付金额", "不是金额（应类似 128.50）"),
+        (3, "订单状态", "无法识别的订单状态"),
+    ]
+    assert refused.value.text("zh").startswith("19 行中有 2 行（11%）内容有误")
+
+
+def test_every_reason_has_a_chinese_and_an_english_text(con, tmp_path):
+    rows = [order(str(i), f"买家{i}") for i in range(200)]  # 9 bad rows stay under 5%
+    rows[1]["买家会员名"] = ""
+    rows[2]["订单创建时间"] = ""
+    rows[3]["订单付款时间"] = "昨天"
+    rows[4]["买家实际支付金额"] = ""
+    rows[5]["买家实际支付金额"] = "-3"
+    rows[6]["退款金额"] = "-1"
+    rows[7]["订单状态"] = "外星状态"
+    lines = _export_lines(tmp_path / "src.csv", rows)
+    lines[20] = lines[20][:25]
+    lines[30] = lines[30].replace("买家29".encode("gb18030"), b"\x81\xff", 1)
+    path = tmp_path / "all.csv"
+    path.write_bytes(b"\r\n".join(lines))
+
+    result = import_orders(con, path)
+
+    codes = {p.code for p in result.problems}
+    assert codes == {
+        "missing_buyer", "missing_time", "bad_time", "missing_amount", "negative_amount",
+        "negative_refund", "unknown_status", "too_few_columns", "not_text",
+    }  # fmt: skip
+    for problem in result.problems:
+        zh, en = problem.text("zh"), problem.text("en")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), zh
+        assert en == problem.reason and not en.startswith("problem."), en
