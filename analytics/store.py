@@ -40,6 +40,27 @@ _ORDER_COLUMNS_DDL = """
     import_id     INTEGER NOT NULL
 """
 
+_CUSTOMER_COLUMNS_DDL = """
+    platform          VARCHAR NOT NULL,
+    shop              VARCHAR NOT NULL,
+    customer_id       VARCHAR NOT NULL,
+    customer_name     VARCHAR,
+    phone             VARCHAR,
+    province          VARCHAR,
+    city              VARCHAR,
+    all_orders        INTEGER NOT NULL,       -- any status
+    first_seen        TIMESTAMP NOT NULL,     -- first order of any status
+    last_seen         TIMESTAMP NOT NULL,
+    valid_orders      INTEGER NOT NULL,
+    occasions         INTEGER NOT NULL,       -- calendar days with >= 1 valid order
+    first_order_time  TIMESTAMP,              -- first valid order
+    second_order_time TIMESTAMP,
+    last_order_time   TIMESTAMP,              -- last valid order
+    revenue           DECIMAL(18, 2) NOT NULL, -- net of refunds, valid orders
+    refund_amount     DECIMAL(18, 2) NOT NULL, -- all orders
+    refunded_orders   INTEGER NOT NULL        -- orders with any refund
+"""
+
 #: Column order of ``orders`` (and of ``orders_replaced`` after its ``replaced_by``).
 ORDER_COLUMNS = (
     "platform",
@@ -153,24 +174,7 @@ CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 
 -- Customer summary over valid orders (SPEC), refreshed in the transaction of every import.
 CREATE TABLE customers (
-    platform          VARCHAR NOT NULL,
-    shop              VARCHAR NOT NULL,
-    customer_id       VARCHAR NOT NULL,
-    customer_name     VARCHAR,
-    phone             VARCHAR,
-    province          VARCHAR,
-    city              VARCHAR,
-    all_orders        INTEGER NOT NULL,       -- any status
-    first_seen        TIMESTAMP NOT NULL,     -- first order of any status
-    last_seen         TIMESTAMP NOT NULL,
-    valid_orders      INTEGER NOT NULL,
-    occasions         INTEGER NOT NULL,       -- calendar days with >= 1 valid order
-    first_order_time  TIMESTAMP,              -- first valid order
-    second_order_time TIMESTAMP,
-    last_order_time   TIMESTAMP,              -- last valid order
-    revenue           DECIMAL(18, 2) NOT NULL, -- net of refunds, valid orders
-    refund_amount     DECIMAL(18, 2) NOT NULL, -- all orders
-    refunded_orders   INTEGER NOT NULL,       -- orders with any refund
+{_CUSTOMER_COLUMNS_DDL},
     PRIMARY KEY (platform, shop, customer_id)
 );
 
@@ -208,27 +212,8 @@ CREATE TABLE order_items_replaced (
 # V3: the customer summary without its primary-key index. The table is rebuilt by imports
 # (one row per buyer by construction) and read by scans; maintaining an ART index over
 # every buyer key cost more than building the summary itself (2 s of a 1M-order import).
-_V3 = """
-CREATE TABLE customers_v3 (
-    platform          VARCHAR NOT NULL,
-    shop              VARCHAR NOT NULL,
-    customer_id       VARCHAR NOT NULL,
-    customer_name     VARCHAR,
-    phone             VARCHAR,
-    province          VARCHAR,
-    city              VARCHAR,
-    all_orders        INTEGER NOT NULL,       -- any status
-    first_seen        TIMESTAMP NOT NULL,     -- first order of any status
-    last_seen         TIMESTAMP NOT NULL,
-    valid_orders      INTEGER NOT NULL,
-    occasions         INTEGER NOT NULL,       -- calendar days with >= 1 valid order
-    first_order_time  TIMESTAMP,              -- first valid order
-    second_order_time TIMESTAMP,
-    last_order_time   TIMESTAMP,              -- last valid order
-    revenue           DECIMAL(18, 2) NOT NULL, -- net of refunds, valid orders
-    refund_amount     DECIMAL(18, 2) NOT NULL, -- all orders
-    refunded_orders   INTEGER NOT NULL        -- orders with any refund
-);
+_V3 = f"""
+CREATE TABLE customers_v3 ({_CUSTOMER_COLUMNS_DDL});
 INSERT INTO customers_v3 SELECT * FROM customers;
 DROP TABLE customers;
 ALTER TABLE customers_v3 RENAME TO customers;
