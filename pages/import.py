@@ -114,7 +114,7 @@ with tab_orders:
                 st.error(t("import.refused", file=upload.name, reason=problem.text()))
                 continue
             st.markdown(t("import.detected", label=detection.format.label))
-            st.caption(detection.reason)
+            st.caption(detection.explain())
             fmt = detection.format
             mapping = dict(detection.mapping)
             saved = saved_mapping(state.cursor(), header)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from analytics.errors import ImportRefused
+from analytics.i18n import t
 from analytics.importers import douyin, generic, jd, pdd, shopify, taobao, youzan
 from analytics.importers.formats import Format
 
@@ -25,16 +26,63 @@ BY_PLATFORM = {f.key: f for f in (*FORMATS, generic.FORMAT)}
 
 @dataclass(frozen=True)
 class Detection:
+    """A file's layout and how it was told, which ``explain`` says in the user's language.
+
+    ``how``: "matched" (``found``: the signature columns seen), "chosen" (by the user),
+    "unmatched" (the generic table; ``found``: the field=column pairs recognized by name) or
+    "profiles" (a buyer-profile table). ``tmall``: Tmall-only columns of a Taobao layout;
+    ``saved_on``: the date of the saved mapping in use.
+    """
+
     format: Format
-    reason: str
+    how: str
     mapping: dict[str, str]  # canonical field -> header column
     missing: tuple[str, ...]  # required fields with no column
     #: field -> further sources (tuples of columns joined with "/") used row by row
     derived: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    found: tuple[str, ...] = ()
+    tmall: tuple[str, ...] = ()
+    saved_on: str = ""
 
     @property
     def platform(self) -> str:
         return self.format.platform
+
+    @property
+    def reason(self) -> str:
+        """``explain`` in English, for the CLI and the import log."""
+        return self.explain("en")
+
+    def explain(self, lang: str | None = None) -> str:
+        label = self.format.label
+        if self.how == "unmatched":
+            text = t("detect.unmatched", lang, columns=", ".join(self.found) or "-")
+        else:
+            text = t(f"detect.{self.how}", lang, label=label, columns=", ".join(self.found))
+        if self.tmall:
+            text += t("detect.tmall", lang, columns=", ".join(self.tmall))
+        notes = []
+        for name, sources in self.derived.items():
+            shown = " / ".join("+".join(s) for s in sources)
+            if name in self.mapping:
+                notes.append(
+                    t(
+                        "detect.derived_else",
+                        lang,
+                        field=name,
+                        column=self.mapping[name],
+                        shown=shown,
+                    )
+                )
+            else:
+                notes.append(t("detect.derived", lang, field=name, shown=shown))
+        if self.format.note:
+            notes.append(t(self.format.note, lang))
+        if notes and self.how != "unmatched":
+            text += f" ({'; '.join(notes)})"
+        if self.saved_on:
+            text += t("detect.saved", lang, date=self.saved_on)
+        return text
 
 
 def detect(header: list[str], *, platform: str = "auto", file_name: str = "") -> Detection:
@@ -43,43 +91,24 @@ def detect(header: list[str], *, platform: str = "auto", file_name: str = "") ->
         if platform not in BY_PLATFORM:
             known = ", ".join(["auto", *BY_PLATFORM])
             raise ImportRefused(file_name, "unknown_platform", platform=repr(platform), known=known)
-        fmt = BY_PLATFORM[platform]
-        return _detection(fmt, header, f"platform chosen: {fmt.label}")
+        return _detection(BY_PLATFORM[platform], header, "chosen")
     for fmt in FORMATS:
         if fmt.matches(header):
-            reason = f"{fmt.label}: columns {', '.join(fmt.signature_found(header))} found"
-            return _detection(fmt, header, reason + _tmall_hint(fmt, header))
-    detection = _detection(generic.FORMAT, header, "")
-    found = ", ".join(f"{k}={v}" for k, v in detection.mapping.items())
-    reason = f"no platform layout matched; columns recognized by name: {found or 'none'}"
-    return Detection(detection.format, reason, detection.mapping, detection.missing)
+            return _detection(fmt, header, "matched", tuple(fmt.signature_found(header)))
+    detection = _detection(generic.FORMAT, header, "unmatched")
+    found = tuple(f"{k}={v}" for k, v in detection.mapping.items())
+    return replace(detection, found=found)
 
 
-def _tmall_hint(fmt: Format, header: list[str]) -> str:
+def _tmall_columns(fmt: Format, header: list[str]) -> tuple[str, ...]:
     if fmt is not taobao.FORMAT:
-        return ""
-    marks = [c for c in header if any(m in c for m in taobao.TMALL_MARKERS)]
-    if not marks:
-        return ""
-    return (
-        f"; Tmall fields ({', '.join(marks)}) found: Tmall shops download the same 订单报表 "
-        "and their buyers are Taobao accounts, so it imports as platform taobao"
-    )
+        return ()
+    return tuple(c for c in header if any(m in c for m in taobao.TMALL_MARKERS))
 
 
-def _detection(fmt: Format, header: list[str], reason: str) -> Detection:
+def _detection(fmt: Format, header: list[str], how: str, found: tuple[str, ...] = ()) -> Detection:
     mapping = fmt.mapping_for(header)
     derived = fmt.derived_for(header)
     missing = tuple(f for f in fmt.required if f not in mapping and f not in derived)
-    notes = []
-    for name, sources in derived.items():
-        shown = " / ".join("+".join(s) for s in sources)
-        if name in mapping:
-            notes.append(f"{name} from {mapping[name]}, else {shown}")
-        else:
-            notes.append(f"{name} from {shown}")
-    if fmt.note:
-        notes.append(fmt.note)
-    if notes and reason:
-        reason = f"{reason} ({'; '.join(notes)})"
-    return Detection(fmt, reason, mapping, missing, derived)
+    tmall = _tmall_columns(fmt, header)
+    return Detection(fmt, how, mapping, missing, derived, found=found, tmall=tmall)

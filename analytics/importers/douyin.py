@@ -102,5 +102,5 @@ FORMAT = Format(
     grain="line",
     sum_fields=("amount", "item_count"),
     derived={"customer_id": (("收件人", "收件人手机号"),)},
-    note="no buyer account column: buyers are told apart by 收件人+收件人手机号 (masked)",
+    note="detect.note.douyin",
 )

@@ -69,7 +69,7 @@ class Format:
     excludes: tuple[str, ...] = ()
     #: field -> {raw value -> canonical value} applied before parsing (e.g. pinyin provinces)
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: caveat shown with the detection reason (e.g. how buyers are identified)
+    #: i18n key of a caveat shown with the detection reason (e.g. how buyers are identified)
     note: str = ""
     #: the name ``--platform`` and the Import page use (default: ``platform``)
     name: str = ""

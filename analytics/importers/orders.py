@@ -500,10 +500,7 @@ def import_orders(
         use = mapping or (saved.mapping if saved else None)
         detection = _with_mapping(detected, use, source, name)
         if saved and not mapping:
-            detection = replace(
-                detection,
-                reason=f"{detection.reason}; using the mapping saved on {saved.saved_at:%Y-%m-%d}",
-            )
+            detection = replace(detection, saved_on=f"{saved.saved_at:%Y-%m-%d}")
         remember = bool(mapping) and detection.mapping != detected.mapping
         remember = remember and (saved is None or saved.mapping != detection.mapping)
         with import_settings(con), transaction(con):

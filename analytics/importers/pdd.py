@@ -112,5 +112,5 @@ FORMAT = Format(
     grain="line",
     sum_fields=("amount", "item_count"),
     derived={"customer_id": (("收货人", "手机"),)},
-    note="no buyer account column: buyers are told apart by 收货人+手机 (masked phone)",
+    note="detect.note.pdd",
 )

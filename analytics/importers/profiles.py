@@ -110,7 +110,7 @@ def import_profiles(con, path: str | Path, *, name: str | None = None) -> Import
         mapping = PROFILE_FORMAT.mapping_for(source.header)
         if "customer_id" not in mapping or len(mapping) < 2:
             raise ImportRefused(name, "profile_columns", columns=", ".join(source.header))
-        detection = Detection(PROFILE_FORMAT, "buyer profiles", mapping, ())
+        detection = Detection(PROFILE_FORMAT, "profiles", mapping, ())
         with transaction(con):
             result = _import(con, source, detection, import_id)
             record(con, base, sha, result, None)

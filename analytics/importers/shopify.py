@@ -170,5 +170,5 @@ FORMAT = Format(
     sum_fields=("item_count",),
     derived={"customer_id": (("Phone",), ("Billing Name",))},
     value_maps={"province": PROVINCE_ALIASES},
-    note="buyers without an Email are told apart by Phone, else Billing Name",
+    note="detect.note.shopify",
 )

@@ -134,5 +134,5 @@ ITEMS_FORMAT = Format(
     },
     signature=(("订单编号", "主订单编号"), ("标题", "商品标题"), ("价格", "商品价格"), "购买数量"),
     excludes=("买家会员名",),
-    note="rows go to order items, linked to the 订单报表 by 订单编号",
+    note="detect.note.taobao_items",
 )

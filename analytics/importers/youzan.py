@@ -100,5 +100,5 @@ FORMAT = Format(
             ("收货人/提货人", "收货人手机号/提货人手机号"),
         )
     },
-    note="buyers without a 买家昵称 are told apart by 收货人+收货人手机号",
+    note="detect.note.youzan",
 )

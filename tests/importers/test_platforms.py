@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from analytics.i18n import t
 from analytics.importers import FORMATS, detect, import_orders
+from analytics.importers.detect import BY_PLATFORM
 from analytics.importers.reader import open_table
 from tests.conftest import FIXTURES
 
@@ -158,3 +160,17 @@ def test_xlsx_export_of_a_line_grain_platform_imports_like_csv(con, tmp_path):
     assert sorted(con.execute(_ORDER_SQL).fetchall()) == _expected(
         PLATFORMS / "shopify_orders_export.expected.csv"
     )
+
+
+def test_the_detection_reason_reads_in_chinese(con):
+    detection = detect(open_table(PLATFORMS / "tmall_orders.csv").header)
+    assert detection.explain("zh").startswith("淘宝/天猫 订单报表：找到了 订单编号")
+    assert "含天猫字段（天猫卡券抵扣）" in detection.explain("zh")
+    pdd = detect(open_table(PLATFORMS / "pdd_orders.csv").header)
+    assert "没有买家账号列" in pdd.explain("zh") and "masked" in pdd.explain("en")
+
+
+@pytest.mark.parametrize("fmt", [f for f in BY_PLATFORM.values() if f.note], ids=lambda f: f.key)
+def test_every_format_note_has_both_languages(fmt):
+    zh, en = t(fmt.note, "zh"), t(fmt.note, "en")
+    assert fmt.note not in (zh, en) and zh != en
