@@ -804,9 +804,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         counts["bad_rows"] = con.execute(
             "SELECT count(*) FROM lines SEMI JOIN problems q ON q.order_row = lines.order_row"
         ).fetchall()[0][0]
-    rows_read, problems, bad_rows = checked_problems(
-        con, source, _problem_columns(detection), **counts
-    )
+    checked = checked_problems(con, source, _problem_columns(detection), **counts)
     con.execute(_SUPERSEDED_SQL, {"shop_override": shop, "default_shop": DEFAULT_SHOP})
     con.execute(
         _CLEAN_SQL,
@@ -846,19 +844,8 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     else:  # the first import: build the summary whole, no need to list who changed
         customers.refresh(con)
     _drop_temps(con)
-    return ImportResult(
-        import_id,
-        source.name,
-        "imported",
-        platform=fmt.platform,
-        reason=detection.reason,
-        rows_read=rows_read,
-        inserted=inserted,
-        updated=updated,
-        unchanged=unchanged,
-        rejected=bad_rows,
-        problems=tuple(problems),
-        lines_written=lines_written,
+    return _imported(
+        import_id, source, detection, checked, (inserted, updated, unchanged), lines_written
     )
 
 
@@ -879,9 +866,7 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
     con.execute(_ITEMS_ONLY_PROBLEMS_SQL)
     con.execute(_ITEM_PROBLEMS_SQL)
     rows_read = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
-    rows_read, problems, bad_rows = checked_problems(
-        con, source, _problem_columns(detection), rows_read=rows_read
-    )
+    checked = checked_problems(con, source, _problem_columns(detection), rows_read=rows_read)
     con.execute(
         _REPORT_ITEMS_SQL,
         {
@@ -893,11 +878,23 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
     )
     lines_written, inserted, updated, unchanged = _write_items(con, import_id)
     _drop_temps(con)
+    return _imported(
+        import_id, source, detection, checked, (inserted, updated, unchanged), lines_written
+    )
+
+
+def _imported(
+    import_id: int, source, detection: Detection, checked, counts, lines_written: int
+) -> ImportResult:
+    """The result of an import that went through: ``checked`` is what ``checked_problems``
+    returned, ``counts`` the orders (inserted, updated, unchanged)."""
+    rows_read, problems, bad_rows = checked
+    inserted, updated, unchanged = counts
     return ImportResult(
         import_id,
         source.name,
         "imported",
-        platform=fmt.platform,
+        platform=detection.platform,
         reason=detection.reason,
         rows_read=rows_read,
         inserted=inserted,
