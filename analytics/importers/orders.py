@@ -198,21 +198,7 @@ SELECT row_no, order_row, 'order_id', '', 'missing_order_id' FROM item_lines
 WHERE order_id IS NULL
 """
 
-# Good rows that a later good row of the same order replaces (the last one in the file
-# wins). A grouped count, not a window over every row: most exports have no repeats.
-_SUPERSEDED_SQL = """
-CREATE OR REPLACE TEMP TABLE superseded AS
-WITH k AS (
-    SELECT coalesce($shop_override, shop, $default_shop) AS shop, order_id, row_no
-    FROM parsed ANTI JOIN problems q ON q.order_row = parsed.row_no
-)
-SELECT k.row_no FROM k
-JOIN (SELECT shop, order_id, max(row_no) AS last_row FROM k GROUP BY ALL HAVING count(*) > 1) d
-    USING (shop, order_id)
-WHERE k.row_no < d.last_row
-"""
-
-# Good rows, one per order, in canonical form.
+# Good rows in canonical form (an order repeated in the file: every row of it).
 _CLEAN_SQL = """
 CREATE OR REPLACE TEMP TABLE incoming AS
 SELECT
@@ -237,9 +223,20 @@ SELECT
     END AS city,
     item_count, product,
     $import_id AS import_id
-FROM parsed p
-ANTI JOIN problems q ON q.order_row = p.row_no
-ANTI JOIN superseded s ON s.row_no = p.row_no
+FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
+"""
+
+# One row per order: the last one in the file wins. A grouped count finds the repeats, not a
+# window over every row: most exports have none.
+_DROP_REPEATS_SQL = """
+DELETE FROM incoming WHERE row_no IN (
+    SELECT n.row_no FROM incoming n
+    JOIN (
+        SELECT shop, order_id, max(row_no) AS last_row FROM incoming
+        GROUP BY ALL HAVING count(*) > 1
+    ) d USING (shop, order_id)
+    WHERE n.row_no < d.last_row
+)
 """
 
 _CHANGED = " OR ".join(
@@ -411,7 +408,6 @@ _TEMP_TABLES = (
     "lines",
     "parsed",
     "problems",
-    "superseded",
     "incoming",
     "diff",
     "touched",
@@ -805,7 +801,6 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "SELECT count(*) FROM lines SEMI JOIN problems q ON q.order_row = lines.order_row"
         ).fetchall()[0][0]
     checked = checked_problems(con, source, _problem_columns(detection), **counts)
-    con.execute(_SUPERSEDED_SQL, {"shop_override": shop, "default_shop": DEFAULT_SHOP})
     con.execute(
         _CLEAN_SQL,
         {
@@ -815,6 +810,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "import_id": import_id,
         },
     )
+    con.execute(_DROP_REPEATS_SQL)
     con.execute("DROP TABLE parsed")
     con.execute(_DIFF_SQL)
     inserted, updated, unchanged = con.execute(
