@@ -153,19 +153,7 @@ for column, name in zip(
     column.metric(t(f"campaigns.count.{name}"), f"{counts[name]:,}", border=True)
 
 PREVIEW_ROWS = 200
-PREVIEW_LABELS = (
-    "shop",
-    "customer_id",
-    "customer_name",
-    "phone",
-    "segment",
-    "reason",
-    "suggested_offer",
-    "grp",
-    "orders",
-    "spend",
-    "last_purchase",
-)
+PREVIEW_LABELS = tuple(c for c in campaigns.MEMBER_COLUMNS if c != "platform")
 if target.size == 0:
     empty_state(t("campaigns.preview.empty"))
 else:

@@ -591,12 +591,12 @@ def stage(
     progress=None,
     *,
     derived: dict[str, tuple[tuple[str, ...], ...]] | None = None,
-) -> int:
+) -> None:
     """Read the file's rows into TEMP view ``stage`` (row_no + one VARCHAR per field).
 
     Only fields with a source are stored (table ``stage_raw``, in file order); the view adds
     the others as NULL. A field's value is its mapped column, else (row by row) its
-    ``derived`` sources. Returns the number of rows read.
+    ``derived`` sources. Rows the reader could not read go to TEMP table ``unreadable``.
 
     The rows are copied rather than read in place through a view: numbering them in a view
     takes ``row_number() OVER ()``, which runs on one thread and costs more than the copy.
@@ -626,9 +626,8 @@ def stage(
             raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
     source.collect_unreadable(con)
     # Row ids are in file order; inside a transaction they start at a large offset.
-    first, rows = con.execute("SELECT min(rowid), count(*) FROM stage_raw").fetchall()[0]
+    first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
     _stage_view(con, "stage_raw", list(exprs), fields, row_no=f"rowid - {first or 0}")
-    return rows
 
 
 def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None:
