@@ -3,30 +3,10 @@ campaign, then two downloads), and the results section."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from analytics import store
+from tests.pages.apptest import dashboard
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/campaigns.py"
-
-
-def _app(db: Path, monkeypatch, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("LAOKE_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    return at
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
 
 
 def _button(at, label):
@@ -34,7 +14,7 @@ def _button(at, label):
 
 
 def test_empty_database_shows_the_empty_state(tmp_path, monkeypatch):
-    at = _app(tmp_path / "empty.duckdb", monkeypatch).run()
+    at = dashboard(tmp_path / "empty.duckdb", monkeypatch).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert [m.value for m in at.title] == ["营销名单"]
@@ -43,7 +23,7 @@ def test_empty_database_shows_the_empty_state(tmp_path, monkeypatch):
 
 
 def test_demo_shop_preview_shows_counts_and_what_each_exclusion_removed(demo_copy, monkeypatch):
-    at = _app(demo_copy, monkeypatch).run()
+    at = dashboard(demo_copy, monkeypatch).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
@@ -54,7 +34,7 @@ def test_demo_shop_preview_shows_counts_and_what_each_exclusion_removed(demo_cop
 
 
 def test_creating_a_list_logs_the_campaign_and_offers_both_downloads(demo_copy, monkeypatch):
-    at = _app(demo_copy, monkeypatch).run()
+    at = dashboard(demo_copy, monkeypatch).run()
     at.switch_page(PAGE).run()
     at.slider[0].set_value(10).run()
     _button(at, "生成名单").click().run()
@@ -80,7 +60,7 @@ def test_creating_a_list_logs_the_campaign_and_offers_both_downloads(demo_copy, 
 
 
 def test_page_in_english(demo_copy, monkeypatch):
-    at = _app(demo_copy, monkeypatch, lang="en").run()
+    at = dashboard(demo_copy, monkeypatch, lang="en").run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert [m.value for m in at.title] == ["Target lists"]

@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import store
 from analytics.errors import ImportRefused
 from analytics.importers import import_orders
+from tests.pages.apptest import ROOT, dashboard
 from ui.navigation import PAGES as MENU
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGES = [path for path, _key, _icon in MENU if (ROOT / path).exists()]
-
-
-def _app(db: Path, monkeypatch, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("LAOKE_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    return at
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_on_the_demo_shop(page, demo_copy, monkeypatch):
-    at = _app(demo_copy, monkeypatch).run()
+    at = dashboard(demo_copy, monkeypatch).run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.title, f"{page} shows no title"
@@ -42,14 +25,14 @@ def test_page_renders_on_the_demo_shop(page, demo_copy, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_on_an_empty_database(page, tmp_path, monkeypatch):
-    at = _app(tmp_path / "empty.duckdb", monkeypatch).run()
+    at = dashboard(tmp_path / "empty.duckdb", monkeypatch).run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_in_english(page, demo_copy, monkeypatch):
-    at = _app(demo_copy, monkeypatch, lang="en").run()
+    at = dashboard(demo_copy, monkeypatch, lang="en").run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     texts = " ".join(m.value for m in at.title)
@@ -57,13 +40,13 @@ def test_page_renders_in_english(page, demo_copy, monkeypatch):
 
 
 def test_overview_shows_kpis_on_the_demo_shop(demo_copy, monkeypatch):
-    at = _app(demo_copy, monkeypatch).run()
+    at = dashboard(demo_copy, monkeypatch).run()
     labels = [m.label for m in at.metric]
     assert "复购率" in labels and "客单价" in labels
 
 
 def test_empty_overview_offers_the_demo_shop(tmp_path, monkeypatch):
-    at = _app(tmp_path / "empty.duckdb", monkeypatch).run()
+    at = dashboard(tmp_path / "empty.duckdb", monkeypatch).run()
     assert any(b.label == "加载示例店铺" for b in at.button)
 
 
@@ -73,7 +56,7 @@ def test_empty_overview_offers_the_demo_shop(tmp_path, monkeypatch):
 def test_import_history_speaks_the_users_language(
     demo_copy, monkeypatch, lang, imported, outcome_label
 ):
-    at = _app(demo_copy, monkeypatch, lang=lang).run()
+    at = dashboard(demo_copy, monkeypatch, lang=lang).run()
     at.switch_page("pages/import.py").run()
     [history] = [d for d in at.dataframe if "outcome" in d.value.columns]
     assert set(history.value["outcome"]) == {imported}
@@ -84,7 +67,7 @@ def test_import_history_speaks_the_users_language(
 
 
 def test_import_history_lists_an_attempt_that_changed_nothing(demo_copy, monkeypatch, tmp_path):
-    at = _app(demo_copy, monkeypatch).run()
+    at = dashboard(demo_copy, monkeypatch).run()
     at.switch_page("pages/import.py").run()
     [before] = [d.value for d in at.dataframe if "outcome" in d.value.columns]
     empty = tmp_path / "empty.csv"

@@ -4,7 +4,6 @@ the demo shop: sentences, errors for impossible inputs, the 满减 counts, saved
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,16 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
+from tests.pages.apptest import dashboard
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/promotions.py"
 
 
 def _page(db: Path, monkeypatch, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("LAOKE_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
+    at = dashboard(db, monkeypatch, lang).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
@@ -30,13 +26,6 @@ def _page(db: Path, monkeypatch, lang: str = "zh") -> AppTest:
 @pytest.fixture
 def empty_page(tmp_path, monkeypatch) -> AppTest:
     return _page(tmp_path / "empty.duckdb", monkeypatch)
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
 
 
 def _infos(at: AppTest) -> list[str]:
