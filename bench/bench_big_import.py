@@ -11,31 +11,19 @@ peak RSS come from ``os.wait4``. The second import of the same file must change 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from child import ROOT, run  # bench/ is the script's folder
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 LIMIT_MB = 2048
 COUNTS = re.compile(
     r"(\d+) rows read, (\d+) inserted, (\d+) updated, (\d+) unchanged, (\d+) rejected"
 )
-
-
-def run(cmd: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, stdout) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{out}")
-    return elapsed, usage.ru_maxrss / 1024, out
 
 
 def make_export(orders: int, path: Path) -> None:

@@ -10,26 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from child import ROOT, run  # bench/ is the script's folder
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-
-
-def run(cmd: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, stdout) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}")
-    return elapsed, usage.ru_maxrss / 1024, out
 
 
 def main() -> None:
