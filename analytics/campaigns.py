@@ -338,7 +338,7 @@ def suggested_offer(kind: str, value, lang: str | None = None) -> str:
 
 _BUYERS_SQL = f"""
 SELECT DISTINCT platform, shop, customer_id
-FROM valid_orders
+FROM buyer_valid_orders
 WHERE {SHOP_FILTER} AND order_time < $end
 """
 
@@ -378,7 +378,7 @@ SELECT u.platform, u.shop, u.customer_id,
     max(u.order_time) AS unpaid_time,
     arg_max(u.amount, u.order_time) AS amount,
     arg_max(u.product, u.order_time) AS product
-FROM orders u
+FROM buyer_orders u
 WHERE {shop_filter("u")} AND u.status = 'unpaid'
     AND u.order_time >= $start AND u.order_time < $end
     AND NOT EXISTS (

@@ -58,7 +58,7 @@ WITH occasions AS (
     SELECT platform, shop, customer_id,
            CAST(order_time AS DATE) AS day,
            CAST(sum(net_amount) AS DOUBLE) AS spend
-    FROM valid_orders
+    FROM buyer_valid_orders
     WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
     GROUP BY platform, shop, customer_id, CAST(order_time AS DATE)
 ),

@@ -39,6 +39,7 @@ FROM (
     SELECT *, status IN ('paid', 'shipped', 'completed')
         AND (refund_amount = 0 OR refund_amount < amount) AS valid
     FROM {rows}
+    WHERE orders.customer_id IS NOT NULL  -- orders without a known buyer are no customer
 ) o
 GROUP BY ALL
 """

@@ -37,7 +37,7 @@ _BUYERS = {
         WHERE valid_orders > 0 AND {SHOP_FILTER}""",
     False: f"""
         SELECT platform, shop, customer_id, sum(net_amount) AS revenue
-        FROM valid_orders
+        FROM buyer_valid_orders
         WHERE order_time < CAST($as_of AS DATE) + INTERVAL 1 DAY AND {SHOP_FILTER}
         GROUP BY ALL""",
 }
@@ -186,7 +186,7 @@ _QUALITY_BUYERS = {
         FROM (
             SELECT *, status IN ('paid', 'shipped', 'completed')
                 AND (refund_amount = 0 OR refund_amount < amount) AS valid
-            FROM orders
+            FROM buyer_orders
             WHERE order_time < CAST($as_of AS DATE) + INTERVAL 1 DAY AND {SHOP_FILTER}
         )
         GROUP BY ALL

@@ -27,12 +27,14 @@ WITH per_buyer AS (
         AND ($end IS NULL OR order_time < $end)
     GROUP BY ALL
 )
+-- Orders without a known buyer (customer_id NULL: one row here) are sales, not a customer.
 SELECT
-    count(*) AS customers,
+    count(*) FILTER (customer_id IS NOT NULL) AS customers,
     coalesce(sum(orders), 0) AS valid_orders,
     coalesce(sum(revenue), 0) AS revenue,
-    count(*) FILTER (orders >= 2) AS repeat_customers,
-    coalesce(sum(revenue) FILTER (orders >= 2), 0) AS repeat_revenue
+    count(*) FILTER (orders >= 2 AND customer_id IS NOT NULL) AS repeat_customers,
+    coalesce(sum(revenue) FILTER (orders >= 2 AND customer_id IS NOT NULL), 0) AS repeat_revenue,
+    coalesce(sum(revenue) FILTER (customer_id IS NOT NULL), 0) AS buyer_revenue
 FROM per_buyer
 """
 
@@ -54,7 +56,7 @@ def kpis(
 
     Ratios of an empty window are 0, never NaN.
     """
-    customers, orders, revenue, repeaters, repeat_revenue = con.execute(
+    customers, orders, revenue, repeaters, repeat_revenue, buyer_revenue = con.execute(
         _KPIS_SQL, {"start": start, "end": end, "shop": shop}
     ).fetchone()
     revenue = float(revenue)
@@ -64,7 +66,9 @@ def kpis(
         revenue=round(revenue, 2),
         aov=round(revenue / orders, 2) if orders else 0.0,
         repurchase_rate=repeaters / customers if customers else 0.0,
-        returning_revenue_share=float(repeat_revenue) / revenue if revenue else 0.0,
+        returning_revenue_share=(
+            float(repeat_revenue) / float(buyer_revenue) if buyer_revenue else 0.0
+        ),
     )
 
 
@@ -98,12 +102,14 @@ SELECT
     CAST(date_trunc($period, o.order_time) AS DATE) AS period_start,
     count(*) AS orders,
     sum(o.net_amount) AS revenue,
-    count(DISTINCT (o.platform, o.shop, o.customer_id)) AS customers,
+    count(DISTINCT (o.platform, o.shop, o.customer_id)) FILTER (o.customer_id IS NOT NULL)
+        AS customers,
     count(DISTINCT (o.platform, o.shop, o.customer_id))
         FILTER (f.first_period = date_trunc($period, o.order_time)) AS new_customers,
     count(*) FILTER (f.first_period = date_trunc($period, o.order_time)) AS new_customer_orders
 FROM valid_orders o
-JOIN firsts f USING (platform, shop, customer_id)
+-- LEFT: orders without a known buyer still count as sales of the period.
+LEFT JOIN firsts f USING (platform, shop, customer_id)
 WHERE {shop_filter("o")}
     AND ($start IS NULL OR o.order_time >= $start)
     AND ($end IS NULL OR o.order_time < $end)

@@ -136,7 +136,7 @@ WITH buyers AS (
         CAST(max(order_time) AS DATE) AS last_order_date,
         count(*) AS valid_orders,
         CAST(sum(net_amount) AS DOUBLE) AS revenue
-    FROM valid_orders
+    FROM buyer_valid_orders
     WHERE {SHOP_FILTER} AND order_time < $end
     GROUP BY ALL
 ), staged AS (
@@ -239,7 +239,7 @@ WITH buyers AS (
     SELECT platform, shop, customer_id,
         CAST(max(order_time) FILTER (order_time < $start_end) AS DATE) AS last_at_start,
         CAST(max(order_time) AS DATE) AS last_at_end
-    FROM valid_orders
+    FROM buyer_valid_orders
     WHERE {SHOP_FILTER} AND order_time < $end_end
     GROUP BY ALL
 )
@@ -292,7 +292,7 @@ WITH seen AS (
     SELECT platform, shop, customer_id,
         arg_max(customer_name, order_time) AS customer_name,
         count(*) AS all_orders
-    FROM orders
+    FROM buyer_orders
     WHERE {SHOP_FILTER} AND order_time < $end
     GROUP BY ALL
 ), bought AS (
@@ -301,7 +301,7 @@ WITH seen AS (
         CAST(sum(net_amount) AS DOUBLE) AS revenue,
         CAST(min(order_time) AS DATE) AS first_order_date,
         CAST(max(order_time) AS DATE) AS last_order_date
-    FROM valid_orders
+    FROM buyer_valid_orders
     WHERE {SHOP_FILTER} AND order_time < $end
     GROUP BY ALL
 ), joined AS (
@@ -425,7 +425,7 @@ WITH ranked AS (
         row_number() OVER (
             PARTITION BY platform, shop, customer_id ORDER BY order_time, order_id
         ) AS n
-    FROM valid_orders
+    FROM buyer_valid_orders
     WHERE {SHOP_FILTER} AND order_time < $end
     QUALIFY n <= 4
 ), gaps AS (

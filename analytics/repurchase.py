@@ -137,7 +137,7 @@ _PURCHASES_TEMPLATE = f"""
 sales AS NOT MATERIALIZED (
     SELECT hash(platform, shop, customer_id) AS customer_key, platform, shop, order_id,
            CAST(order_time AS DATE) AS day, product, net_amount
-    FROM valid_orders
+    FROM buyer_valid_orders
     WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 ),
 titled AS (

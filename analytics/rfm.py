@@ -223,7 +223,7 @@ _BUYERS_FROM_ORDERS = f"""
                 AS INTEGER) AS recency_days,
             CAST(count(*) AS INTEGER) AS frequency,
             sum(net_amount) AS monetary
-        FROM valid_orders
+        FROM buyer_valid_orders
         WHERE order_time < CAST($as_of AS DATE) + INTERVAL 1 DAY AND {SHOP_FILTER}
         GROUP BY ALL
     ) o

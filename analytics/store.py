@@ -219,8 +219,29 @@ DROP TABLE customers;
 ALTER TABLE customers_v3 RENAME TO customers;
 """
 
+# V4: orders whose buyer cannot be told apart (a 抖店 ciphertext consignee, a masked
+# nickname: ``importers/identity.py``) are stored with customer_id NULL, so they count in
+# sales but in no customer figure. Customer analyses read ``buyer_orders`` /
+# ``buyer_valid_orders`` (orders with a known buyer). ``order_buyers`` holds the buyers an
+# order->buyer mapping file assigned to stored orders, with the buyer each order had
+# before, so that import can be undone.
+_V4 = """
+ALTER TABLE orders ALTER COLUMN customer_id DROP NOT NULL;
+ALTER TABLE orders_replaced ALTER COLUMN customer_id DROP NOT NULL;
+CREATE VIEW buyer_orders AS SELECT * FROM orders WHERE customer_id IS NOT NULL;
+CREATE VIEW buyer_valid_orders AS SELECT * FROM valid_orders WHERE customer_id IS NOT NULL;
+CREATE TABLE order_buyers (
+    import_id            INTEGER NOT NULL,    -- the mapping import
+    platform             VARCHAR NOT NULL,
+    shop                 VARCHAR NOT NULL,
+    order_id             VARCHAR NOT NULL,
+    customer_id          VARCHAR NOT NULL,    -- the buyer it assigned
+    previous_customer_id VARCHAR              -- the buyer before (NULL: unknown)
+);
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -6,20 +6,38 @@ from dataclasses import dataclass, field, replace
 
 from analytics.errors import ImportRefused
 from analytics.i18n import t
-from analytics.importers import douyin, generic, jd, pdd, shopify, taobao, youzan
+from analytics.importers import buyermap, douyin, generic, jd, pdd, shopify, taobao, youzan
 from analytics.importers.formats import Format
 
-#: Platform layouts, most specific first; the generic table is the fallback. No two of them
-#: match one header (``tests/importers/test_platforms.py`` checks every fixture).
-FORMATS: tuple[Format, ...] = (
+_ORDER_FORMATS = (
     douyin.FORMAT,
     shopify.FORMAT,
     jd.FORMAT,
     pdd.FORMAT,
     youzan.FORMAT,
     taobao.FORMAT,
-    taobao.ITEMS_FORMAT,
 )
+#: An order->buyer mapping file: an order id column, a buyer id (or phone) column, and none
+#: of the amount or order-time columns that make a file an order export.
+BUYER_MAP_FORMAT = replace(
+    buyermap.FORMAT,
+    signature=(
+        buyermap.FORMAT.columns["order_id"],
+        buyermap.FORMAT.columns["customer_id"] + buyermap.FORMAT.columns["phone"],
+    ),
+    excludes=tuple(
+        dict.fromkeys(
+            column
+            for fmt in (*_ORDER_FORMATS, generic.FORMAT)
+            for fld in ("amount", "order_time", "paid_time", "status")
+            for column in fmt.columns.get(fld, ())
+        )
+    ),
+)
+
+#: Platform layouts, most specific first; the generic table is the fallback. No two of them
+#: match one header (``tests/importers/test_platforms.py`` checks every fixture).
+FORMATS: tuple[Format, ...] = (*_ORDER_FORMATS, taobao.ITEMS_FORMAT, BUYER_MAP_FORMAT)
 #: --platform / page choice -> format.
 BY_PLATFORM = {f.key: f for f in (*FORMATS, generic.FORMAT)}
 

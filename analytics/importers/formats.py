@@ -35,6 +35,9 @@ ITEM_FIELDS = ("product_id", "sku", "title", "quantity", "price")
 ALL_FIELDS = FIELDS + ITEM_FIELDS
 #: Fields an item-level report (kind="items") needs.
 ITEM_REQUIRED_FIELDS = ("order_id", "title")
+#: Fields an order->buyer mapping file (kind="buyers") may feed; it needs an order id and a
+#: buyer id or phone (``buyermap.py``).
+BUYER_MAP_FIELDS = ("order_id", "customer_id", "phone", "shop")
 
 #: A signature entry: one column, or a tuple of alternatives (any one present).
 SignatureEntry = str | tuple[str, ...]
@@ -54,7 +57,8 @@ class Format:
     default_status: str = "completed"
     #: a raw status missing from status_map is a row problem (False: treated as default)
     strict_status: bool = True
-    #: "orders": an order export; "items": an item-level report feeding order_items only
+    #: "orders": an order export; "items": an item-level report feeding order_items only;
+    #: "buyers": an order->buyer mapping file assigning buyers to stored orders
     kind: str = "orders"
     #: "order": one row per order; "line": one row per order line (folded into orders)
     grain: str = "order"
@@ -80,6 +84,8 @@ class Format:
 
     @property
     def required(self) -> tuple[str, ...]:
+        if self.kind == "buyers":
+            return ("order_id",)
         return ITEM_REQUIRED_FIELDS if self.kind == "items" else REQUIRED_FIELDS
 
     @property
@@ -87,6 +93,8 @@ class Format:
         """Every field this format stages (order fields, then line fields)."""
         if self.kind == "items":
             return ("order_id", "shop", *ITEM_FIELDS)
+        if self.kind == "buyers":
+            return BUYER_MAP_FIELDS
         return FIELDS + ITEM_FIELDS
 
     def mapping_for(self, header: list[str]) -> dict[str, str]:

@@ -113,6 +113,12 @@ def undo_import(con, import_id: int) -> UndoSummary:
                 "SELECT count(*) FROM profiles_replaced WHERE replaced_by = $id", params
             ).fetchone()[0]
             con.execute("DELETE FROM profiles_replaced WHERE replaced_by = $id", params)
+        elif kind == "buyers":
+            from analytics.importers.buyermap import undo_buyer_map
+            from analytics.importers.orders import _run_script
+
+            removed = 0
+            restored = undo_buyer_map(con, import_id, _run_script)
         else:
             con.execute(_TOUCHED_SQL, params)
             removed = con.execute(

@@ -34,7 +34,8 @@ import duckdb
 
 from analytics import customers
 from analytics.errors import ImportRefused, RowProblem
-from analytics.importers import mappings
+from analytics.i18n import t
+from analytics.importers import identity, mappings
 from analytics.importers.detect import Detection, detect
 from analytics.importers.formats import ALL_FIELDS, ITEM_FIELDS, Format
 from analytics.importers.reader import TableSource, open_table, run_with_progress
@@ -445,6 +446,18 @@ class ImportResult:
     problems: tuple[RowProblem, ...] = field(default_factory=tuple)
     message: str = ""
     lines_written: int = 0
+    #: how far the file's buyer keys tell buyers apart (order exports)
+    identity: identity.IdentityReport | None = None
+    #: an order->buyer mapping file: its order ids that match no stored order
+    not_found: int = 0
+
+    def notices(self, lang: str | None = None) -> list[str]:
+        """Warnings the user must see with the result (buyers unknown or weakly keyed,
+        mapping rows that matched no order)."""
+        out = self.identity.notices(lang) if self.identity else []
+        if self.not_found:
+            out.append(t("identity.not_found", lang, n=f"{self.not_found:,}"))
+        return out
 
     @property
     def imported(self) -> bool:
@@ -502,6 +515,11 @@ def import_orders(
         with import_settings(con), transaction(con):
             result = _import(con, source, detection, import_id, shop, progress)
             record(con, base, _sha(hashing), result, detection.platform)
+            if detection.format.kind == "buyers":
+                con.execute(
+                    "UPDATE imports SET kind = 'buyers', platform = NULL WHERE import_id = ?",
+                    [import_id],
+                )
             if remember:
                 mappings.save_mapping(con, source.header, detection.mapping)
             if result.inserted or result.updated or result.lines_written:
@@ -761,6 +779,16 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     _load_maps(con, fmt)
     if fmt.kind == "items":
         return _import_items(con, source, detection, import_id, shop)
+    if fmt.kind == "buyers":
+        from analytics.importers.buyermap import import_buyer_map
+
+        checked, counts, not_found = import_buyer_map(
+            con, source, detection, import_id, shop, _run_script
+        )
+        _drop_temps(con)
+        return replace(
+            _imported(import_id, source, detection, checked, counts, 0), not_found=not_found
+        )
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
     order_fields = [f for f in fields if f not in ITEM_FIELDS]
     if fmt.grain == "line":
@@ -810,6 +838,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         },
     )
     con.execute(_DROP_REPEATS_SQL)
+    judged = identity.assess(con, name_only_possible="customer_id" in detection.derived)
     con.execute("DROP TABLE parsed")
     con.execute(_DIFF_SQL)
     inserted, updated, unchanged = con.execute(
@@ -839,9 +868,10 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     else:  # the first import: build the summary whole, no need to list who changed
         customers.refresh(con)
     _drop_temps(con)
-    return _imported(
+    result = _imported(
         import_id, source, detection, checked, (inserted, updated, unchanged), lines_written
     )
+    return replace(result, identity=judged)
 
 
 def _import_items(con, source, detection: Detection, import_id, shop) -> ImportResult:
