@@ -83,6 +83,10 @@ def _show_result(result: ImportResult | ImportRefused) -> None:
             rejected=result.rejected,
         )
     )
+    if result.platform == "buyers":
+        st.info(t("identity.assigned", n=result.updated, same=result.unchanged))
+    for notice in result.notices():
+        st.warning(notice, icon=":material/person_off:")
     if result.problems:
         st.warning(t("import.rejected_rows", n=result.rejected))
         _show_problems(result.problems)

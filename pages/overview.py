@@ -11,6 +11,7 @@ import streamlit as st
 
 from analytics import kpis, monitoring, regions, seasonality
 from analytics.i18n import t
+from analytics.importers.identity import unknown_buyers
 from ui import state
 from ui.demo import offer_demo_shop
 from ui.widgets import chart, empty_state, kpi_cards
@@ -71,6 +72,11 @@ if ctx.empty:
     offer_demo_shop()
     st.page_link("pages/import.py", label=t("overview.go_import"), icon=":material/upload_file:")
     st.stop()
+
+# Orders whose buyer the export hid (encrypted, masked) are sales but no customer: say so.
+unknown = state.cached(unknown_buyers, shop=ctx.shop)
+if unknown.unknown:
+    st.warning(unknown.notice(), icon=":material/person_off:")
 
 days = st.segmented_control(
     t("overview.period"),

@@ -50,3 +50,16 @@ def test_generic_file_with_unrecognized_columns_takes_a_map(tmp_path, capsys):
     capsys.readouterr()
     assert main(["report", "kpis", "--db", db, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["revenue"] == 30.0
+
+
+def test_import_says_how_many_orders_have_no_identifiable_buyer(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    identity = FIXTURES / "identity"
+    assert main(["import", str(identity / "douyin_encrypted.csv"), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "1,000 of 1,000 orders (100.0%) have no identifiable buyer: 1,000 with an " in out
+    assert main(["import", str(identity / "douyin_encrypted_buyers.csv"), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "(buyers)" in out
+    assert "1000 orders got their buyer, 0 already had it" in out
+    assert "5 order ids of the mapping file match no stored order" in out

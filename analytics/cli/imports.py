@@ -90,6 +90,10 @@ def _run_import(args) -> int:
         )
         if result.reason:
             print(f"  detected: {result.reason}")
+        if result.platform == "buyers":
+            print(f"  {result.updated} orders got their buyer, {result.unchanged} already had it")
+        for notice in result.notices("en"):
+            print(f"  {notice}")
         for problem in result.problems:
             print(f"  rejected {problem}")
         if result.rejected > len(result.problems):

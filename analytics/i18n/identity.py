@@ -10,6 +10,7 @@ ZH = {
     "identity.weak": "注意：{orders} 个订单中有 {n} 个只能用收货人姓名区分买家（没有手机号）：共 {keys} "
     "个姓名，其中 {spread} 个（{share}）出现在不止一个省/市，必定是不同的人被算成了一个客户。"
     "这些买家的复购等指标可能偏高。",
+    "identity.assigned": "{n} 个订单找回了买家，{same} 个订单原本就是这个买家；客户数据已按新买家重新计算。",
     "identity.not_found": "对照表中有 {n} 个订单号不在已导入的订单里：请先导入订单导出，再导入这个对照表。",
     "identity.overview": "{orders} 个订单中有 {unknown} 个（{share}）无法识别买家（导出文件中为密文或已打码）："
     "它们计入销售额，但不计入客户指标。可在“导入”页导入订单→买家对照表找回买家。",
@@ -31,6 +32,8 @@ EN = {
     "(no phone): {keys} names, of which {spread} ({share}) appear with more than one "
     "province/city, so they are surely several people counted as one customer. Repurchase "
     "figures of these buyers may be too high.",
+    "identity.assigned": "{n} orders got their buyer, {same} already had it; the customer "
+    "figures are rebuilt with them.",
     "identity.not_found": "{n} order ids of the mapping file match no stored order: import the "
     "order export first, then this file again.",
     "identity.overview": "{unknown} of {orders} orders ({share}) have no identifiable buyer "
