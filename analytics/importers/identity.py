@@ -48,38 +48,40 @@ SHARED_KEY_SHARE = 0.2
 SHARED_KEY_MIN_ORDERS = 100
 
 _VISIBLE = r"regexp_replace({x}, '[*＊\s/\-_.·|]', '', 'g')"
+_STARRED = "(contains({x}, '*') OR contains({x}, '＊'))"
 
-#: SQL: why key ``{x}`` tells no buyer apart ('cipher' / 'masked'), NULL when it may.
+#: SQL: why key ``{x}`` tells no buyer apart ('cipher' / 'masked'), NULL when it may. The
+#: regular expressions only run on keys holding a marker character (most keys hold none).
 _KEY_REASON = (
-    "CASE WHEN regexp_matches({x}, $cipher) THEN 'cipher' "
-    f"WHEN length({_VISIBLE}) = 0 THEN 'masked' "
-    f"WHEN regexp_matches({{x}}, '[*＊]') AND length({_VISIBLE}) < $min_visible "
-    "THEN 'masked' END"
+    "CASE WHEN (contains({x}, '#') OR contains({x}, '$') OR contains({x}, '~') "
+    "OR contains({x}, '密文')) AND regexp_matches({x}, $cipher) THEN 'cipher' "
+    f"WHEN {_STARRED} AND length({_VISIBLE}) < $min_visible THEN 'masked' "
+    f"WHEN length({{x}}) <= 4 AND length({_VISIBLE}) = 0 THEN 'masked' END"
 )
 
-_CLASSIFY_SQL = f"""
-CREATE OR REPLACE TEMP TABLE identity_rows AS
-SELECT row_no, customer_id, {_KEY_REASON.format(x="customer_id")} AS reason,
-    $name_only_possible AND customer_name IS NOT NULL
-        AND (phone IS NULL OR NOT regexp_matches(phone, '[0-9]'))
-        AND (customer_id = customer_name OR starts_with(customer_id, customer_name || '/'))
-        AS name_only,
-    coalesce(province, '') || '|' || coalesce(city, '') AS place
+# One row per buyer key of the file (keys are few next to orders: the rules run per key).
+# A name-only key (``name_only``, for formats deriving the key from consignee name + phone)
+# is the consignee name, alone or with a phone part holding no digit.
+_KEYS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE identity_keys AS
+SELECT customer_id, count(*) AS orders, {_KEY_REASON.format(x="customer_id")} AS reason,
+    {{name_only}} AS name_only, {{places}} AS places
 FROM incoming
+GROUP BY customer_id
 """
+_NAME_ONLY = (
+    "NOT regexp_matches(customer_id, '[0-9]') AND (customer_id = any_value(customer_name) "
+    "OR starts_with(customer_id, any_value(customer_name) || '/'))"
+)
 
 _SHARED_SQL = """
-UPDATE identity_rows SET reason = 'shared'
-WHERE reason IS NULL AND customer_id IN (
-    SELECT customer_id FROM identity_rows WHERE reason IS NULL
-    GROUP BY customer_id
-    HAVING count(*) >= $share * (SELECT count(*) FROM identity_rows)
-)
+UPDATE identity_keys SET reason = 'shared'
+WHERE reason IS NULL AND orders >= $share * (SELECT sum(orders) FROM identity_keys)
 """
 
 _UNKNOWN_SQL = """
 UPDATE incoming n SET customer_id = NULL
-FROM identity_rows r WHERE r.row_no = n.row_no AND r.reason IS NOT NULL
+FROM identity_keys k WHERE k.customer_id = n.customer_id AND k.reason IS NOT NULL
 """
 
 # An order the store already holds with a usable buyer keeps that buyer.
@@ -92,21 +94,14 @@ WHERE n.customer_id IS NULL
 """
 
 _COUNTS_SQL = """
-SELECT count(*),
-    count(*) FILTER (reason = 'cipher'),
-    count(*) FILTER (reason = 'masked'),
-    count(*) FILTER (reason = 'shared'),
-    (SELECT count(*) FROM incoming WHERE customer_id IS NULL),
+SELECT coalesce(sum(orders), 0),
+    coalesce(sum(orders) FILTER (reason = 'cipher'), 0),
+    coalesce(sum(orders) FILTER (reason = 'masked'), 0),
+    coalesce(sum(orders) FILTER (reason = 'shared'), 0),
+    coalesce(sum(orders) FILTER (reason IS NULL AND name_only), 0),
     count(*) FILTER (reason IS NULL AND name_only),
-    count(DISTINCT customer_id) FILTER (reason IS NULL AND name_only)
-FROM identity_rows
-"""
-
-_SPREAD_SQL = """
-SELECT count(*) FROM (
-    SELECT customer_id FROM identity_rows WHERE reason IS NULL AND name_only
-    GROUP BY customer_id HAVING count(DISTINCT place) > 1
-)
+    count(*) FILTER (reason IS NULL AND name_only AND places > 1)
+FROM identity_keys
 """
 
 _SHARE_SQL = f"""
@@ -188,21 +183,25 @@ def assess(con, *, name_only_possible: bool) -> IdentityReport:
     (a derived key), so a key without phone digits is the name alone.
     """
     params = {"cipher": CIPHER_PATTERN, "min_visible": MIN_VISIBLE_CHARS}
-    con.execute(_CLASSIFY_SQL, {**params, "name_only_possible": name_only_possible})
-    orders = con.execute("SELECT count(*) FROM identity_rows").fetchall()[0][0]
+    con.execute(
+        _KEYS_SQL.format(
+            name_only=_NAME_ONLY if name_only_possible else "false",
+            places="count(DISTINCT (province, city))" if name_only_possible else "0",
+        ),
+        params,
+    )
+    orders = con.execute("SELECT coalesce(sum(orders), 0) FROM identity_keys").fetchall()[0][0]
     if orders >= SHARED_KEY_MIN_ORDERS:
         con.execute(_SHARED_SQL, {"share": SHARED_KEY_SHARE})
-    flagged = con.execute("SELECT count(*) FROM identity_rows WHERE reason IS NOT NULL").fetchall()[
-        0
-    ][0]
-    if flagged:
+    orders, cipher, masked, shared, name_only, keys, spread = con.execute(_COUNTS_SQL).fetchall()[0]
+    unknown = 0
+    if cipher or masked or shared:
         con.execute(_UNKNOWN_SQL)
         con.execute(_KEEP_SQL, params)
-    orders, cipher, masked, shared, unknown, name_only, keys = con.execute(_COUNTS_SQL).fetchall()[
-        0
-    ]
-    spread = con.execute(_SPREAD_SQL).fetchall()[0][0] if keys else 0
-    con.execute("DROP TABLE identity_rows")
+        unknown = con.execute("SELECT count(*) FROM incoming WHERE customer_id IS NULL").fetchall()[
+            0
+        ][0]
+    con.execute("DROP TABLE identity_keys")
     return IdentityReport(
         orders=orders,
         unknown=unknown,

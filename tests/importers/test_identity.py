@@ -334,3 +334,12 @@ def test_plain_exports_have_no_identity_notice(con):
         result = import_orders(con, platforms / name)
         assert result.identity.unknown == 0, name
         assert result.notices("en") == [], name
+
+
+def test_reimport_clears_a_ciphertext_buyer_stored_before_this_check(con):
+    import_orders(con, DOUYIN)
+    # A database filled before the check holds the ciphertext pair as the buyer.
+    con.execute("UPDATE orders SET customer_id = '##密文5pS25Lu25Lq6##/$$密文MTM4KioqKjU2Nzg=$$'")
+    again = import_orders(con, DOUYIN)
+    assert (again.updated, again.identity.unknown, again.identity.kept) == (1000, 1000, 0)
+    assert _count(con, "SELECT count(*) FROM orders WHERE customer_id IS NULL") == 1000
