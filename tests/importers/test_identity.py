@@ -343,3 +343,19 @@ def test_reimport_clears_a_ciphertext_buyer_stored_before_this_check(con):
     again = import_orders(con, DOUYIN)
     assert (again.updated, again.identity.unknown, again.identity.kept) == (1000, 1000, 0)
     assert _count(con, "SELECT count(*) FROM orders WHERE customer_id IS NULL") == 1000
+
+
+@pytest.mark.parametrize("path", [PDD, TAOBAO], ids=lambda p: p.name)
+def test_reimporting_a_weak_or_masked_export_changes_nothing(con, path):
+    first = import_orders(con, path)
+    version, figures = data_version(con), kpis.kpis(con)
+    again = import_orders(con, path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, first.inserted)
+    assert again.identity == first.identity
+    assert (data_version(con), kpis.kpis(con)) == (version, figures)
+
+
+def test_a_mapping_for_another_shop_assigns_nothing(con):
+    import_orders(con, DOUYIN, shop="旗舰店")
+    assert import_orders(con, DOUYIN_BUYERS, shop="另一家店").updated == 0
+    assert import_orders(con, DOUYIN_BUYERS, shop="旗舰店").updated == 1000
