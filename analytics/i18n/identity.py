@@ -15,6 +15,7 @@ ZH = {
     "identity.overview": "{orders} 个订单中有 {unknown} 个（{share}）无法识别买家（导出文件中为密文或已打码）："
     "它们计入销售额，但不计入客户指标。可在“导入”页导入订单→买家对照表找回买家。",
     "detect.note.buyers": "把买家分配给已导入的订单",
+    "import.history.kind.buyers": "订单→买家对照表",
     "refusal.buyer_map_columns": "订单→买家对照表需要买家 ID 列（买家ID / 会员ID / 客户ID）或手机号列；"
     "文件的列是：{columns}",
     "problem.unusable_buyer": "买家 ID 是密文或已打码，无法区分买家",
@@ -40,6 +41,7 @@ EN = {
     "(encrypted or masked in the export): they count in sales but not in customer figures. "
     "Import an order→buyer mapping file on the Import page to recover their buyers.",
     "detect.note.buyers": "assigns buyers to orders already imported",
+    "import.history.kind.buyers": "order→buyer mapping",
     "refusal.buyer_map_columns": "an order→buyer mapping file needs a buyer id column (买家ID / "
     "会员ID / 客户ID) or a phone column; the file's columns are: {columns}",
     "problem.unusable_buyer": "the buyer id is encrypted or masked and tells no buyer apart",

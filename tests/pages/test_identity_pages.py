@@ -64,3 +64,15 @@ def test_import_result_of_a_mapping_file_says_how_many_orders_got_a_buyer(tmp_pa
     at.run()
     assert any(i.value.startswith("1000 orders got their buyer") for i in at.info)
     assert any("5 order ids of the mapping file" in w.value for w in at.warning)
+
+
+def test_import_history_names_a_mapping_import(tmp_path, monkeypatch):
+    db = tmp_path / "shop.duckdb"
+    _encrypted_shop(db)
+    con = store.connect(db)
+    import_orders(con, FIXTURES / "identity" / "douyin_encrypted_buyers.csv")
+    con.close()
+    at = dashboard(db, monkeypatch).run()
+    at.switch_page("pages/import.py").run()
+    [history] = [d.value for d in at.dataframe if "outcome" in d.value.columns]
+    assert history.iloc[0]["kind"] == "订单→买家对照表"
