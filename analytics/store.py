@@ -86,7 +86,7 @@ CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 
 CREATE TABLE imports (
     import_id      INTEGER PRIMARY KEY,
-    kind           VARCHAR NOT NULL,          -- orders | profiles | buyers (V4)
+    kind           VARCHAR NOT NULL,          -- orders | profiles
     file_name      VARCHAR NOT NULL,
     sha256         VARCHAR,
     platform       VARCHAR,
