@@ -224,7 +224,7 @@ ALTER TABLE customers_v3 RENAME TO customers;
 # sales but in no customer figure. Customer analyses read ``buyer_orders`` /
 # ``buyer_valid_orders`` (orders with a known buyer). ``order_buyers`` holds the buyers an
 # order->buyer mapping file assigned to stored orders, with the buyer each order had
-# before, so that import can be undone.
+# before, so that import can be undone (its ``imports.kind`` is 'buyers').
 _V4 = """
 ALTER TABLE orders ALTER COLUMN customer_id DROP NOT NULL;
 ALTER TABLE orders_replaced ALTER COLUMN customer_id DROP NOT NULL;
