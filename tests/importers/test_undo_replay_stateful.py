@@ -1,5 +1,6 @@
-"""Undo is replay, checked by Hypothesis: random small exports that overlap (order reports
-with status, refund, amount, buyer and shop changes; item reports; buyer profiles) are
+"""Undo is replay, checked by Hypothesis: random small exports that overlap (Taobao order
+reports with status, refund, amount, buyer and shop changes; Taobao item reports; Shopify
+exports, one row per order line; buyer profiles) are
 imported and undone in random order, and after every step the store equals a fresh store
 that imported only the files still standing, in their original order.
 
@@ -26,6 +27,7 @@ from analytics.errors import ImportRefused
 from analytics.importers import import_orders
 from analytics.importers.history import undo_import
 from analytics.importers.profiles import import_profiles
+from analytics.importers.shopify import HEADER as SHOPIFY_HEADER
 from analytics.importers.taobao import ITEMS_HEADER
 from tests.taobao_export import order, write_export
 
@@ -63,6 +65,16 @@ item_rows = st.tuples(
     st.sampled_from(("10.00", "25.00")),
     st.sampled_from(("1", "2")),
 )
+# A Shopify order (one export row per line): (order number, buyer, status, total, refunded,
+# its lines as (name, price, quantity)).
+shopify_orders = st.tuples(
+    st.sampled_from(ORDER_IDS),
+    st.sampled_from(BUYERS),
+    st.sampled_from(("paid", "refunded", "pending")),
+    st.sampled_from(("128.00", "60.00")),
+    st.sampled_from(("0.00", "20.00")),
+    st.lists(item_rows.map(lambda r: r[1:]), min_size=1, max_size=2),
+)
 profile_rows = st.tuples(
     st.sampled_from(BUYERS),
     st.sampled_from(("男", "女", "")),
@@ -79,6 +91,34 @@ def _item_report(path: Path, rows) -> Path:
         cells = {"订单编号": f'="{order_id}"', "标题": title, "价格": price, "购买数量": quantity}
         writer.writerow([cells.get(h, "") for h in ITEMS_HEADER])
     path.write_bytes(buf.getvalue().encode("gb18030"))
+    return path
+
+
+def _shopify_export(path: Path, orders) -> Path:
+    by_number = {number: rest for number, *rest in orders}  # one block of rows per order
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(SHOPIFY_HEADER)
+    for number, (buyer, status, total, refunded, lines) in by_number.items():
+        for n, (title, price, quantity) in enumerate(lines):
+            cells = {
+                "Name": f"#100{number}",
+                "Created at": "2024-03-05 14:22:10 +0800",
+                "Lineitem name": title,
+                "Lineitem price": price,
+                "Lineitem quantity": quantity,
+                "Lineitem sku": title[:1],
+            }
+            if n == 0:
+                cells |= {
+                    "Email": f"{buyer}@example.com",
+                    "Financial Status": status,
+                    "Paid at": "" if status == "pending" else "2024-03-05 14:25:00 +0800",
+                    "Total": total,
+                    "Refunded Amount": refunded,
+                }
+            writer.writerow([cells.get(h, "") for h in SHOPIFY_HEADER])
+    path.write_text(buf.getvalue(), encoding="utf-8")
     return path
 
 
@@ -148,6 +188,12 @@ class UndoIsReplay(RuleBasedStateMachine):
     @rule(rows=st.lists(item_rows, min_size=1, max_size=4), shop=st.sampled_from((None, "店A")))
     def import_item_report(self, rows, shop) -> None:
         self._add(("items", _item_report(self._path(), rows), shop))
+
+    @rule(
+        orders=st.lists(shopify_orders, min_size=1, max_size=3), shop=st.sampled_from((None, "店B"))
+    )
+    def import_shopify_export(self, orders, shop) -> None:
+        self._add(("orders", _shopify_export(self._path(), orders), shop))
 
     @rule(rows=st.lists(profile_rows, min_size=1, max_size=3))
     def import_profiles(self, rows) -> None:
