@@ -229,9 +229,13 @@ def _column_types(ddl: str) -> dict[str, str]:
 
 def _typed_hash(columns, types: dict[str, str], alias: str = "") -> str:
     """SQL: a 64-bit hash of ``columns``, each cast to its stored type (so the hash of a row
-    being imported equals the hash of the same row once stored)."""
+    being imported equals the hash of the same row once stored).
+
+    The hashes are stored (membership tables): a migration that adds a hashed column must
+    recompute them, or undo treats the versions before and after it as different."""
     prefix = f"{alias}." if alias else ""
-    return "hash(" + ", ".join(f"CAST({prefix}{c} AS {types[c]})" for c in columns) + ")"
+    cast = [f"CAST({prefix}{c} AS {types[c]})" if c in types else prefix + c for c in columns]
+    return "hash(" + ", ".join(cast) + ")"
 
 
 #: The columns of an order that make its version (all but the key and ``import_id``).
