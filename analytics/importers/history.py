@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from analytics import customers
 from analytics.errors import InputError
 from analytics.importers import replay
-from analytics.importers.orders import DEFAULT_SHOP
+from analytics.importers.orders import DEFAULT_SHOP, import_settings
 from analytics.store import bump_data_version, transaction
 
 if TYPE_CHECKING:  # pandas loads with the first DataFrame (`import` never needs one)
@@ -59,7 +59,8 @@ def import_history(con) -> pd.DataFrame:
 
 
 def undo_import(con, import_id: int) -> UndoSummary:
-    """Undo import ``import_id``, in one transaction (see module docstring)."""
+    """Undo import ``import_id``, in one transaction with an import's bounded memory (see
+    module docstring)."""
     row = con.execute(
         "SELECT kind, outcome FROM imports WHERE import_id = ?", [import_id]
     ).fetchone()
@@ -68,7 +69,7 @@ def undo_import(con, import_id: int) -> UndoSummary:
     kind, outcome = row
     if outcome != "imported":
         raise InputError(f"import #{import_id} cannot be undone: it was {outcome}")
-    with transaction(con):
+    with import_settings(con), transaction(con):
         if kind == "profiles":
             counts = replay.undo_profiles(con, import_id)
         else:

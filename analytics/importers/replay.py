@@ -103,6 +103,8 @@ class _Versioned:
     keys: tuple[str, ...]
     columns: tuple[str, ...]  # every column of ``table``, in order
     hash_sql: Callable[[str], str]
+    #: Columns naming the summary row a version feeds (into TEMP ``touched``), if any.
+    summary_keys: tuple[str, ...] = ()
 
 
 _ORDERS = _Versioned(
@@ -112,6 +114,7 @@ _ORDERS = _Versioned(
     ("platform", "shop", "order_id"),
     ORDER_COLUMNS,
     order_hash,
+    ("platform", "shop", "customer_id"),
 )
 _PROFILES = _Versioned(
     "customer_profiles",
@@ -152,17 +155,7 @@ def undo_orders(con, import_id: int, *, default_shop: str) -> ReplayCounts:
         """,
         params,
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT platform, shop, customer_id "
-        "FROM orders SEMI JOIN import_keys k ON k.import_id = $id AND k.platform = "
-        "orders.platform AND k.shop = orders.shop AND k.order_id = orders.order_id",
-        params,
-    )
     removed, restored = _undo_versions(con, _ORDERS, import_id)
-    con.execute(
-        "INSERT INTO touched SELECT DISTINCT platform, shop, customer_id FROM orders "
-        "SEMI JOIN undo_keys USING (platform, shop, order_id)"
-    )
     lines_removed, lines_restored = _undo_lines(con, import_id, default_shop)
     _drop(con)
     return ReplayCounts(removed, restored, lines_removed, lines_restored)
@@ -239,6 +232,20 @@ def _undo_versions(con, v: _Versioned, import_id: int) -> tuple[int, int]:
         "count(*) FILTER (restorable) FROM change"
     ).fetchall()[0]
     cols = ", ".join(v.columns)
+    # Summary rows to rebuild: those of the versions that go and of those that come back
+    # (a key that only changes import_id changes no summary).
+    if v.summary_keys:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE touched AS
+            SELECT DISTINCT {", ".join("s." + c for c in v.summary_keys)}
+            FROM {v.table} s JOIN change ch ON {on("s", "ch")}
+            WHERE ch.new_hash IS NULL OR ch.restorable
+            UNION
+            SELECT DISTINCT {", ".join("k." + c for c in v.summary_keys)}
+            FROM kept k JOIN change ch ON {on("k", "ch")}
+                AND k.row_hash = ch.new_hash
+            WHERE ch.restorable
+        """)
     # A stored version that gives way but is still held by a standing import is kept.
     con.execute(
         f"""
