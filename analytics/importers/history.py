@@ -44,13 +44,15 @@ _HISTORY_SQL = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM imports ORDER BY impor
 @dataclass(frozen=True)
 class UndoSummary:
     """``removed``: orders (or profiles) whose stored version went, deleted or replaced;
-    ``restored``: those that got an older version back; lines likewise, counted in lines."""
+    ``restored``: those that got an older version back; lines likewise, counted in lines;
+    ``kept``: those the import held that stay because a standing import holds them too."""
 
     import_id: int
     removed: int
     restored: int
     lines_removed: int = 0
     lines_restored: int = 0
+    kept: int = 0
 
 
 def import_history(con) -> pd.DataFrame:
@@ -79,5 +81,10 @@ def undo_import(con, import_id: int) -> UndoSummary:
         con.execute("UPDATE imports SET outcome = 'undone' WHERE import_id = ?", [import_id])
         bump_data_version(con)
     return UndoSummary(
-        import_id, counts.removed, counts.restored, counts.lines_removed, counts.lines_restored
+        import_id,
+        counts.removed,
+        counts.restored,
+        counts.lines_removed,
+        counts.lines_restored,
+        counts.kept,
     )

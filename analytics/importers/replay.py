@@ -87,12 +87,14 @@ def record_profiles(con, import_id: int) -> None:
 @dataclass(frozen=True)
 class ReplayCounts:
     """What an undo changed: ``removed`` keys lost their stored version (deleted or
-    replaced), ``restored`` got an older version back; lines likewise, counted in lines."""
+    replaced), ``restored`` got an older version back; lines likewise, counted in lines.
+    ``kept``: keys the import held that stay, because a standing import holds them too."""
 
     removed: int = 0
     restored: int = 0
     lines_removed: int = 0
     lines_restored: int = 0
+    kept: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,17 +157,17 @@ def undo_orders(con, import_id: int, *, default_shop: str) -> ReplayCounts:
         """,
         params,
     )
-    removed, restored = _undo_versions(con, _ORDERS, import_id)
+    removed, restored, kept = _undo_versions(con, _ORDERS, import_id)
     lines_removed, lines_restored = _undo_lines(con, import_id, default_shop)
     _drop(con)
-    return ReplayCounts(removed, restored, lines_removed, lines_restored)
+    return ReplayCounts(removed, restored, lines_removed, lines_restored, kept)
 
 
 def undo_profiles(con, import_id: int) -> ReplayCounts:
     """Put buyer profiles back to the replay of the standing imports without ``import_id``."""
-    removed, restored = _undo_versions(con, _PROFILES, import_id)
+    removed, restored, kept = _undo_versions(con, _PROFILES, import_id)
     _drop(con)
-    return ReplayCounts(removed, restored)
+    return ReplayCounts(removed, restored, kept=kept)
 
 
 def _drop(con) -> None:
@@ -173,9 +175,9 @@ def _drop(con) -> None:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
-def _undo_versions(con, v: _Versioned, import_id: int) -> tuple[int, int]:
+def _undo_versions(con, v: _Versioned, import_id: int) -> tuple[int, int, int]:
     """Orders or profiles: each key ``import_id`` held gets the version of its latest
-    standing holder (see module docstring). Returns (removed, restored)."""
+    standing holder (see module docstring). Returns (removed, restored, kept)."""
     keys = ", ".join(v.keys)
     params = {"id": import_id}
 
@@ -227,9 +229,11 @@ def _undo_versions(con, v: _Versioned, import_id: int) -> tuple[int, int]:
         ) c
         FULL JOIN target t USING ({keys})
     """)
-    removed, restored = con.execute(
+    removed, restored, kept = con.execute(
         "SELECT count(*) FILTER (old_hash IS NOT NULL AND (new_hash IS NULL OR restorable)), "
-        "count(*) FILTER (restorable) FROM change"
+        "count(*) FILTER (restorable), "
+        "count(*) FILTER (old_hash IS NOT NULL AND new_hash IS NOT NULL AND NOT restorable) "
+        "FROM change"
     ).fetchall()[0]
     cols = ", ".join(v.columns)
     # Summary rows to rebuild: those of the versions that go and of those that come back
@@ -285,7 +289,7 @@ def _undo_versions(con, v: _Versioned, import_id: int) -> tuple[int, int]:
                     AND {v.hash_sql("s")} = {v.hash_sql("a")})
         )
     """)
-    return removed, restored
+    return removed, restored, kept
 
 
 # One step of the line replay, for standing import $j: its own line sets (an item report's

@@ -61,8 +61,10 @@ def test_undoing_an_older_import_keeps_the_orders_a_later_import_still_holds(con
     second = import_orders(con, two)
     assert (second.unchanged, second.updated, second.inserted) == (5, 3, 2)
 
-    undo_import(con, first.import_id)
+    summary = undo_import(con, first.import_id)
 
+    # 9-10 go; 1-5 (unchanged) and 6-8 (refunded by #2) stay as #2 has them.
+    assert (summary.removed, summary.restored, summary.kept) == (2, 0, 8)
     stored = _orders(con)
     assert sorted(stored, key=int) == [str(i) for i in [1, 2, 3, 4, 5, 6, 7, 8, 11, 12]]
     assert {stored[str(i)] for i in (6, 7, 8)} == {"refunded"}
