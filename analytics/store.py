@@ -8,6 +8,7 @@ older database file opens in a newer LaoKe without losing anything.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -240,8 +241,140 @@ CREATE TABLE order_buyers (
 );
 """
 
+
+def _column_types(ddl: str) -> dict[str, str]:
+    """column -> SQL type, read off a column list like ``_ORDER_COLUMNS_DDL``."""
+    found = re.findall(r"^\s*(\w+)\s+([A-Z]+(?:\(\d+,\s*\d+\))?)", ddl, flags=re.MULTILINE)
+    return dict(found)
+
+
+def _typed_hash(columns, types: dict[str, str], alias: str = "") -> str:
+    """SQL: a 64-bit hash of ``columns``, each cast to its stored type (so the hash of a row
+    being imported equals the hash of the same row once stored).
+
+    The hashes are stored (membership tables): a migration that adds a hashed column must
+    recompute them, or undo treats the versions before and after it as different."""
+    prefix = f"{alias}." if alias else ""
+    cast = [f"CAST({prefix}{c} AS {types[c]})" if c in types else prefix + c for c in columns]
+    return "hash(" + ", ".join(cast) + ")"
+
+
+#: The columns of an order that make its version (all but the key and ``import_id``).
+ORDER_VALUE_COLUMNS = tuple(
+    c for c in ORDER_COLUMNS if c not in ("platform", "shop", "order_id", "import_id")
+)
+_ORDER_TYPES = _column_types(_ORDER_COLUMNS_DDL)
+#: The columns of an order line that make its version (beside its order's key).
+LINE_VALUE_COLUMNS = ("line_no", "product_id", "sku", "title", "category", "quantity", "price")
+_LINE_TYPES = {
+    "line_no": "INTEGER",
+    "product_id": "VARCHAR",
+    "sku": "VARCHAR",
+    "title": "VARCHAR",
+    "category": "VARCHAR",
+    "quantity": "INTEGER",
+    "price": "DECIMAL(18, 2)",
+}
+#: The columns of a buyer profile that make its version (beside ``customer_id``).
+PROFILE_VALUE_COLUMNS = ("birthday", "age", "gender", "tags", "bad_review")
+_PROFILE_TYPES = {
+    "birthday": "DATE",
+    "age": "INTEGER",
+    "gender": "VARCHAR",
+    "tags": "VARCHAR",
+    "bad_review": "BOOLEAN",
+}
+
+
+def order_hash(alias: str = "") -> str:
+    """SQL: the content hash of an order version (``row_hash`` of ``import_keys``)."""
+    return _typed_hash(ORDER_VALUE_COLUMNS, _ORDER_TYPES, alias)
+
+
+def line_hash(alias: str = "") -> str:
+    """SQL: the hash of one order line; ``bit_xor`` of it over an order's lines is the hash
+    of the order's line set (``set_hash`` of ``import_item_keys``)."""
+    return _typed_hash(LINE_VALUE_COLUMNS, _LINE_TYPES, alias)
+
+
+def profile_hash(alias: str = "") -> str:
+    """SQL: the content hash of a profile version (``row_hash`` of ``import_profile_keys``)."""
+    return _typed_hash(PROFILE_VALUE_COLUMNS, _PROFILE_TYPES, alias)
+
+
+# V5: undo is replay. Which version of which key every import holds (its membership), so
+# undoing import k puts back, for each key k holds, the version of the latest import still
+# standing that holds it (analytics/importers/replay.py). Existing databases are back-filled
+# as well as their tables allow: each stored or replaced version is held by the import that
+# wrote it (identical re-imports before V5 left no trace, so they are not counted as holders).
+# The hashed columns are spelled out: a migration's text must not change when a later
+# version adds a column to ``orders``.
+_V5_ORDER_VALUES = (
+    "customer_id",
+    "customer_name",
+    "phone",
+    "order_time",
+    "paid_time",
+    "status",
+    "amount",
+    "refund_amount",
+    "province",
+    "city",
+    "item_count",
+    "product",
+)
+_V5_ORDER_HASH = _typed_hash(_V5_ORDER_VALUES, _ORDER_TYPES)
+_V5 = f"""
+CREATE TABLE import_keys (
+    import_id INTEGER NOT NULL,
+    platform  VARCHAR NOT NULL,
+    shop      VARCHAR NOT NULL,
+    order_id  VARCHAR NOT NULL,
+    row_hash  UBIGINT NOT NULL
+);
+CREATE TABLE import_item_keys (
+    import_id  INTEGER NOT NULL,
+    platform   VARCHAR NOT NULL,
+    shop       VARCHAR NOT NULL,              -- the shop the lines went to at import time
+    order_id   VARCHAR NOT NULL,
+    set_hash   UBIGINT NOT NULL,
+    shop_given BOOLEAN NOT NULL               -- false: an item report took the order's shop
+);
+CREATE TABLE import_profile_keys (
+    import_id   INTEGER NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    row_hash    UBIGINT NOT NULL
+);
+INSERT INTO import_keys
+SELECT DISTINCT import_id, platform, shop, order_id, row_hash FROM (
+    SELECT import_id, platform, shop, order_id, {_V5_ORDER_HASH} AS row_hash FROM orders
+    UNION ALL
+    SELECT import_id, platform, shop, order_id, {_V5_ORDER_HASH} FROM orders_replaced
+    WHERE import_id IN (SELECT import_id FROM imports WHERE outcome = 'imported')
+);
+INSERT INTO import_item_keys
+SELECT import_id, platform, shop, order_id, bit_xor({line_hash()}), true
+FROM order_items GROUP BY ALL;
+-- A replaced line set is held by the import that wrote it, unless it is the copy kept when
+-- an order report moved an item report's lines to its order's shop.
+INSERT INTO import_item_keys
+SELECT import_id, platform, shop, order_id, bit_xor({line_hash()}), true
+FROM order_items_replaced r
+WHERE import_id IN (SELECT import_id FROM imports WHERE outcome = 'imported')
+    AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.platform = r.platform
+        AND i.order_id = r.order_id AND i.import_id = r.import_id)
+GROUP BY replaced_by, import_id, platform, shop, order_id;
+INSERT INTO import_profile_keys
+SELECT DISTINCT import_id, customer_id, row_hash FROM (
+    SELECT import_id, customer_id, {profile_hash()} AS row_hash FROM customer_profiles
+    UNION ALL
+    SELECT import_id, customer_id, {profile_hash()} FROM profiles_replaced
+    WHERE import_id IN (SELECT import_id FROM imports WHERE outcome = 'imported')
+);
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

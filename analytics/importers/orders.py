@@ -35,7 +35,7 @@ import duckdb
 from analytics import customers
 from analytics.errors import ImportRefused, RowProblem
 from analytics.i18n import t
-from analytics.importers import identity, mappings
+from analytics.importers import identity, mappings, replay
 from analytics.importers.detect import Detection, detect
 from analytics.importers.formats import ALL_FIELDS, ITEM_FIELDS, Format
 from analytics.importers.reader import TableSource, open_table, run_with_progress
@@ -852,6 +852,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         con.execute(_INSERT_ALL_SQL)
     elif inserted:
         con.execute(_INSERT_SQL)
+    replay.record_orders(con, import_id)
     lines_written = 0
     if has_items:
         con.execute(_ORDER_ITEMS_SQL)
@@ -901,7 +902,8 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
             "import_id": import_id,
         },
     )
-    lines_written, inserted, updated, unchanged = _write_items(con, import_id)
+    given = "true" if shop else replay.REPORT_SHOP_GIVEN
+    lines_written, inserted, updated, unchanged = _write_items(con, import_id, shop_given=given)
     _drop_temps(con)
     return _imported(
         import_id, source, detection, checked, (inserted, updated, unchanged), lines_written
@@ -931,11 +933,13 @@ def _imported(
     )
 
 
-def _write_items(con, import_id: int) -> tuple[int, int, int, int]:
-    """Replace the stored lines of every order in ``incoming_items`` whose lines changed.
+def _write_items(con, import_id: int, *, shop_given: str = "true") -> tuple[int, int, int, int]:
+    """Replace the stored lines of every order in ``incoming_items`` whose lines changed,
+    and record which line sets the import holds (``replay.record_lines``).
 
     Returns (lines written, orders with new lines, orders with changed lines, unchanged).
     """
+    replay.record_lines(con, import_id, shop_given=shop_given)
     _run_script(con, _ITEM_DIFF_SQL)
     fresh, changed, same = con.execute(
         "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed AND NOT is_new), "

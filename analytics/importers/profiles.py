@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from analytics.errors import ImportRefused
+from analytics.importers import replay
 from analytics.importers.detect import Detection
 from analytics.importers.formats import Format
 from analytics.importers.orders import ImportResult, checked_problems, file_sha256, record, stage
@@ -137,6 +138,7 @@ def _import(con, source, detection: Detection, import_id: int) -> ImportResult:
         "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
         "count(*) FILTER (NOT is_new AND NOT is_changed) FROM diff"
     ).fetchone()
+    replay.record_profiles(con, import_id)
     con.execute("DROP VIEW IF EXISTS stage")
     for temp in ("stage_raw", "unreadable", "parsed", "problems", "incoming", "diff"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
