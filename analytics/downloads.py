@@ -71,3 +71,13 @@ def record(
 def download_log(con, *, user: str | None = None, limit: int = 1000) -> pd.DataFrame:
     """The newest ``limit`` downloads (of ``user`` only, when given), newest first."""
     return con.execute(_LOG_SQL, {"user": user, "limit": limit}).df()
+
+
+def cli_user() -> str:
+    """Who runs the command line, as the log names them: ``cli:<OS account>``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
