@@ -135,7 +135,7 @@ def sign_in_page() -> None:
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.info(t(notice))
-    with st.form("laoke_sign_in"):
+    with st.columns([2, 3])[0], st.form("laoke_sign_in"):
         name = st.text_input(t("auth.name"), key="laoke_sign_in_name")
         password = st.text_input(t("auth.password"), type="password", key="laoke_sign_in_pw")
         submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
