@@ -19,12 +19,13 @@ import math
 import os
 import threading
 import time
+from pathlib import Path
 
 import streamlit as st
 
 from analytics import accounts, i18n
 from analytics.i18n import t
-from ui.navigation import OWNER_PAGES
+from ui.navigation import OWNER_PAGES, PAGES
 
 LAN_FLAG = "LAOKE_LAN"
 _SESSION = "laoke_user"
@@ -155,10 +156,12 @@ def gate() -> accounts.User:
     user = _session_user()
     if user is not None:
         return user
-    st.navigation(
-        [st.Page(sign_in_page, title=t("auth.title"), url_path="signin", default=True)],
-        position="hidden",
-    ).run()
+    # The sign-in answers at every page's address too: a deep link (/segments) shows the
+    # sign-in instead of a "page not found" dialog, and after sign-in opens that page.
+    title = t("auth.title")
+    pages = [st.Page(sign_in_page, title=title, url_path="signin", default=True)]
+    pages += [st.Page(sign_in_page, title=title, url_path=Path(path).stem) for path, *_ in PAGES]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 

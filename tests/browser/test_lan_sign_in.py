@@ -17,6 +17,7 @@ import subprocess
 import time
 import urllib.request
 
+import pandas as pd
 import psutil
 import pytest
 
@@ -155,4 +156,38 @@ def test_visitor_sees_only_the_sign_in_and_staff_gets_masked_phones(lan_dashboar
         "staff",
         True,
         len(rows),
+    ]
+
+
+def test_owner_exports_a_customer_and_sees_the_download_log(lan_dashboard, page, tmp_path):
+    url, db, proc = lan_dashboard
+    page.goto(url)
+    _sign_in(page, "boss")
+    page.get_by_text("复购率").first.wait_for(timeout=120_000)
+    _wait_idle(page)
+    page.get_by_role("link", name="客户数据与权限").click()
+    page.get_by_label("买家ID、姓名或手机号后几位").fill("大白1907280")
+    page.get_by_label("买家ID、姓名或手机号后几位").press("Enter")
+    page.get_by_text("这位客户在各表中的记录数").wait_for()
+    _wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 Excel").click()
+    path = tmp_path / "customer.xlsx"
+    download.value.save_as(path)
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
+    assert set(sheets["orders"]["customer_id"]) == {"大白1907280"}
+    page.reload()  # a new session at /privacy: sign in there, land on the page
+    page.get_by_text("登录 LaoKe 老客").first.wait_for()
+    _sign_in(page, "boss")
+    page.get_by_text("下载记录").first.wait_for(timeout=120_000)
+    _wait_idle(page)
+    shot(page, "lan_owner_customer_data_page")
+    proc.terminate()
+    proc.wait(timeout=20)
+    log = downloads.download_log(store.connect(db))
+    assert log[["user_name", "source", "masked", "file_format"]].iloc[0].tolist() == [
+        "boss",
+        "privacy.export:taobao/老客优选旗舰店/大白1907280",
+        False,
+        "xlsx",
     ]

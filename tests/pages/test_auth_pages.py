@@ -59,8 +59,9 @@ def test_lan_without_a_session_shows_only_the_sign_in(lan, monkeypatch):
 
 def test_lan_without_a_session_registers_no_page_but_the_sign_in(lan, monkeypatch):
     at = dashboard(lan, monkeypatch).run()
-    with pytest.raises(ValueError, match=r"Known pages: \['登录 LaoKe 老客'\]"):
+    with pytest.raises(ValueError, match="Known pages") as refused:
         at.switch_page("pages/segments.py")
+    assert "pages/" not in str(refused.value).split("Known pages")[1]
 
 
 def test_lan_page_file_run_directly_shows_only_the_sign_in(lan, monkeypatch):
