@@ -9,7 +9,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import demographics, pareto, regions, rfm, settings, tiers
+from analytics import demographics, export, pareto, regions, rfm, settings, tiers
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, state
@@ -42,7 +42,7 @@ def _table(df, columns: list[str], config: dict) -> None:
     if len(df) > SHOWN_ROWS:
         st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
     st.dataframe(
-        df.head(SHOWN_ROWS)[columns],
+        export.with_masked_phones(df.head(SHOWN_ROWS)[columns]),  # full phones: owner files only
         hide_index=True,
         width="stretch",
         height=360,

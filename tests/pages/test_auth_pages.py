@@ -179,3 +179,17 @@ def test_owner_finds_and_deletes_a_customer_on_the_page(demo_copy, monkeypatch):
     assert "已删除" in at.success[0].value
     deletions = [d.value for d in at.dataframe if "rows_deleted" in d.value.columns]
     assert deletions and deletions[0]["customer_id"].tolist() == ["大白1907280"]
+
+
+def test_segment_lists_on_screen_show_masked_phones(lan, monkeypatch):
+    from analytics import store
+
+    con = store.connect(lan)
+    for table in ("orders", "customers"):
+        con.execute(f"UPDATE {table} SET phone = '13812345678'")
+    con.close()
+    at = _signed_in(lan, monkeypatch, "clerk", "staff").run()
+    at.switch_page("pages/segments.py").run()
+    assert not at.exception, at.exception
+    phones = [set(d.value["phone"]) for d in at.dataframe if "phone" in d.value.columns]
+    assert phones and all(p == {"138****5678"} for p in phones)
