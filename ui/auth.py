@@ -24,6 +24,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import accounts, i18n
+from analytics.errors import InputError
 from analytics.i18n import t
 from ui.navigation import OWNER_PAGES, PAGES
 
@@ -111,7 +112,10 @@ def sign_in(name: str, password: str) -> str | None:
         wait = limiter.wait([by_name, by_address])
     if wait > 0:
         return t("auth.locked", seconds=math.ceil(wait))
-    user = accounts.verify(name, password)
+    try:
+        user = accounts.verify(name, password)
+    except InputError as exc:
+        return str(exc)
     with _LOCK:
         if user is None:
             limiter.failure([by_name, by_address])
@@ -153,7 +157,11 @@ def gate() -> accounts.User:
     sign-in page as the only page of the app, and the run stops there."""
     if not lan_mode():
         return accounts.User(_os_user(), "owner")
-    user = _session_user()
+    try:
+        user = _session_user()
+    except InputError as exc:  # an unreadable accounts file: say so, show nothing
+        st.error(str(exc))
+        st.stop()
     if user is not None:
         return user
     # The sign-in answers at every page's address too: a deep link (/segments) shows the

@@ -193,3 +193,11 @@ def test_segment_lists_on_screen_show_masked_phones(lan, monkeypatch):
     assert not at.exception, at.exception
     phones = [set(d.value["phone"]) for d in at.dataframe if "phone" in d.value.columns]
     assert phones and all(p == {"138****5678"} for p in phones)
+
+
+def test_unreadable_accounts_file_is_a_message_not_a_traceback(lan, monkeypatch):
+    lan.with_name("demo.users.json").write_text("{not json", encoding="utf-8")
+    at = _signed_in(lan, monkeypatch, "boss", "owner").run()
+    assert not at.exception, at.exception
+    assert "accounts file cannot be read" in at.error[0].value
+    assert not at.metric
