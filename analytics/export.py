@@ -64,6 +64,19 @@ def mask_phone(value) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def mask_phones(column: pd.Series) -> pd.Series:
+    """``mask_phone`` of every cell of ``column`` (vectorized; missing cells stay missing)."""
+    text = column.astype("string").str.strip()
+    digits = text.str.replace(r"\D", "", regex=True)
+    for prefix in ("0086", "86"):
+        country = digits.str.startswith(prefix) & (digits.str.len() == len(prefix) + 11)
+        digits = digits.where(~country.fillna(False), digits.str[len(prefix) :])
+    masked = (digits.str[:3] + "****" + digits.str[-4:]).where(digits.str.len() >= 7, "****")
+    keep = (text == "") | text.str.contains("*", regex=False)
+    out = text.where(keep.fillna(True), masked).astype(object)
+    return out.where(column.notna(), None)
+
+
 def neutralize(value) -> str:
     """A cell as text that no spreadsheet evaluates: ``'`` before a formula prefix."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -103,7 +116,7 @@ def safe_frame(df: pd.DataFrame, *, full_phone: bool = False) -> pd.DataFrame:
     for i, name in enumerate(df.columns):
         column = out.iloc[:, i]
         if is_phone_column(name) and not full_phone:
-            out.isetitem(i, column.map(mask_phone, na_action="ignore").astype(object))
+            out.isetitem(i, mask_phones(column))
         elif not (
             pd.api.types.is_numeric_dtype(column.dtype)
             or pd.api.types.is_datetime64_any_dtype(column.dtype)
