@@ -13,19 +13,20 @@ import streamlit as st
 
 from analytics import i18n, store
 from analytics.i18n import t
-from ui import state
+from ui import auth, state
 from ui.navigation import PAGES
 
 HERE = Path(__file__).parent
 
 st.set_page_config(page_title="LaoKe 老客", page_icon=":material/loyalty:", layout="wide")
 i18n.set_language(st.session_state.get("lang", "zh"))
+auth.gate()  # LAN mode: only the sign-in page until signed in
 
 navigation = st.navigation(
     [
         st.Page(HERE / path, title=t(key), icon=icon, url_path=Path(path).stem)
         for path, key, icon in PAGES
-        if (HERE / path).exists()
+        if (HERE / path).exists() and auth.may_open(path)
     ]
 )
 
@@ -59,6 +60,7 @@ with st.sidebar:
         disabled=empty,
     )
     st.caption(t("sidebar.database", path=state.db_file()))
+    auth.account_box()
 
 state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
 navigation.run()

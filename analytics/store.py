@@ -373,8 +373,35 @@ SELECT DISTINCT import_id, customer_id, row_hash FROM (
 );
 """
 
+# V6 (access): who downloaded which customer list (analytics.downloads) and which
+# customer's data was deleted on request (analytics.privacy) - the key and row counts only.
+_V6 = """
+CREATE SEQUENCE download_ids START 1;
+CREATE TABLE downloads (
+    download_id   INTEGER PRIMARY KEY DEFAULT nextval('download_ids'),
+    downloaded_at TIMESTAMP NOT NULL,
+    user_name     VARCHAR NOT NULL,
+    role          VARCHAR,
+    source        VARCHAR NOT NULL,           -- the list or page, e.g. segments.members
+    file_name     VARCHAR,
+    file_format   VARCHAR,                    -- csv | xlsx | json
+    row_count     BIGINT NOT NULL,
+    masked        BOOLEAN NOT NULL            -- phones masked in the file
+);
+CREATE SEQUENCE deletion_ids START 1;
+CREATE TABLE deletions (
+    deletion_id  INTEGER PRIMARY KEY DEFAULT nextval('deletion_ids'),
+    deleted_at   TIMESTAMP NOT NULL,
+    user_name    VARCHAR NOT NULL,
+    platform     VARCHAR NOT NULL,
+    shop         VARCHAR NOT NULL,
+    customer_id  VARCHAR NOT NULL,
+    rows_deleted VARCHAR NOT NULL             -- JSON {table: rows}
+);
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

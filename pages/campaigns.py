@@ -10,8 +10,8 @@ import streamlit as st
 from analytics import campaigns, export
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import state
-from ui.widgets import chart, download_csv, empty_state
+from ui import auth, state
+from ui.widgets import chart, download, download_csv, empty_state
 
 ctx = state.context()
 st.title(t("campaigns.title"))
@@ -178,7 +178,7 @@ offer = c2.text_input(
 offer_cost = c3.number_input(
     t("campaigns.offer_cost"), min_value=0.0, step=1.0, help=t("campaigns.offer_cost.help")
 )
-full_phone = st.checkbox(t("campaigns.full_phone"))
+full_phone = auth.can("full_phone") and st.checkbox(t("campaigns.full_phone"))
 
 
 def _request_create() -> None:
@@ -213,8 +213,8 @@ if st.session_state.pop("campaigns_create", False) and target.size:
             "treatment": target.treatment_count,
             "control": target.control_count,
             "base": f"{base}_{campaign_id}",
-            "csv": export.to_csv_bytes(target.members, full_phone=full_phone, lang=ctx.lang),
-            "xlsx": export.to_xlsx_bytes(target.members, full_phone=full_phone, lang=ctx.lang),
+            "frame": export.export_frame(target.members, full_phone=full_phone, lang=ctx.lang),
+            "full_phone": full_phone,
         }
         st.rerun()  # the preview now shows the new campaign's members as contacted
 
@@ -224,22 +224,18 @@ if logged:
     st.success(t("campaigns.generated", **values))
     st.caption(t("campaigns.generated.note"))
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(
-        t("campaigns.download_csv"),
-        logged["csv"],
-        file_name=f"{logged['base']}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="campaigns_dl_csv",
-    )
-    c2.download_button(
-        t("campaigns.download_xlsx"),
-        logged["xlsx"],
-        file_name=f"{logged['base']}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key="campaigns_dl_xlsx",
-    )
+    for column, fmt in ((c1, "csv"), (c2, "xlsx")):
+        with column:
+            download(
+                logged["frame"],
+                f"{logged['base']}.{fmt}",
+                key=f"campaigns_dl_{fmt}",
+                label=t(f"campaigns.download_{fmt}"),
+                fmt=fmt,
+                full_phone=logged["full_phone"],
+                sheet=t("campaigns.sheet", lang=ctx.lang),
+                source=f"campaign:{logged['id']}",
+            )
 
 # ----------------------------------------------------------------------------- results
 st.divider()

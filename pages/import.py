@@ -15,12 +15,13 @@ from analytics.importers.formats import FIELDS, ITEM_FIELDS
 from analytics.importers.history import HISTORY_COLUMNS, import_history, undo_import
 from analytics.importers.mappings import saved_mapping
 from analytics.importers.profiles import import_profiles
-from ui import state
+from ui import auth, state
 from ui.uploads import saved_upload
 
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
 
 state.context()  # sets the UI language chosen in the sidebar
+auth.require("import")  # staff: no import, no undo
 st.title(t("import.title"))
 tab_orders, tab_profiles, tab_history = st.tabs(
     [t("import.tab_orders"), t("import.tab_profiles"), t("import.tab_history")]

@@ -14,7 +14,7 @@ import streamlit as st
 from analytics import lifecycle, settings
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import state
+from ui import auth, state
 from ui.widgets import chart, download_csv, empty_state
 
 #: Greens for buyers still close to the shop, through amber to grey for the lost.
@@ -207,9 +207,13 @@ with st.expander(t("lifecycle.settings")):
             for f, column in zip(fields(lifecycle.CustomerTypeSettings), columns, strict=True)
         }
         save_col, reset_col = st.columns([1, 4])
-        save = save_col.form_submit_button(t("lifecycle.settings.save"), type="primary")
-        reset = reset_col.form_submit_button(t("lifecycle.settings.reset"))
+        owner = auth.can("settings")
+        save = save_col.form_submit_button(
+            t("lifecycle.settings.save"), type="primary", disabled=not owner
+        )
+        reset = reset_col.form_submit_button(t("lifecycle.settings.reset"), disabled=not owner)
     if save or reset:
+        auth.require("settings")
         try:
             new_cuts = lifecycle.StageCuts() if reset else lifecycle.StageCuts(**cut_values)
             new_types = (

@@ -16,7 +16,7 @@ from analytics import promotions, scenarios, settings
 from analytics.errors import InputError
 from analytics.i18n import t
 from analytics.promotions import PromotionSettings
-from ui import state
+from ui import auth, state
 from ui.widgets import chart, download_csv, empty_state
 
 PERIODS = (30, 90, 180, 365)
@@ -76,6 +76,8 @@ def _flash(kind: str, level: str, text: str) -> None:
 
 
 def _save_prefs(prefs: PromotionSettings) -> None:
+    if not auth.can("settings"):
+        return
     try:
         value = PromotionSettings(
             margin=ss["promo.margin"],
@@ -581,6 +583,7 @@ with right:
         help=t("promo.page.save_defaults.help"),
         on_click=_save_prefs,
         args=(prefs,),
+        disabled=not auth.can("settings"),
         icon=":material/push_pin:",
     )
 

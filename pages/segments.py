@@ -9,11 +9,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import demographics, pareto, regions, rfm, settings, tiers
+from analytics import demographics, export, pareto, regions, rfm, settings, tiers
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import state
-from ui.widgets import chart, csv_bytes, empty_state
+from ui import auth, state
+from ui.widgets import chart, download, empty_state
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Rows shown in a list on the page; its download always has all of them.
@@ -34,15 +34,7 @@ tier_rules = settings.load(con, "tiers", tiers.TierRules)
 def _download(data, file_name: str, *, key: str, label: str | None = None) -> None:
     """A CSV download (UTF-8 with BOM) of ``data``, a DataFrame or a function returning one,
     built only when clicked: lists of a large shop are too big to build on every run."""
-    st.download_button(
-        label or t("common.download_csv"),
-        lambda: csv_bytes(data() if callable(data) else data),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
-        type="tertiary",
-    )
+    download(data, file_name, key=key, label=label)
 
 
 def _table(df, columns: list[str], config: dict) -> None:
@@ -50,7 +42,7 @@ def _table(df, columns: list[str], config: dict) -> None:
     if len(df) > SHOWN_ROWS:
         st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
     st.dataframe(
-        df.head(SHOWN_ROWS)[columns],
+        export.with_masked_phones(df.head(SHOWN_ROWS)[columns]),  # full phones: owner files only
         hide_index=True,
         width="stretch",
         height=360,
@@ -71,6 +63,7 @@ def _save_button(name: str) -> bool:
     state by a callback, so it survives a rerun before this point of the script."""
     st.button(
         t("segments.settings.save"),
+        disabled=not auth.can("settings"),
         key=f"segments_{name}_save",
         on_click=_request,
         args=(f"segments_{name}_save_requested",),
@@ -81,6 +74,7 @@ def _save_button(name: str) -> bool:
 def _store(name: str, build) -> None:
     """Build the settings with ``build()`` and save them as ``name``, then rerun so the
     page uses them; a value the settings refuse is shown, nothing is saved."""
+    auth.require("settings")
     try:
         value = build()
     except InputError as exc:

@@ -128,3 +128,12 @@ def test_export_frame_of_an_empty_list_has_the_headers():
 def test_file_stem_drops_characters_file_systems_refuse():
     assert file_stem("laoke", "age_band:<18", "2024-06-30") == "laoke_age_band_18_2024-06-30"
     assert file_stem("laoke", "province:浙江", None) == "laoke_province_浙江"
+
+
+def test_mask_phones_matches_mask_phone_cell_by_cell():
+    from analytics.export import mask_phones
+
+    cells = ["13812345678", " 138 1234 5678 ", "+8613812345678", "008613812345678",
+             "86138123", "138****5678", "", "12345", "abc", 13812345678]  # fmt: skip
+    assert mask_phones(pd.Series(cells, dtype=object)).tolist() == [mask_phone(c) for c in cells]
+    assert mask_phones(pd.Series([None, float("nan")], dtype=object)).tolist() == [None, None]

@@ -8,11 +8,13 @@ import streamlit as st
 
 from analytics.demo import load_demo_shop
 from analytics.i18n import t
-from ui import state
+from ui import auth, state
 
 
 def offer_demo_shop() -> None:
-    if not st.button(t("demo.load"), type="primary", icon=":material/storefront:"):
+    if not auth.can("import") or not st.button(
+        t("demo.load"), type="primary", icon=":material/storefront:"
+    ):
         return
     bar = st.progress(0.0, text=t("demo.loading"))
     load_demo_shop(

@@ -10,4 +10,8 @@ PAGES = (
     ("pages/campaigns.py", "nav.campaigns", ":material/campaign:"),
     ("pages/import.py", "nav.import", ":material/upload_file:"),
     ("pages/settings.py", "nav.settings", ":material/tune:"),
+    ("pages/privacy.py", "nav.privacy", ":material/shield_person:"),
 )
+
+#: Pages only an owner sees in the menu (each page also refuses other users itself).
+OWNER_PAGES = frozenset({"pages/privacy.py"})

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import i18n, store
+from ui import auth
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,6 +63,7 @@ def context() -> Context:
     if PagesManager.uses_pages_directory and "laoke_context" not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    auth.check()
     i18n.set_language(st.session_state.get("lang", "zh"))
     ctx = st.session_state.get("laoke_context")
     if ctx is None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from analytics import downloads, export
 from analytics.i18n import t
+from ui import auth, state
 
 PERCENT_METRICS = {"repurchase_rate", "returning_revenue_share"}
 MONEY_METRICS = {"revenue", "aov"}
@@ -41,21 +44,117 @@ def kpi_cards(change: pd.DataFrame) -> None:
         )
 
 
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV as UTF-8 with BOM, so Excel opens Chinese text intact."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """CSV through the safe writer: UTF-8 with BOM (Excel opens Chinese text intact),
+    phones masked, formula-looking cells inert."""
+    return export.write_table(df, "csv")
 
 
-def download_csv(df: pd.DataFrame, file_name: str, *, key: str, label: str | None = None) -> None:
+def recorded_file(
+    make: Callable[[], bytes],
+    *,
+    source: str,
+    file_name: str,
+    fmt: str,
+    rows: int,
+    masked: bool,
+) -> Callable[[], bytes]:
+    """``make`` (returning a file's bytes) wrapped to record the download when it runs;
+    who downloads is taken now, in the page run."""
+    user = auth.current_user()
+
+    def run() -> bytes:
+        payload = make()
+        downloads.record(
+            state.cursor(),
+            user=user.name if user else "?",
+            role=user.role if user else None,
+            source=source,
+            rows=rows,
+            masked=masked,
+            file_name=file_name,
+            fmt=fmt,
+        )
+        return payload
+
+    return run
+
+
+def file_maker(
+    data,
+    *,
+    source: str,
+    file_name: str,
+    fmt: str = "csv",
+    full_phone: bool = False,
+    sheet: str = "data",
+) -> Callable[[], bytes]:
+    """A function making the file of ``data`` (a DataFrame or a function returning one)
+    through ``export.write_table`` and recording it in the download log, for
+    ``st.download_button`` to call when clicked. Full phones only for a user allowed them;
+    who downloads is taken now, in the page run."""
+    user = auth.current_user()
+    full = bool(full_phone) and auth.can("full_phone")
+
+    def make() -> bytes:
+        frame = data() if callable(data) else data
+        payload = export.write_table(frame, fmt, full_phone=full, sheet=sheet)
+        downloads.record(
+            state.cursor(),
+            user=user.name if user else "?",
+            role=user.role if user else None,
+            source=source,
+            rows=len(frame),
+            masked=not full,
+            file_name=file_name,
+            fmt=fmt,
+        )
+        return payload
+
+    return make
+
+
+def download(
+    data,
+    file_name: str,
+    *,
+    key: str,
+    label: str | None = None,
+    fmt: str = "csv",
+    full_phone: bool = False,
+    sheet: str = "data",
+    source: str | None = None,
+) -> None:
+    """The app's one download button: the file is made by the safe writer when clicked
+    (phones masked unless an owner asked for full phones) and recorded (``source``,
+    default ``key``, names the list in the log)."""
     st.download_button(
         label or t("common.download_csv"),
-        csv_bytes(df),
+        file_maker(
+            data,
+            source=source or key,
+            file_name=file_name,
+            fmt=fmt,
+            full_phone=full_phone,
+            sheet=sheet,
+        ),
         file_name=file_name,
-        mime="text/csv",
+        mime=MIME[fmt],
         key=key,
         icon=":material/download:",
         type="tertiary",
     )
+
+
+def download_csv(df: pd.DataFrame, file_name: str, *, key: str, label: str | None = None) -> None:
+    download(df, file_name, key=key, label=label)
 
 
 def chart(fig, data: pd.DataFrame, name: str) -> None:

@@ -25,6 +25,7 @@ from analytics.errors import InputError
 from analytics.i18n import LANGUAGES
 
 campaigns = lazy_module("analytics.campaigns")
+downloads = lazy_module("analytics.downloads")
 export = lazy_module("analytics.export")
 
 _SOURCE_HELP = (
@@ -181,6 +182,16 @@ def run_export_list(args) -> int:
                 offer=args.offer,
                 offer_cost=args.offer_cost,
                 file_name=out.name,
+            )
+            downloads.record(
+                con,
+                user=downloads.cli_user(),
+                role="owner",
+                source=f"export-list:{spec.source}",
+                rows=target.treatment_count,
+                masked=not args.full_phone,
+                file_name=out.name,
+                fmt=suffix.lstrip("."),
             )
         except BaseException:
             tmp.unlink(missing_ok=True)
