@@ -34,6 +34,12 @@ CUSTOMER_TABLES: tuple[tuple[str, str], ...] = (
     ("profiles_replaced", "profile"),
     ("campaign_members", "customer"),
     ("customers", "customer"),
+    # Undo bookkeeping (importers/replay.py, importers/buyermap.py): without these rows an
+    # undo could not bring a deleted customer's orders back, but would still count them.
+    ("import_keys", "order"),
+    ("import_item_keys", "order"),
+    ("import_profile_keys", "profile"),
+    ("order_buyers", "customer"),
 )
 
 _WHERE = {
