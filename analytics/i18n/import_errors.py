@@ -31,6 +31,9 @@ ZH = {
     "problem.negative_amount": "金额为负数",
     "problem.negative_refund": "退款金额为负数",
     "problem.unknown_status": "无法识别的订单状态",
+    "problem.amount_too_large": "金额过大：每笔订单（及退款、单价）最多 {max}",
+    "problem.time_too_early": "日期早于 {earliest}，不可能是网店订单（日期列选错了？）",
+    "problem.time_too_late": "日期晚于 {latest}（明天），是未来的日期（日期列选错了？）",
     "problem.bad_quantity": "不是数量（应类似 2）",
     "problem.bad_price": "不是单价（应类似 59.90）",
     "problem.bad_date": "不是日期（应类似 1995-07-21）",
@@ -72,6 +75,11 @@ EN = {
     "problem.negative_amount": "negative amount",
     "problem.negative_refund": "negative refund",
     "problem.unknown_status": "unknown order status",
+    "problem.amount_too_large": "amount too large: an order (and its refund, and a unit price) "
+    "may be at most {max}",
+    "problem.time_too_early": "dated before {earliest}, too early for an online order (wrong "
+    "date column?)",
+    "problem.time_too_late": "dated after {latest} (tomorrow), in the future (wrong date column?)",
     "problem.bad_quantity": "not a quantity (expected e.g. 2)",
     "problem.bad_price": "not a price (expected e.g. 59.90)",
     "problem.bad_date": "not a date (expected e.g. 1995-07-21)",

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -41,6 +41,11 @@ from analytics.importers.reader import TableSource, open_table, run_with_progres
 from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
 
 MAX_BAD_SHARE = 0.05
+#: An order's amount (and refund, and a line's price) must stay below this: far above any
+#: real order, and low enough that no customer's or shop's sum overflows DECIMAL(18, 2).
+MAX_AMOUNT = 10**10
+#: Orders dated before this are a problem row (Taobao, the oldest platform, opened in 2003).
+EARLIEST_ORDER_DATE = date(2003, 1, 1)
 MAX_PROBLEMS_KEPT = 200
 DEFAULT_SHOP = "默认店铺"
 #: DuckDB memory limit while importing ($LAOKE_IMPORT_MEMORY overrides, e.g. "2GB").
@@ -74,6 +79,11 @@ PROVINCE_PATTERN = "^(" + "|".join(PROVINCES) + ")"
 
 #: An amount as text -> DECIMAL (NULL when it is not one); ``{x}`` is the column.
 _NUM = "TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2))"
+#: Whether an amount's text is a number too large for an order (``{x}``: the column).
+_TOO_LARGE = (
+    "coalesce(abs(TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DOUBLE)) "
+    ">= $max_amount, false)"
+)
 #: An order id with Excel's ="…" wrapper, quotes and padding removed.
 _ID = "nullif(regexp_replace(coalesce({x}, ''), '^[\\s=''\"]+|[\\s\"]+$', '', 'g'), '')"
 #: A time as written, without a trailing UTC offset (the shop's local time is kept).
@@ -143,7 +153,7 @@ FROM t
 
 # One row per bad value: (row_no, order_row, field, value, code); order_row is the row of
 # the order the bad value belongs to (a line of a line-grain export: its order's first row).
-_PROBLEMS_SQL = """
+_PROBLEMS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE problems AS
 SELECT row_no, row_no AS order_row, field, value, code FROM (
     SELECT row_no, 'order_id' AS field, '' AS value, 'missing_order_id' AS code
@@ -153,16 +163,26 @@ SELECT row_no, row_no AS order_row, field, value, code FROM (
     UNION ALL SELECT row_no, 'order_time', coalesce(order_time_raw, ''),
             CASE WHEN order_time_raw IS NULL THEN 'missing_time' ELSE 'bad_time' END
         FROM parsed WHERE order_time IS NULL
+    UNION ALL SELECT row_no, 'order_time', order_time_raw,
+            CASE WHEN order_time < $earliest THEN 'time_too_early' ELSE 'time_too_late' END
+        FROM parsed WHERE order_time < $earliest OR order_time >= $too_late
     UNION ALL SELECT row_no, 'paid_time', paid_time_raw, 'bad_time'
         FROM parsed WHERE paid_time_raw IS NOT NULL AND paid_time IS NULL
+    UNION ALL SELECT row_no, 'paid_time', paid_time_raw,
+            CASE WHEN paid_time < $earliest THEN 'time_too_early' ELSE 'time_too_late' END
+        FROM parsed WHERE paid_time < $earliest OR paid_time >= $too_late
     UNION ALL SELECT row_no, 'amount', coalesce(amount_raw, ''),
             CASE WHEN amount_raw IS NULL THEN 'missing_amount'
+                 WHEN {_TOO_LARGE.format(x="amount_raw")} THEN 'amount_too_large'
                  WHEN amount IS NULL THEN 'bad_amount'
                  ELSE 'negative_amount' END
-        FROM parsed WHERE amount IS NULL OR amount < 0
+        FROM parsed WHERE amount IS NULL OR amount < 0 OR amount >= $max_amount
     UNION ALL SELECT row_no, 'refund_amount', refund_raw,
-            CASE WHEN refund_amount IS NULL THEN 'bad_amount' ELSE 'negative_refund' END
-        FROM parsed WHERE refund_amount IS NULL OR refund_amount < 0
+            CASE WHEN {_TOO_LARGE.format(x="refund_raw")} THEN 'amount_too_large'
+                 WHEN refund_amount IS NULL THEN 'bad_amount'
+                 ELSE 'negative_refund' END
+        FROM parsed
+        WHERE refund_amount IS NULL OR refund_amount < 0 OR refund_amount >= $max_amount
     UNION ALL SELECT row_no, 'status', status_raw, 'unknown_status'
         FROM parsed WHERE mapped_status IS NULL
 )
@@ -184,12 +204,14 @@ FROM lines
 WHERE coalesce(product_id, '') || coalesce(sku, '') || coalesce(title, '') <> ''
 """
 
-_ITEM_PROBLEMS_SQL = """
+_ITEM_PROBLEMS_SQL = f"""
 INSERT INTO problems
 SELECT row_no, order_row, 'quantity', quantity_raw, 'bad_quantity'
     FROM item_lines WHERE quantity_raw IS NOT NULL AND (quantity IS NULL OR quantity < 0)
-UNION ALL SELECT row_no, order_row, 'price', price_raw, 'bad_price'
-    FROM item_lines WHERE price_raw IS NOT NULL AND (price IS NULL OR price < 0)
+UNION ALL SELECT row_no, order_row, 'price', price_raw,
+        CASE WHEN {_TOO_LARGE.format(x="price_raw")} THEN 'amount_too_large' ELSE 'bad_price' END
+    FROM item_lines
+    WHERE price_raw IS NOT NULL AND (price IS NULL OR price < 0 OR price >= $max_amount)
 """
 
 _ITEMS_ONLY_PROBLEMS_SQL = """
@@ -702,9 +724,30 @@ def checked_problems(
     return rows_read, problems, bad_rows
 
 
+def latest_order_date() -> date:
+    """The newest order date an import accepts: tomorrow (an export's clock may run ahead
+    of this computer's by a time zone, not by more)."""
+    return date.today() + timedelta(days=1)
+
+
+def _range_params() -> dict:
+    """The bounds ``_PROBLEMS_SQL`` checks values against."""
+    return {
+        "max_amount": MAX_AMOUNT,
+        "earliest": datetime.combine(EARLIEST_ORDER_DATE, datetime.min.time()),
+        "too_late": datetime.combine(latest_order_date() + timedelta(days=1), datetime.min.time()),
+    }
+
+
 def _problem_params(code: str, detail: str | None, source: TableSource) -> dict[str, str]:
     if code == "too_few_columns":
         return {"found": detail or "?", "columns": str(len(source.header))}
+    if code == "amount_too_large":
+        return {"max": f"{MAX_AMOUNT - 0.01:,.2f}"}
+    if code == "time_too_early":
+        return {"earliest": EARLIEST_ORDER_DATE.isoformat()}
+    if code == "time_too_late":
+        return {"latest": latest_order_date().isoformat()}
     return {"detail": detail} if detail else {}
 
 
@@ -789,10 +832,10 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     )
     con.execute("DROP VIEW stage")
     con.execute("DROP TABLE IF EXISTS stage_raw")
-    con.execute(_PROBLEMS_SQL)
+    con.execute(_PROBLEMS_SQL, _range_params())
     if has_items:
         con.execute(_ITEM_LINES_SQL)
-        con.execute(_ITEM_PROBLEMS_SQL)
+        con.execute(_ITEM_PROBLEMS_SQL, {"max_amount": MAX_AMOUNT})
     counts = {}
     if fmt.grain == "line":
         counts["rows_read"] = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
@@ -859,7 +902,7 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
         "field VARCHAR, value VARCHAR, code VARCHAR)"
     )
     con.execute(_ITEMS_ONLY_PROBLEMS_SQL)
-    con.execute(_ITEM_PROBLEMS_SQL)
+    con.execute(_ITEM_PROBLEMS_SQL, {"max_amount": MAX_AMOUNT})
     rows_read = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
     checked = checked_problems(con, source, _problem_columns(detection), rows_read=rows_read)
     con.execute(
