@@ -83,6 +83,9 @@ def _show_result(result: ImportResult | ImportRefused) -> None:
             rejected=result.rejected,
         )
     )
+    if result.merged:
+        st.info(t("importers.merged", n=result.merged))
+        st.caption(t("importers.merged.help"))
     if result.problems:
         st.warning(t("import.rejected_rows", n=result.rejected))
         _show_problems(result.problems)

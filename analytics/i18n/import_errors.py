@@ -22,6 +22,9 @@ ZH = {
     "refusal.no_data": "文件中没有任何一行有数据",
     "refusal.too_many_bad": "{rows} 行中有 {bad} 行（{share}）内容有误，超过允许的 {allowed}，"
     "未导入任何数据。有误的行见下表",
+    "refusal.columns_swapped": "订单号列「{order_column}」和买家列「{buyer_column}」看起来对调了："
+    "{rows} 行里只有 {orders} 个不同的订单号，却有 {buyers} 个不同的买家，其中 {mixed} 行的订单号"
+    "同时对应了别的买家（一个订单只有一个买家）。请检查列对应后重试，未导入任何数据",
     "problem.missing_order_id": "缺少订单号",
     "problem.missing_buyer": "缺少买家 ID",
     "problem.missing_time": "缺少下单时间",
@@ -66,6 +69,10 @@ EN = {
     "refusal.no_data": "none of the file's rows holds any data",
     "refusal.too_many_bad": "{bad} of {rows} rows ({share}) have bad values, more than the "
     "{allowed} allowed; nothing was imported. First: {first}",
+    "refusal.columns_swapped": "the order-id column {order_column!r} and the buyer column "
+    "{buyer_column!r} look swapped: {rows} rows hold only {orders} distinct order ids but "
+    "{buyers} distinct buyers, and {mixed} rows share their order id with a different buyer "
+    "(an order has one buyer). Check the mapping and retry; nothing was imported",
     "problem.missing_order_id": "missing order id",
     "problem.missing_buyer": "missing buyer id",
     "problem.missing_time": "missing order time",

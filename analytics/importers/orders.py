@@ -34,6 +34,7 @@ import duckdb
 
 from analytics import customers
 from analytics.errors import ImportRefused, RowProblem
+from analytics.i18n import t
 from analytics.importers import mappings
 from analytics.importers.detect import Detection, detect
 from analytics.importers.formats import ALL_FIELDS, ITEM_FIELDS, Format
@@ -247,6 +248,24 @@ SELECT
     $import_id AS import_id
 FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
 """
+
+# How the file's order ids and buyers relate: rows, distinct order ids, distinct buyers, and
+# rows whose order id also carries another buyer (an order has one buyer, on every line).
+_ID_BUYER_SQL = f"""
+WITH s AS (
+    SELECT {_ID.format(x="order_id")} AS order_id,
+        nullif(trim(coalesce(customer_id, '')), '') AS customer_id
+    FROM stage WHERE {_HAS_DATA}
+), g AS (
+    SELECT order_id, count(*) AS n, count(DISTINCT customer_id) AS buyers
+    FROM s WHERE order_id IS NOT NULL GROUP BY order_id
+)
+SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM g),
+    (SELECT count(DISTINCT customer_id) FROM s), coalesce(sum(n) FILTER (buyers > 1), 0)
+FROM g
+"""
+#: Above this share of rows whose order id carries several buyers, the file is refused.
+MAX_MIXED_BUYER_SHARE = 0.5
 
 # One row per order: the last one in the file wins. A grouped count finds the repeats, not a
 # window over every row: most exports have none.
@@ -467,6 +486,9 @@ class ImportResult:
     problems: tuple[RowProblem, ...] = field(default_factory=tuple)
     message: str = ""
     lines_written: int = 0
+    #: rows of an order-per-row file repeating an order id of an earlier row, merged into
+    #: one order (the last row wins); a line export's lines are not counted here
+    merged: int = 0
 
     @property
     def imported(self) -> bool:
@@ -797,6 +819,32 @@ def _problem_columns(detection: Detection) -> dict[str, str]:
     return columns
 
 
+def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
+    """Refuse a file whose order-id column looks like its buyer column and vice versa.
+
+    An order has one buyer: in an order export (one row per order) its id is on one row,
+    in a line export (one row per order line) its id repeats on each line with the same
+    buyer. So rows whose order id also appears with a *different* buyer say the columns
+    are mixed up; past ``MAX_MIXED_BUYER_SHARE`` of the rows (a buyer column that is
+    near-unique while the order ids repeat) the file is refused rather than folded into a
+    few "orders". A legitimate line export, whose lines repeat id and buyer together, is
+    never refused by this.
+    """
+    rows, orders, buyers, mixed = con.execute(_ID_BUYER_SQL).fetchall()[0]
+    if rows and mixed > MAX_MIXED_BUYER_SHARE * rows:
+        columns = _problem_columns(detection)
+        raise ImportRefused(
+            source.name,
+            "columns_swapped",
+            order_column=columns.get("order_id", "order_id"),
+            buyer_column=columns.get("customer_id", "customer_id"),
+            rows=rows,
+            orders=orders,
+            buyers=buyers,
+            mixed=mixed,
+        )
+
+
 def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
     fmt = detection.format
     fields = fmt.fields
@@ -804,6 +852,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     _load_maps(con, fmt)
     if fmt.kind == "items":
         return _import_items(con, source, detection, import_id, shop)
+    check_not_swapped(con, source, detection)
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
     order_fields = [f for f in fields if f not in ITEM_FIELDS]
     if fmt.grain == "line":
@@ -852,7 +901,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "import_id": import_id,
         },
     )
-    con.execute(_DROP_REPEATS_SQL)
+    merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0] if fmt.grain == "order" else 0
     con.execute("DROP TABLE parsed")
     con.execute(_DIFF_SQL)
     inserted, updated, unchanged = con.execute(
@@ -883,7 +932,13 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         customers.refresh(con)
     _drop_temps(con)
     return _imported(
-        import_id, source, detection, checked, (inserted, updated, unchanged), lines_written
+        import_id,
+        source,
+        detection,
+        checked,
+        (inserted, updated, unchanged),
+        lines_written,
+        merged=merged,
     )
 
 
@@ -922,7 +977,14 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
 
 
 def _imported(
-    import_id: int, source, detection: Detection, checked, counts, lines_written: int
+    import_id: int,
+    source,
+    detection: Detection,
+    checked,
+    counts,
+    lines_written: int,
+    *,
+    merged: int = 0,
 ) -> ImportResult:
     """The result of an import that went through: ``checked`` is what ``checked_problems``
     returned, ``counts`` the orders (inserted, updated, unchanged)."""
@@ -941,6 +1003,7 @@ def _imported(
         rejected=bad_rows,
         problems=tuple(problems),
         lines_written=lines_written,
+        merged=merged,
     )
 
 
@@ -976,6 +1039,14 @@ def _drop_temps(con) -> None:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
+def _history_message(result: ImportResult) -> str:
+    """What the import history says of an import (English, like every logged message)."""
+    message = result.message or result.reason
+    if result.merged:
+        message = f"{t('importers.merged', 'en', n=result.merged)}; {message}"
+    return message
+
+
 def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:
     con.execute(
         _RECORD_SQL,
@@ -989,7 +1060,7 @@ def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:
             "unchanged": result.unchanged,
             "rejected": result.rejected,
             "outcome": result.outcome,
-            "message": result.message or result.reason,
+            "message": _history_message(result),
             "problems": json.dumps(
                 [{**asdict(p), "reason": p.reason} for p in result.problems], ensure_ascii=False
             ),

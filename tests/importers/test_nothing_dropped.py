@@ -85,3 +85,107 @@ def test_paid_time_in_the_future_is_a_named_problem(con, tmp_path):
     rows[0]["订单付款时间"] = "2099-05-01 08:00:00"
     result = import_orders(con, write_export(tmp_path / "p.csv", rows))
     assert [(p.column, p.code) for p in result.problems] == [("订单付款时间", "time_too_late")]
+
+
+def _swapped_rows(n_rows: int = 299, n_buyers: int = 76) -> list[dict[str, str]]:
+    """A 订单报表 whose 订单编号 holds the buyer and 买家会员名 the order id."""
+    rows = []
+    for i in range(n_rows):
+        row = order(str(i), f"buyer{i % n_buyers}")
+        row["订单编号"], row["买家会员名"] = f"buyer{i % n_buyers}", f'="{9000 + i}"'
+        rows.append(row)
+    return rows
+
+
+def test_file_with_order_id_and_buyer_columns_swapped_is_refused(con, tmp_path):
+    path = write_export(tmp_path / "swapped.csv", _swapped_rows())
+    with pytest.raises(ImportRefused) as refused:
+        import_orders(con, path)
+    assert refused.value.code == "columns_swapped"
+    assert "look swapped" in refused.value.reason
+    assert "299 rows hold only 76 distinct order ids but 299 distinct buyers" in (
+        refused.value.reason
+    )
+    assert "'订单编号'" in refused.value.reason and "'买家会员名'" in refused.value.reason
+    assert con.execute("SELECT count(*) FROM orders").fetchone() == (0,)
+
+
+def _jd_csv(path, rows: list[dict[str, str]]):
+    from analytics.importers.jd import HEADER
+
+    lines = [",".join(HEADER)] + [",".join(r.get(h, "") for h in HEADER) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path
+
+
+def _jd_line(order_id: str, buyer: str, product: str) -> dict[str, str]:
+    return {
+        "订单号": order_id,
+        "商品ID": product,
+        "商品名称": f"商品{product}",
+        "订购数量": "1",
+        "下单时间": "2024-03-01 10:00:00",
+        "京东价": "10.00",
+        "订单金额": "30.00",
+        "应付金额": "30.00",
+        "订单状态": "完成",
+        "下单帐号": buyer,
+    }
+
+
+def test_line_export_repeating_order_ids_with_their_buyer_is_not_taken_as_swapped(con, tmp_path):
+    # Every order has three lines: its id repeats three times, always with the same buyer.
+    rows = [_jd_line(f"30{o:04d}", f"jd_{o}", str(p)) for o in range(30) for p in range(3)]
+    result = import_orders(con, _jd_csv(tmp_path / "jd.csv", rows))
+    assert (result.rows_read, result.inserted, result.rejected) == (90, 30, 0)
+
+
+def test_line_export_with_order_id_and_buyer_swapped_is_refused(con, tmp_path):
+    rows = [_jd_line(f"jd_{o % 5}", f"30{o:04d}", "1") for o in range(30)]
+    with pytest.raises(ImportRefused, match="look swapped"):
+        import_orders(con, _jd_csv(tmp_path / "jd.csv", rows))
+
+
+def _with_repeats() -> list[dict[str, str]]:
+    """60 orders, then 40 rows repeating orders 100..139 (the last copy has another amount)."""
+    rows = _good(60)
+    rows += [order(str(i), f"b{i}", paid="90.00") for i in range(100, 140)]
+    return rows
+
+
+def test_repeated_order_ids_in_one_file_are_counted_as_merged(con, tmp_path):
+    result = import_orders(con, write_export(tmp_path / "rep.csv", _with_repeats()))
+    assert (result.rows_read, result.inserted, result.merged, result.rejected) == (100, 60, 40, 0)
+    # The last row of a repeated order wins.
+    assert con.execute("SELECT amount FROM orders WHERE order_id = '100'").fetchone() == (
+        Decimal("90.00"),
+    )
+
+
+def test_merged_rows_are_in_the_import_history_message(con, tmp_path):
+    import_orders(con, write_export(tmp_path / "rep.csv", _with_repeats()))
+    message = con.execute("SELECT message FROM imports").fetchone()[0]
+    assert message.startswith("40 repeated rows merged; ")
+
+
+def test_merged_rows_are_said_in_both_languages():
+    from analytics.i18n import t
+
+    assert t("importers.merged", "zh", n=40) == "40 重复行已合并"
+    assert t("importers.merged", "en", n=40) == "40 repeated rows merged"
+
+
+def test_cli_result_says_how_many_repeated_rows_were_merged(tmp_path, capsys):
+    from analytics.cli import main
+
+    path = write_export(tmp_path / "rep.csv", _with_repeats())
+    assert main(["import", str(path), "--db", str(tmp_path / "s.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "100 rows read, 60 inserted" in out and ", 40 repeated rows merged" in out
+
+
+def test_line_export_lines_are_not_counted_as_merged(con):
+    from tests.conftest import FIXTURES
+
+    result = import_orders(con, FIXTURES / "platforms" / "jd_orders.csv")
+    assert result.merged == 0
