@@ -22,6 +22,8 @@ ZH = {
     "refusal.no_data": "文件中没有任何一行有数据",
     "refusal.too_many_bad": "{rows} 行中有 {bad} 行（{share}）内容有误，超过允许的 {allowed}，"
     "未导入任何数据。有误的行见下表",
+    "refusal.formulas_not_calculated": "这些列是公式，但文件里没有算好的值（会被读成空或 0.00）："
+    "{columns}。请先用 Excel 或 WPS 打开并保存文件，再导入。未导入任何数据",
     "refusal.columns_swapped": "订单号列「{order_column}」和买家列「{buyer_column}」看起来对调了："
     "{rows} 行里只有 {orders} 个不同的订单号，却有 {buyers} 个不同的买家，其中 {mixed} 行的订单号"
     "同时对应了别的买家（一个订单只有一个买家）。请检查列对应后重试，未导入任何数据",
@@ -43,6 +45,9 @@ ZH = {
     "problem.bad_age": "不是年龄（应为 0–120 的整数）",
     "problem.bad_flag": "应为 1/0、是/否 或 true/false",
     "problem.too_few_columns": "这一行只有 {found} 列，表头有 {columns} 列（行被截断，或引号外有换行？）",
+    "problem.extra_fields": "这一行的列比表头的 {columns} 列多：多出的列没有列名"
+    "（某个值里有未加引号的逗号？），整行未导入",
+    "problem.nul_byte": "含有空字节（NUL，显示为 \\0）：文件在传输中损坏，或这一列不是文字",
     "problem.not_text": "含有不是文字的字节（与文件编码不符）",
     "problem.stray_quote": "未加引号的内容里出现了引号",
     "problem.unreadable": "这一行无法读取（{detail}）",
@@ -69,6 +74,9 @@ EN = {
     "refusal.no_data": "none of the file's rows holds any data",
     "refusal.too_many_bad": "{bad} of {rows} rows ({share}) have bad values, more than the "
     "{allowed} allowed; nothing was imported. First: {first}",
+    "refusal.formulas_not_calculated": "these columns hold formulas without calculated values "
+    "(they would read as empty or 0.00): {columns}. Save the file in Excel first (or WPS), "
+    "then import it; nothing was imported",
     "refusal.columns_swapped": "the order-id column {order_column!r} and the buyer column "
     "{buyer_column!r} look swapped: {rows} rows hold only {orders} distinct order ids but "
     "{buyers} distinct buyers, and {mixed} rows share their order id with a different buyer "
@@ -94,6 +102,10 @@ EN = {
     "problem.bad_flag": "expected 1/0, 是/否 or true/false",
     "problem.too_few_columns": "the row has {found} of the {columns} columns (cut off, or a line "
     "break outside quotes?)",
+    "problem.extra_fields": "the row has more fields than the header's {columns}: the extra "
+    "fields have no column (a comma in an unquoted value?); the row was not imported",
+    "problem.nul_byte": "holds a NUL byte (shown as \\0): the file was damaged in transfer, or "
+    "the column is not text",
     "problem.not_text": "bytes that are not text in the file's encoding",
     "problem.stray_quote": "a quote inside a value that is not quoted",
     "problem.unreadable": "the row cannot be read ({detail})",

@@ -38,7 +38,13 @@ from analytics.i18n import t
 from analytics.importers import mappings
 from analytics.importers.detect import Detection, detect
 from analytics.importers.formats import ALL_FIELDS, ITEM_FIELDS, Format
-from analytics.importers.reader import TableSource, open_table, run_with_progress
+from analytics.importers.reader import (
+    EXTRA_FIELDS,
+    WHOLE_ROW,
+    TableSource,
+    open_table,
+    run_with_progress,
+)
 from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
 
 MAX_BAD_SHARE = 0.05
@@ -455,6 +461,7 @@ _TEMP_TABLES = (
     "status_map",
     "after_sale_map",
     "value_map",
+    "nul_values",
     "item_lines",
     "incoming_items",
     "item_keys",
@@ -672,6 +679,24 @@ def stage(
     # Row ids are in file order; inside a transaction they start at a large offset.
     first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
     _stage_view(con, "stage_raw", list(exprs), fields, row_no=f"rowid - {first or 0}")
+    _find_nul_values(con, list(exprs))
+
+
+def _find_nul_values(con, stored: list[str]) -> None:
+    """TEMP table ``nul_values`` (row_no, field, value): staged values holding a NUL byte
+    (a file damaged in transfer, or a binary field); one row per row, its first such field."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE nul_values (row_no BIGINT, field VARCHAR, value VARCHAR)"
+    )
+    if not stored:
+        return
+    has_nul = " OR ".join(f"contains({f}, chr(0))" for f in stored)
+    which = " ".join(f"WHEN contains({f}, chr(0)) THEN '{f}'" for f in stored)
+    shown = " ".join(f"WHEN contains({f}, chr(0)) THEN replace({f}, chr(0), '\\0')" for f in stored)
+    con.execute(
+        f"INSERT INTO nul_values SELECT row_no, CASE {which} END, CASE {shown} END "
+        f"FROM stage WHERE {has_nul}"
+    )
 
 
 def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None:
@@ -725,9 +750,14 @@ def checked_problems(
     rows = con.execute(
         _KEPT_PROBLEMS_SQL, {"first_line": source.first_line, "limit": MAX_PROBLEMS_KEPT}
     ).fetchall()
+    columns = {
+        **mapping,
+        EXTRA_FIELDS: f"(no header, after {source.header[-1]})",
+        WHOLE_ROW: "(whole row)",
+    }
     problems = [
         RowProblem(
-            line, mapping.get(fld, fld), value or "", code, _problem_params(code, detail, source)
+            line, columns.get(fld, fld), value or "", code, _problem_params(code, detail, source)
         )
         for line, fld, value, code, detail in rows
     ]
@@ -762,7 +792,7 @@ def _range_params() -> dict:
 
 
 def _problem_params(code: str, detail: str | None, source: TableSource) -> dict[str, str]:
-    if code == "too_few_columns":
+    if code in ("too_few_columns", "extra_fields"):
         return {"found": detail or "?", "columns": str(len(source.header))}
     if code == "amount_too_large":
         return {"max": f"{MAX_AMOUNT - 0.01:,.2f}"}
@@ -819,6 +849,17 @@ def _problem_columns(detection: Detection) -> dict[str, str]:
     return columns
 
 
+def _add_nul_problems(con, *, has_lines: bool) -> None:
+    """Every staged value with a NUL byte is a problem of its row (and of its order, in a
+    line export: ``lines`` maps a line to its order's first row)."""
+    order_row = "coalesce(l.order_row, n.row_no)" if has_lines else "n.row_no"
+    join = "LEFT JOIN lines l ON l.row_no = n.row_no" if has_lines else ""
+    con.execute(
+        f"INSERT INTO problems SELECT n.row_no, {order_row}, n.field, n.value, 'nul_byte' "
+        f"FROM nul_values n {join}"
+    )
+
+
 def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
     """Refuse a file whose order-id column looks like its buyer column and vice versa.
 
@@ -845,9 +886,26 @@ def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
         )
 
 
+def check_formulas_calculated(source: TableSource, detection: Detection) -> None:
+    """Refuse a workbook whose columns in use hold formulas nobody calculated (they would
+    read as empty or 0.00): saving it in Excel or WPS stores their values."""
+    if not source.uncached_formulas:
+        return
+    used = set(detection.mapping.values())
+    used.update(c for sources in detection.derived.values() for s in sources for c in s)
+    stale = {c: n for c, n in source.uncached_formulas.items() if c in used}
+    if stale:
+        raise ImportRefused(
+            source.name,
+            "formulas_not_calculated",
+            columns=", ".join(f"{c} ({n})" for c, n in stale.items()),
+        )
+
+
 def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
     fmt = detection.format
     fields = fmt.fields
+    check_formulas_calculated(source, detection)
     stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
     _load_maps(con, fmt)
     if fmt.kind == "items":
@@ -882,6 +940,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     con.execute("DROP VIEW stage")
     con.execute("DROP TABLE IF EXISTS stage_raw")
     con.execute(_PROBLEMS_SQL, _range_params())
+    _add_nul_problems(con, has_lines=fmt.grain == "line" or has_items)
     if has_items:
         con.execute(_ITEM_LINES_SQL)
         con.execute(_ITEM_PROBLEMS_SQL, {"max_amount": MAX_AMOUNT})

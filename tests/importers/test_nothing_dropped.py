@@ -189,3 +189,111 @@ def test_line_export_lines_are_not_counted_as_merged(con):
 
     result = import_orders(con, FIXTURES / "platforms" / "jd_orders.csv")
     assert result.merged == 0
+
+
+def _utf8_export(tmp_path, rows, name="x.csv"):
+    return write_export(tmp_path / name, rows, encoding="utf-8")
+
+
+def _edit_line(path, index: int, edit) -> None:
+    lines = path.read_bytes().split(b"\r\n")
+    lines[index] = edit(lines[index])
+    path.write_bytes(b"\r\n".join(lines))
+
+
+def test_row_with_extra_unnamed_fields_is_a_named_problem(con, tmp_path):
+    path = _utf8_export(tmp_path, _good(40))
+    _edit_line(path, 3, lambda line: line + b",EXTRA1,EXTRA2")  # file line 4
+    result = import_orders(con, path)
+    assert (result.inserted, result.rejected) == (39, 1)
+    [problem] = result.problems
+    assert (problem.line, problem.code) == (4, "extra_fields")
+    assert problem.column == "(no header, after 退款金额)"
+    assert "more fields than the header's 33" in problem.reason
+
+
+def test_trailing_empty_field_is_not_a_problem(con, tmp_path):
+    path = _utf8_export(tmp_path, _good(40))
+    _edit_line(path, 3, lambda line: line + b",")
+    result = import_orders(con, path)
+    assert (result.inserted, result.rejected) == (40, 0)
+
+
+def test_nul_bytes_in_a_few_rows_are_named_problems_not_a_binary_file(con, tmp_path):
+    path = _utf8_export(tmp_path, _good(40))
+    _edit_line(path, 5, lambda line: line.replace(b"b104", b"b1\x0004"))  # file line 6
+    _edit_line(path, 30, lambda line: line.replace(b"b129", b"b1\x0029"))
+    result = import_orders(con, path)
+    assert (result.inserted, result.rejected) == (38, 2)
+    assert [(p.line, p.column, p.value, p.code) for p in result.problems] == [
+        (6, "买家会员名", "b1\\004", "nul_byte"),
+        (31, "买家会员名", "b1\\029", "nul_byte"),
+    ]
+
+
+def test_nul_byte_in_a_line_export_rejects_its_whole_order(con, tmp_path):
+    rows = [_jd_line(f"30{o:04d}", f"jd_{o}", str(p)) for o in range(30) for p in range(2)]
+    rows[1]["商品名称"] = "坏\x00名"  # the second line of order 300000
+    result = import_orders(con, _jd_csv(tmp_path / "jd.csv", rows))
+    assert (result.inserted, result.rejected) == (29, 2)
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(3, "商品名称", "nul_byte")]
+
+
+def _workbook(path, *, formulas: bool, note_formulas: bool = False):
+    """A 订单报表 workbook of 4 orders; amounts (and a 备注 column) as formulas or values."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    header = ["订单编号", "买家会员名", "订单状态", "买家实际支付金额", "订单创建时间", "备注"]
+    sheet.write_row(0, 0, header)
+    for i in range(1, 5):
+        sheet.write_row(i, 0, [str(i), f"b{i}", "交易成功"])
+        if formulas:
+            sheet.write_formula(i, 3, f"=10*{i}")
+        else:
+            sheet.write(i, 3, f"{10 * i}.00")
+        sheet.write(i, 4, "2024-01-05 10:00:00")
+        if note_formulas:
+            sheet.write_formula(i, 5, f'="note"&{i}')
+    book.close()
+    return path
+
+
+def test_xlsx_amounts_as_uncalculated_formulas_are_refused_saying_save_in_excel(con, tmp_path):
+    path = _workbook(tmp_path / "f.xlsx", formulas=True)
+    with pytest.raises(ImportRefused) as refused:
+        import_orders(con, path)
+    assert refused.value.code == "formulas_not_calculated"
+    assert "买家实际支付金额 (4)" in refused.value.reason
+    assert "Save the file in Excel first" in refused.value.reason
+    assert con.execute("SELECT count(*) FROM orders").fetchone() == (0,)
+
+
+def test_xlsx_formulas_with_calculated_values_import_those_values(con, tmp_path):
+    import zipfile
+
+    built = _workbook(tmp_path / "built.xlsx", formulas=True)
+    # What Excel writes on save: each formula with its value, no recalculation flag.
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(saved, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for i in range(1, 5):
+                    data = data.replace(
+                        f"<f>10*{i}</f><v>0</v>".encode(), f"<f>10*{i}</f><v>{10 * i}</v>".encode()
+                    )
+            out.writestr(item, data)
+    result = import_orders(con, saved)
+    assert (result.inserted, result.rejected) == (4, 0)
+    assert con.execute("SELECT sum(amount) FROM orders").fetchone() == (Decimal("100.00"),)
+
+
+def test_xlsx_formulas_in_a_column_not_imported_do_not_refuse(con, tmp_path):
+    path = _workbook(tmp_path / "f.xlsx", formulas=False, note_formulas=True)
+    result = import_orders(con, path)
+    assert (result.inserted, result.rejected) == (4, 0)
+    assert con.execute("SELECT sum(amount) FROM orders").fetchone() == (Decimal("100.00"),)
