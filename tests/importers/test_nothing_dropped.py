@@ -297,3 +297,38 @@ def test_xlsx_formulas_in_a_column_not_imported_do_not_refuse(con, tmp_path):
     result = import_orders(con, path)
     assert (result.inserted, result.rejected) == (4, 0)
     assert con.execute("SELECT sum(amount) FROM orders").fetchone() == (Decimal("100.00"),)
+
+
+def test_problems_deep_in_a_big_file_are_named_by_their_line_and_column(con, tmp_path):
+    # ~12 MB: DuckDB reads it in several parallel pieces; lines and counts are the file's.
+    import csv
+
+    from analytics.importers.taobao import HEADER
+
+    path = tmp_path / "big.csv"
+    bad = {40_000: "short", 45_000: "extra", 50_000: "nul", 55_000: "amount"}
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for i in range(60_000):
+            r = order(str(i), f"b{i}")
+            row = [r.get(h, "") for h in HEADER]
+            kind = bad.get(i)
+            if kind == "short":
+                row = row[:5]
+            elif kind == "extra":
+                row += ["X", "Y"]
+            elif kind == "nul":
+                row[1] = "b\x00x"
+            elif kind == "amount":
+                row[HEADER.index("买家实际支付金额")] = "abc"
+            writer.writerow(row)
+    result = import_orders(con, path)
+    assert (result.rows_read, result.inserted, result.rejected) == (60_000, 59_996, 4)
+    assert [(p.line, p.column, p.code) for p in result.problems] == [
+        (40_002, "买家支付积分", "too_few_columns"),
+        (45_002, "(no header, after 退款金额)", "extra_fields"),
+        (50_002, "买家会员名", "nul_byte"),
+        (55_002, "买家实际支付金额", "bad_amount"),
+    ]
+    assert all(p.column and p.column != "None" for p in result.problems)
