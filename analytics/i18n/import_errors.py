@@ -28,6 +28,10 @@ ZH = {
     "{rows} 行里只有 {orders} 个不同的订单号，却有 {buyers} 个不同的买家，其中 {mixed} 行的订单号"
     "同时对应了别的买家（一个订单只有一个买家）。请检查列对应后重试，未导入任何数据",
     "problem.missing_order_id": "缺少订单号",
+    "problem.joined_order_ids": "一个单元格里有多个订单号（用分号连接的合并订单）：金额无法分到各订单，"
+    "请按一行一个订单导出",
+    "problem.joined_amounts": "一个单元格里有多个金额（用分号连接的子订单）：无法判断哪个是订单金额，"
+    "请按一行一个订单或一行一个子订单导出",
     "problem.missing_buyer": "缺少买家 ID",
     "problem.missing_time": "缺少下单时间",
     "problem.bad_time": "不是日期时间（应类似 2024-03-05 14:22:10）",
@@ -82,6 +86,10 @@ EN = {
     "{buyers} distinct buyers, and {mixed} rows share their order id with a different buyer "
     "(an order has one buyer). Check the mapping and retry; nothing was imported",
     "problem.missing_order_id": "missing order id",
+    "problem.joined_order_ids": "several order ids in one cell (orders joined with ;): their "
+    "amount cannot be split between them; export one row per order",
+    "problem.joined_amounts": "several amounts in one cell (sub-orders joined with ;): which "
+    "one is the order's is unknown; export one row per order or per sub-order",
     "problem.missing_buyer": "missing buyer id",
     "problem.missing_time": "missing order time",
     "problem.bad_time": "not a date/time (expected e.g. 2024-03-05 14:22:10)",

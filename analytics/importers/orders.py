@@ -98,6 +98,17 @@ _LOCAL = (
     "regexp_replace({x}, '(\\d{{2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?)\\s*"
     "(?:[+-]\\d{{2}}:?\\d{{2}}|Z|UTC)$', '\\1')"
 )
+#: A cell as exported, cleaned: surrounding whitespace (tabs, ideographic spaces: 抖店 and
+#: 拼多多 write ids as "\t6917…" so Excel keeps them as text) and Excel's ="…" text
+#: wrapper removed, and the placeholders "-" and "--" (no value) and "" made NULL. Only values
+#: starting or ending with one of those characters go through the regular expression.
+_CELL = (
+    "CASE WHEN NOT (left({x}, 1) IN (' ', '\t', '=', '-', '\u3000', '\r', '\n') "
+    "OR right({x}, 1) IN (' ', '\t', '\"', '\u3000', '\r', '\n')) THEN nullif({x}, '') "
+    "ELSE nullif(nullif(nullif(regexp_replace({x}, "
+    "'(?s)^[\\s\u3000]*(?:=\"[\\s\u3000]*(.*?)[\\s\u3000]*\"|(.*?))[\\s\u3000]*$', "
+    "'\\1\\2'), '-'), '--'), '') END"
+)
 #: Rows that hold any data (blank lines at the end of an export are not rows).
 _HAS_DATA = (
     "coalesce(order_id, '') || coalesce(customer_id, '') || coalesce(order_time, '') "
@@ -152,7 +163,11 @@ SELECT t.* EXCLUDE (known_status, after_sale_refunded),
     CASE WHEN refund_raw IS NOT NULL THEN {_NUM.format(x="refund_raw")}
          WHEN known_status = 'refunded' OR after_sale_refunded THEN coalesce(amount, 0)
          ELSE 0 END AS refund_amount,
-    TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) AS item_count,
+    -- Sub-orders' quantities joined in one cell ("1;2") add up to the order's item count.
+    CASE WHEN regexp_matches(item_count_raw, '[;；]') THEN TRY_CAST(list_sum(list_transform(
+            regexp_split_to_array(item_count_raw, '\\s*[;；]\\s*'),
+            lambda q: TRY_CAST(q AS DOUBLE))) AS INTEGER)
+         ELSE TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) END AS item_count,
     nullif(regexp_extract(coalesce(province_raw, address), $province_pattern, 1), '')
         AS province
 FROM t
@@ -165,6 +180,9 @@ CREATE OR REPLACE TEMP TABLE problems AS
 SELECT row_no, row_no AS order_row, field, value, code FROM (
     SELECT row_no, 'order_id' AS field, '' AS value, 'missing_order_id' AS code
         FROM parsed WHERE order_id IS NULL
+    -- Several orders joined in one cell (合并订单): their amount cannot be split between them.
+    UNION ALL SELECT row_no, 'order_id', order_id, 'joined_order_ids'
+        FROM parsed WHERE regexp_matches(order_id, '[;；]')
     UNION ALL SELECT row_no, 'customer_id', '', 'missing_buyer'
         FROM parsed WHERE customer_id IS NULL
     UNION ALL SELECT row_no, 'order_time', coalesce(order_time_raw, ''),
@@ -180,12 +198,15 @@ SELECT row_no, row_no AS order_row, field, value, code FROM (
         FROM parsed WHERE paid_time < $earliest OR paid_time >= $too_late
     UNION ALL SELECT row_no, 'amount', coalesce(amount_raw, ''),
             CASE WHEN amount_raw IS NULL THEN 'missing_amount'
+                 WHEN amount IS NULL AND regexp_matches(amount_raw, '[;；]') THEN 'joined_amounts'
                  WHEN {_TOO_LARGE.format(x="amount_raw")} THEN 'amount_too_large'
                  WHEN amount IS NULL THEN 'bad_amount'
                  ELSE 'negative_amount' END
         FROM parsed WHERE amount IS NULL OR amount < 0 OR amount >= $max_amount
     UNION ALL SELECT row_no, 'refund_amount', refund_raw,
             CASE WHEN {_TOO_LARGE.format(x="refund_raw")} THEN 'amount_too_large'
+                 WHEN refund_amount IS NULL AND regexp_matches(refund_raw, '[;；]')
+                    THEN 'joined_amounts'
                  WHEN refund_amount IS NULL THEN 'bad_amount'
                  ELSE 'negative_refund' END
         FROM parsed
@@ -626,9 +647,10 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _source_sql(source: tuple[str, ...]) -> str:
-    """One source's value: a column, or several joined with "/" (NULL when all blank)."""
-    parts = [f"nullif(trim({_ident(c)}), '')" for c in source]
+def _source_sql(source: tuple[str, ...], cell) -> str:
+    """One source's value: a column, or several joined with "/" (NULL when all blank);
+    ``cell(column)`` is the SQL of one column's cleaned value."""
+    parts = [cell(c) for c in source]
     if len(parts) == 1:
         return parts[0]
     return f"nullif(concat_ws('/', {', '.join(parts)}), '')"
@@ -651,16 +673,24 @@ def stage(
 
     The rows are copied rather than read in place through a view: numbering them in a view
     takes ``row_number() OVER ()``, which runs on one thread and costs more than the copy.
+    The copy holds the source columns as read (``s0``, ``s1`` …): computing in it (cleaning
+    cells with ``_CELL``) let DuckDB store rows out of file order, and row ids number them.
+    The view cleans each cell and combines ``derived`` sources.
     """
     derived = derived or {}
+    sources: dict[str, str] = {}  # source column -> its name in stage_raw
+
+    def cell(column: str) -> str:
+        return _CELL.format(x=sources.setdefault(column, f"s{len(sources)}"))
+
     exprs = {}
     for fld in fields:
         chain = ([(mapping[fld],)] if mapping.get(fld) else []) + list(derived.get(fld, ()))
         if len(chain) == 1 and len(chain[0]) == 1:
-            exprs[fld] = _ident(chain[0][0])
+            exprs[fld] = cell(chain[0][0])
         elif chain:
-            exprs[fld] = f"coalesce({', '.join(_source_sql(s) for s in chain)})"
-    select = ", ".join([*(f"{e} AS {f}" for f, e in exprs.items()), "0 AS _pad"])
+            exprs[fld] = f"coalesce({', '.join(_source_sql(s, cell) for s in chain)})"
+    select = ", ".join([*(f"{_ident(c)} AS {n}" for c, n in sources.items()), "0 AS _pad"])
 
     def read_part(fraction: float) -> None:
         progress(0.5 + 0.25 * fraction)
@@ -678,7 +708,7 @@ def stage(
     source.collect_unreadable(con)
     # Row ids are in file order; inside a transaction they start at a large offset.
     first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
-    _stage_view(con, "stage_raw", list(exprs), fields, row_no=f"rowid - {first or 0}")
+    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first or 0}")
     _find_nul_values(con, list(exprs))
 
 
@@ -700,7 +730,12 @@ def _find_nul_values(con, stored: list[str]) -> None:
 
 
 def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None:
-    columns = ", ".join(f if f in stored else f"CAST(NULL AS VARCHAR) AS {f}" for f in fields)
+    """TEMP view ``stage`` over ``table``: row_no and every field, NULL where not ``stored``
+    (``stored``: field names, or a dict field -> the expression computing it)."""
+    exprs = stored if isinstance(stored, dict) else {f: f for f in stored}
+    columns = ", ".join(
+        f"{exprs[f]} AS {f}" if f in exprs else f"CAST(NULL AS VARCHAR) AS {f}" for f in fields
+    )
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {row_no} AS row_no, {columns} FROM {table}"
     )
