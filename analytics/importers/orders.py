@@ -673,9 +673,10 @@ def stage(
 
     The rows are copied rather than read in place through a view: numbering them in a view
     takes ``row_number() OVER ()``, which runs on one thread and costs more than the copy.
-    The copy holds the source columns as read (``s0``, ``s1`` …): computing in it (cleaning
-    cells with ``_CELL``) let DuckDB store rows out of file order, and row ids number them.
-    The view cleans each cell and combines ``derived`` sources.
+    The first copy holds the source columns as read (``s0``, ``s1`` …), numbered by row id:
+    computing while reading the file (cleaning cells with ``_CELL``) let DuckDB store rows
+    out of file order. A second copy then cleans each cell once, combines ``derived``
+    sources, and keeps the row number as a column.
     """
     derived = derived or {}
     sources: dict[str, str] = {}  # source column -> its name in stage_raw
@@ -706,10 +707,17 @@ def stage(
         except duckdb.Error as exc:
             raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
     source.collect_unreadable(con)
-    # Row ids are in file order; inside a transaction they start at a large offset.
+    # Row ids are in file order; inside a transaction they start at a large offset. The
+    # cleaned copy carries them as row_no, and each cell is cleaned once, not per query.
     first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
-    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first or 0}")
-    _find_nul_values(con, list(exprs))
+    cleaned = ", ".join(
+        [f"rowid - {first or 0} AS row_no", *(f"{e} AS {f}" for f, e in exprs.items())]
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_clean AS SELECT {cleaned} FROM stage_raw")
+    con.execute("DROP TABLE stage_raw")
+    con.execute("ALTER TABLE stage_clean RENAME TO stage_raw")
+    _stage_view(con, "stage_raw", list(exprs), fields)
+    _find_nul_values(con, list(exprs) if source.may_hold_nul() else [])
 
 
 def _find_nul_values(con, stored: list[str]) -> None:

@@ -119,6 +119,17 @@ class TableSource:
             f"rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')"
         )
 
+    def may_hold_nul(self) -> bool:
+        """Whether a value may hold a NUL byte: a CSV with one anywhere (a quick scan of the
+        file; most have none, and checking every value costs more)."""
+        if self.kind != "csv":
+            return False  # a workbook's XML cannot hold NUL characters
+        with open(self.path, "rb") as fh:
+            while block := fh.read(16 << 20):
+                if b"\x00" in block:
+                    return True
+        return False
+
     def collect_unreadable(self, con) -> None:
         """TEMP table ``unreadable`` (line, field, value, code, detail): the records the last read
         of this table skipped because they could not be read as a row (too few fields, bytes
