@@ -49,7 +49,8 @@ from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
 
 MAX_BAD_SHARE = 0.05
 #: An order's amount (and refund, and a line's price) must stay below this: far above any
-#: real order, and low enough that no customer's or shop's sum overflows DECIMAL(18, 2).
+#: real order, and low enough that sums stay in DECIMAL(18, 2) (a customer's revenue would
+#: need a million orders at the limit to overflow; DuckDB sums decimals into DECIMAL(38)).
 MAX_AMOUNT = 10**10
 #: Orders dated before this are a problem row (Taobao, the oldest platform, opened in 2003).
 EARLIEST_ORDER_DATE = date(2003, 1, 1)
