@@ -88,6 +88,9 @@ def _show_result(result: ImportResult | ImportRefused) -> None:
         st.info(t("identity.assigned", n=result.updated, same=result.unchanged))
     for notice in result.notices():
         st.warning(notice, icon=":material/person_off:")
+    if result.merged:
+        st.info(t("importers.merged", n=result.merged))
+        st.caption(t("importers.merged.help"))
     if result.problems:
         st.warning(t("import.rejected_rows", n=result.rejected))
         _show_problems(result.problems)

@@ -24,6 +24,7 @@ def add_scope(parser: argparse.ArgumentParser, *, as_of: bool = True) -> None:
     """--db, --shop and (optionally) --as-of, the options every report takes."""
     add_db(parser)
     parser.add_argument("--shop", help="only this shop, as PLATFORM/SHOP (default: all)")
+    parser.set_defaults(shop_must_exist=True)
     if as_of:
         parser.add_argument(
             "--as-of",
@@ -44,7 +45,19 @@ def parse_date(text: str) -> date:
 
 
 def open_db(args):
-    return store.connect(args.db)
+    con = store.connect(args.db)
+    if getattr(args, "shop_must_exist", False) and args.shop:
+        check_shop(con, args.shop)
+    return con
+
+
+def check_shop(con, shop: str) -> None:
+    """Refuse a --shop the store does not hold (a report on it would be all zeros), listing
+    the shops it does hold."""
+    known = store.shops(con)
+    if shop not in known:
+        listed = ", ".join(known) if known else "none (the database holds no orders yet)"
+        raise InputError(f"--shop {shop!r}: no such shop; the shops are: {listed}")
 
 
 def as_of(con, args) -> date:

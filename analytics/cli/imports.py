@@ -7,6 +7,7 @@ import time
 
 from analytics.cli._common import add_db, add_format, emit, open_db
 from analytics.errors import ImportRefused, InputError
+from analytics.i18n import t
 from analytics.importers import import_orders
 from analytics.importers.detect import BY_PLATFORM
 from analytics.importers.formats import ALL_FIELDS
@@ -87,6 +88,7 @@ def _run_import(args) -> int:
             f"{result.rows_read} rows read, {result.inserted} inserted, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.rejected} rejected"
             + (f", {result.lines_written} order lines written" if result.lines_written else "")
+            + (f", {t('importers.merged', 'en', n=result.merged)}" if result.merged else "")
         )
         if result.reason:
             print(f"  detected: {result.reason}")

@@ -8,6 +8,8 @@ ZH = {
     "importers.not_used": "（不使用）",
     "importers.lines_written": "{file}：写入 {n} 行商品明细。",
     "importers.lines_undone": "商品明细：删除 {removed} 行，恢复 {restored} 行。",
+    "importers.merged": "{n} 重复行已合并",
+    "importers.merged.help": "文件里同一订单号出现多次的行合并为一个订单（以最后一行为准）。",
     "importers.field.after_sale": "售后状态",
     "importers.field.product_id": "商品 ID",
     "importers.field.sku": "商家编码 / SKU",
@@ -40,6 +42,9 @@ EN = {
     "importers.not_used": "(not used)",
     "importers.lines_written": "{file}: {n} order lines written.",
     "importers.lines_undone": "Order lines: {removed} removed, {restored} restored.",
+    "importers.merged": "{n} repeated rows merged",
+    "importers.merged.help": "Rows repeating an order id of the same file were merged into one "
+    "order (the last row wins).",
     "importers.field.after_sale": "After-sale status",
     "importers.field.product_id": "Product id",
     "importers.field.sku": "Seller code / SKU",

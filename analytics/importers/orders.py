@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -38,10 +38,22 @@ from analytics.i18n import t
 from analytics.importers import identity, mappings, replay
 from analytics.importers.detect import Detection, detect
 from analytics.importers.formats import ALL_FIELDS, ITEM_FIELDS, Format
-from analytics.importers.reader import TableSource, open_table, run_with_progress
+from analytics.importers.reader import (
+    EXTRA_FIELDS,
+    WHOLE_ROW,
+    TableSource,
+    open_table,
+    run_with_progress,
+)
 from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
 
 MAX_BAD_SHARE = 0.05
+#: An order's amount (and refund, and a line's price) must stay below this: far above any
+#: real order, and low enough that sums stay in DECIMAL(18, 2) (a customer's revenue would
+#: need a million orders at the limit to overflow; DuckDB sums decimals into DECIMAL(38)).
+MAX_AMOUNT = 10**10
+#: Orders dated before this are a problem row (Taobao, the oldest platform, opened in 2003).
+EARLIEST_ORDER_DATE = date(2003, 1, 1)
 MAX_PROBLEMS_KEPT = 200
 DEFAULT_SHOP = "默认店铺"
 #: DuckDB memory limit while importing ($LAOKE_IMPORT_MEMORY overrides, e.g. "2GB").
@@ -75,12 +87,28 @@ PROVINCE_PATTERN = "^(" + "|".join(PROVINCES) + ")"
 
 #: An amount as text -> DECIMAL (NULL when it is not one); ``{x}`` is the column.
 _NUM = "TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2))"
+#: Whether an amount's text is a number too large for an order (``{x}``: the column).
+_TOO_LARGE = (
+    "coalesce(abs(TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DOUBLE)) "
+    ">= $max_amount, false)"
+)
 #: An order id with Excel's ="…" wrapper, quotes and padding removed.
 _ID = "nullif(regexp_replace(coalesce({x}, ''), '^[\\s=''\"]+|[\\s\"]+$', '', 'g'), '')"
 #: A time as written, without a trailing UTC offset (the shop's local time is kept).
 _LOCAL = (
     "regexp_replace({x}, '(\\d{{2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?)\\s*"
     "(?:[+-]\\d{{2}}:?\\d{{2}}|Z|UTC)$', '\\1')"
+)
+#: A cell as exported, cleaned: surrounding whitespace (tabs, ideographic spaces: 抖店 and
+#: 拼多多 write ids as "\t6917…" so Excel keeps them as text) and Excel's ="…" text
+#: wrapper removed, and the placeholders "-" and "--" (no value) and "" made NULL. Only values
+#: starting or ending with one of those characters go through the regular expression.
+_CELL = (
+    "CASE WHEN NOT (left({x}, 1) IN (' ', '\t', '=', '-', '\u3000', '\r', '\n') "
+    "OR right({x}, 1) IN (' ', '\t', '\"', '\u3000', '\r', '\n')) THEN nullif({x}, '') "
+    "ELSE nullif(nullif(nullif(regexp_replace({x}, "
+    "'(?s)^[\\s\u3000]*(?:=\"[\\s\u3000]*(.*?)[\\s\u3000]*\"|(.*?))[\\s\u3000]*$', "
+    "'\\1\\2'), '-'), '--'), '') END"
 )
 #: Rows that hold any data (blank lines at the end of an export are not rows).
 _HAS_DATA = (
@@ -136,7 +164,11 @@ SELECT t.* EXCLUDE (known_status, after_sale_refunded),
     CASE WHEN refund_raw IS NOT NULL THEN {_NUM.format(x="refund_raw")}
          WHEN known_status = 'refunded' OR after_sale_refunded THEN coalesce(amount, 0)
          ELSE 0 END AS refund_amount,
-    TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) AS item_count,
+    -- Sub-orders' quantities joined in one cell ("1;2") add up to the order's item count.
+    CASE WHEN regexp_matches(item_count_raw, '[;；]') THEN TRY_CAST(list_sum(list_transform(
+            regexp_split_to_array(item_count_raw, '\\s*[;；]\\s*'),
+            lambda q: TRY_CAST(q AS DOUBLE))) AS INTEGER)
+         ELSE TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) END AS item_count,
     nullif(regexp_extract(coalesce(province_raw, address), $province_pattern, 1), '')
         AS province
 FROM t
@@ -144,26 +176,42 @@ FROM t
 
 # One row per bad value: (row_no, order_row, field, value, code); order_row is the row of
 # the order the bad value belongs to (a line of a line-grain export: its order's first row).
-_PROBLEMS_SQL = """
+_PROBLEMS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE problems AS
 SELECT row_no, row_no AS order_row, field, value, code FROM (
     SELECT row_no, 'order_id' AS field, '' AS value, 'missing_order_id' AS code
         FROM parsed WHERE order_id IS NULL
+    -- Several orders joined in one cell (合并订单): their amount cannot be split between them.
+    UNION ALL SELECT row_no, 'order_id', order_id, 'joined_order_ids'
+        FROM parsed WHERE regexp_matches(order_id, '[;；]')
     UNION ALL SELECT row_no, 'customer_id', '', 'missing_buyer'
         FROM parsed WHERE customer_id IS NULL
     UNION ALL SELECT row_no, 'order_time', coalesce(order_time_raw, ''),
             CASE WHEN order_time_raw IS NULL THEN 'missing_time' ELSE 'bad_time' END
         FROM parsed WHERE order_time IS NULL
+    UNION ALL SELECT row_no, 'order_time', order_time_raw,
+            CASE WHEN order_time < $earliest THEN 'time_too_early' ELSE 'time_too_late' END
+        FROM parsed WHERE order_time < $earliest OR order_time >= $too_late
     UNION ALL SELECT row_no, 'paid_time', paid_time_raw, 'bad_time'
         FROM parsed WHERE paid_time_raw IS NOT NULL AND paid_time IS NULL
+    UNION ALL SELECT row_no, 'paid_time', paid_time_raw,
+            CASE WHEN paid_time < $earliest THEN 'time_too_early' ELSE 'time_too_late' END
+        FROM parsed WHERE paid_time < $earliest OR paid_time >= $too_late
     UNION ALL SELECT row_no, 'amount', coalesce(amount_raw, ''),
             CASE WHEN amount_raw IS NULL THEN 'missing_amount'
+                 WHEN amount IS NULL AND regexp_matches(amount_raw, '[;；]') THEN 'joined_amounts'
+                 WHEN {_TOO_LARGE.format(x="amount_raw")} THEN 'amount_too_large'
                  WHEN amount IS NULL THEN 'bad_amount'
                  ELSE 'negative_amount' END
-        FROM parsed WHERE amount IS NULL OR amount < 0
+        FROM parsed WHERE amount IS NULL OR amount < 0 OR amount >= $max_amount
     UNION ALL SELECT row_no, 'refund_amount', refund_raw,
-            CASE WHEN refund_amount IS NULL THEN 'bad_amount' ELSE 'negative_refund' END
-        FROM parsed WHERE refund_amount IS NULL OR refund_amount < 0
+            CASE WHEN {_TOO_LARGE.format(x="refund_raw")} THEN 'amount_too_large'
+                 WHEN refund_amount IS NULL AND regexp_matches(refund_raw, '[;；]')
+                    THEN 'joined_amounts'
+                 WHEN refund_amount IS NULL THEN 'bad_amount'
+                 ELSE 'negative_refund' END
+        FROM parsed
+        WHERE refund_amount IS NULL OR refund_amount < 0 OR refund_amount >= $max_amount
     UNION ALL SELECT row_no, 'status', status_raw, 'unknown_status'
         FROM parsed WHERE mapped_status IS NULL
 )
@@ -185,12 +233,14 @@ FROM lines
 WHERE coalesce(product_id, '') || coalesce(sku, '') || coalesce(title, '') <> ''
 """
 
-_ITEM_PROBLEMS_SQL = """
+_ITEM_PROBLEMS_SQL = f"""
 INSERT INTO problems
 SELECT row_no, order_row, 'quantity', quantity_raw, 'bad_quantity'
     FROM item_lines WHERE quantity_raw IS NOT NULL AND (quantity IS NULL OR quantity < 0)
-UNION ALL SELECT row_no, order_row, 'price', price_raw, 'bad_price'
-    FROM item_lines WHERE price_raw IS NOT NULL AND (price IS NULL OR price < 0)
+UNION ALL SELECT row_no, order_row, 'price', price_raw,
+        CASE WHEN {_TOO_LARGE.format(x="price_raw")} THEN 'amount_too_large' ELSE 'bad_price' END
+    FROM item_lines
+    WHERE price_raw IS NOT NULL AND (price IS NULL OR price < 0 OR price >= $max_amount)
 """
 
 _ITEMS_ONLY_PROBLEMS_SQL = """
@@ -226,6 +276,24 @@ SELECT
     $import_id AS import_id
 FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
 """
+
+# How the file's order ids and buyers relate: rows, distinct order ids, distinct buyers, and
+# rows whose order id also carries another buyer (an order has one buyer, on every line).
+_ID_BUYER_SQL = f"""
+WITH s AS (
+    SELECT {_ID.format(x="order_id")} AS order_id,
+        nullif(trim(coalesce(customer_id, '')), '') AS customer_id
+    FROM stage WHERE {_HAS_DATA}
+), g AS (
+    SELECT order_id, count(*) AS n, count(DISTINCT customer_id) AS buyers
+    FROM s WHERE order_id IS NOT NULL GROUP BY order_id
+)
+SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM g),
+    (SELECT count(DISTINCT customer_id) FROM s), coalesce(sum(n) FILTER (buyers > 1), 0)
+FROM g
+"""
+#: Above this share of rows whose order id carries several buyers, the file is refused.
+MAX_MIXED_BUYER_SHARE = 0.5
 
 # One row per order: the last one in the file wins. A grouped count finds the repeats, not a
 # window over every row: most exports have none.
@@ -415,6 +483,7 @@ _TEMP_TABLES = (
     "status_map",
     "after_sale_map",
     "value_map",
+    "nul_values",
     "item_lines",
     "incoming_items",
     "item_keys",
@@ -450,6 +519,9 @@ class ImportResult:
     identity: identity.IdentityReport | None = None
     #: an order->buyer mapping file: its order ids that match no stored order
     not_found: int = 0
+    #: rows of an order-per-row file repeating an order id of an earlier row, merged into
+    #: one order (the last row wins); a line export's lines are not counted here
+    merged: int = 0
 
     def notices(self, lang: str | None = None) -> list[str]:
         """Warnings the user must see with the result (buyers unknown or weakly keyed,
@@ -593,9 +665,10 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _source_sql(source: tuple[str, ...]) -> str:
-    """One source's value: a column, or several joined with "/" (NULL when all blank)."""
-    parts = [f"nullif(trim({_ident(c)}), '')" for c in source]
+def _source_sql(source: tuple[str, ...], cell) -> str:
+    """One source's value: a column, or several joined with "/" (NULL when all blank);
+    ``cell(column)`` is the SQL of one column's cleaned value."""
+    parts = [cell(c) for c in source]
     if len(parts) == 1:
         return parts[0]
     return f"nullif(concat_ws('/', {', '.join(parts)}), '')"
@@ -618,16 +691,25 @@ def stage(
 
     The rows are copied rather than read in place through a view: numbering them in a view
     takes ``row_number() OVER ()``, which runs on one thread and costs more than the copy.
+    The first copy holds the source columns as read (``s0``, ``s1`` …), numbered by row id:
+    computing while reading the file (cleaning cells with ``_CELL``) let DuckDB store rows
+    out of file order. A second copy then cleans each cell once, combines ``derived``
+    sources, and keeps the row number as a column.
     """
     derived = derived or {}
+    sources: dict[str, str] = {}  # source column -> its name in stage_raw
+
+    def cell(column: str) -> str:
+        return _CELL.format(x=sources.setdefault(column, f"s{len(sources)}"))
+
     exprs = {}
     for fld in fields:
         chain = ([(mapping[fld],)] if mapping.get(fld) else []) + list(derived.get(fld, ()))
         if len(chain) == 1 and len(chain[0]) == 1:
-            exprs[fld] = _ident(chain[0][0])
+            exprs[fld] = cell(chain[0][0])
         elif chain:
-            exprs[fld] = f"coalesce({', '.join(_source_sql(s) for s in chain)})"
-    select = ", ".join([*(f"{e} AS {f}" for f, e in exprs.items()), "0 AS _pad"])
+            exprs[fld] = f"coalesce({', '.join(_source_sql(s, cell) for s in chain)})"
+    select = ", ".join([*(f"{_ident(c)} AS {n}" for c, n in sources.items()), "0 AS _pad"])
 
     def read_part(fraction: float) -> None:
         progress(0.5 + 0.25 * fraction)
@@ -643,13 +725,43 @@ def stage(
         except duckdb.Error as exc:
             raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
     source.collect_unreadable(con)
-    # Row ids are in file order; inside a transaction they start at a large offset.
+    # Row ids are in file order; inside a transaction they start at a large offset. The
+    # cleaned copy carries them as row_no, and each cell is cleaned once, not per query.
     first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
-    _stage_view(con, "stage_raw", list(exprs), fields, row_no=f"rowid - {first or 0}")
+    cleaned = ", ".join(
+        [f"rowid - {first or 0} AS row_no", *(f"{e} AS {f}" for f, e in exprs.items())]
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_clean AS SELECT {cleaned} FROM stage_raw")
+    con.execute("DROP TABLE stage_raw")
+    con.execute("ALTER TABLE stage_clean RENAME TO stage_raw")
+    _stage_view(con, "stage_raw", list(exprs), fields)
+    _find_nul_values(con, list(exprs) if source.may_hold_nul() else [])
+
+
+def _find_nul_values(con, stored: list[str]) -> None:
+    """TEMP table ``nul_values`` (row_no, field, value): staged values holding a NUL byte
+    (a file damaged in transfer, or a binary field); one row per row, its first such field."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE nul_values (row_no BIGINT, field VARCHAR, value VARCHAR)"
+    )
+    if not stored:
+        return
+    has_nul = " OR ".join(f"contains({f}, chr(0))" for f in stored)
+    which = " ".join(f"WHEN contains({f}, chr(0)) THEN '{f}'" for f in stored)
+    shown = " ".join(f"WHEN contains({f}, chr(0)) THEN replace({f}, chr(0), '\\0')" for f in stored)
+    con.execute(
+        f"INSERT INTO nul_values SELECT row_no, CASE {which} END, CASE {shown} END "
+        f"FROM stage WHERE {has_nul}"
+    )
 
 
 def _stage_view(con, table: str, stored, fields, row_no: str = "row_no") -> None:
-    columns = ", ".join(f if f in stored else f"CAST(NULL AS VARCHAR) AS {f}" for f in fields)
+    """TEMP view ``stage`` over ``table``: row_no and every field, NULL where not ``stored``
+    (``stored``: field names, or a dict field -> the expression computing it)."""
+    exprs = stored if isinstance(stored, dict) else {f: f for f in stored}
+    columns = ", ".join(
+        f"{exprs[f]} AS {f}" if f in exprs else f"CAST(NULL AS VARCHAR) AS {f}" for f in fields
+    )
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {row_no} AS row_no, {columns} FROM {table}"
     )
@@ -699,9 +811,14 @@ def checked_problems(
     rows = con.execute(
         _KEPT_PROBLEMS_SQL, {"first_line": source.first_line, "limit": MAX_PROBLEMS_KEPT}
     ).fetchall()
+    columns = {
+        **mapping,
+        EXTRA_FIELDS: f"(no header, after {source.header[-1]})",
+        WHOLE_ROW: "(whole row)",
+    }
     problems = [
         RowProblem(
-            line, mapping.get(fld, fld), value or "", code, _problem_params(code, detail, source)
+            line, columns.get(fld, fld), value or "", code, _problem_params(code, detail, source)
         )
         for line, fld, value, code, detail in rows
     ]
@@ -720,9 +837,30 @@ def checked_problems(
     return rows_read, problems, bad_rows
 
 
+def latest_order_date() -> date:
+    """The newest order date an import accepts: tomorrow (an export's clock may run ahead
+    of this computer's by a time zone, not by more)."""
+    return date.today() + timedelta(days=1)
+
+
+def _range_params() -> dict:
+    """The bounds ``_PROBLEMS_SQL`` checks values against."""
+    return {
+        "max_amount": MAX_AMOUNT,
+        "earliest": datetime.combine(EARLIEST_ORDER_DATE, datetime.min.time()),
+        "too_late": datetime.combine(latest_order_date() + timedelta(days=1), datetime.min.time()),
+    }
+
+
 def _problem_params(code: str, detail: str | None, source: TableSource) -> dict[str, str]:
-    if code == "too_few_columns":
+    if code in ("too_few_columns", "extra_fields"):
         return {"found": detail or "?", "columns": str(len(source.header))}
+    if code == "amount_too_large":
+        return {"max": f"{MAX_AMOUNT - 0.01:,.2f}"}
+    if code == "time_too_early":
+        return {"earliest": EARLIEST_ORDER_DATE.isoformat()}
+    if code == "time_too_late":
+        return {"latest": latest_order_date().isoformat()}
     return {"detail": detail} if detail else {}
 
 
@@ -772,9 +910,63 @@ def _problem_columns(detection: Detection) -> dict[str, str]:
     return columns
 
 
+def _add_nul_problems(con, *, has_lines: bool) -> None:
+    """Every staged value with a NUL byte is a problem of its row (and of its order, in a
+    line export: ``lines`` maps a line to its order's first row)."""
+    order_row = "coalesce(l.order_row, n.row_no)" if has_lines else "n.row_no"
+    join = "LEFT JOIN lines l ON l.row_no = n.row_no" if has_lines else ""
+    con.execute(
+        f"INSERT INTO problems SELECT n.row_no, {order_row}, n.field, n.value, 'nul_byte' "
+        f"FROM nul_values n {join}"
+    )
+
+
+def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
+    """Refuse a file whose order-id column looks like its buyer column and vice versa.
+
+    An order has one buyer: in an order export (one row per order) its id is on one row,
+    in a line export (one row per order line) its id repeats on each line with the same
+    buyer. So rows whose order id also appears with a *different* buyer say the columns
+    are mixed up; past ``MAX_MIXED_BUYER_SHARE`` of the rows (a buyer column that is
+    near-unique while the order ids repeat) the file is refused rather than folded into a
+    few "orders". A legitimate line export, whose lines repeat id and buyer together, is
+    never refused by this.
+    """
+    rows, orders, buyers, mixed = con.execute(_ID_BUYER_SQL).fetchall()[0]
+    if rows and mixed > MAX_MIXED_BUYER_SHARE * rows:
+        columns = _problem_columns(detection)
+        raise ImportRefused(
+            source.name,
+            "columns_swapped",
+            order_column=columns.get("order_id", "order_id"),
+            buyer_column=columns.get("customer_id", "customer_id"),
+            rows=rows,
+            orders=orders,
+            buyers=buyers,
+            mixed=mixed,
+        )
+
+
+def check_formulas_calculated(source: TableSource, detection: Detection) -> None:
+    """Refuse a workbook whose columns in use hold formulas nobody calculated (they would
+    read as empty or 0.00): saving it in Excel or WPS stores their values."""
+    if not source.uncached_formulas:
+        return
+    used = set(detection.mapping.values())
+    used.update(c for sources in detection.derived.values() for s in sources for c in s)
+    stale = {c: n for c, n in source.uncached_formulas.items() if c in used}
+    if stale:
+        raise ImportRefused(
+            source.name,
+            "formulas_not_calculated",
+            columns=", ".join(f"{c} ({n})" for c, n in stale.items()),
+        )
+
+
 def _import(con, source, detection: Detection, import_id, shop, progress) -> ImportResult:
     fmt = detection.format
     fields = fmt.fields
+    check_formulas_calculated(source, detection)
     stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
     _load_maps(con, fmt)
     if fmt.kind == "items":
@@ -789,6 +981,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         return replace(
             _imported(import_id, source, detection, checked, counts, 0), not_found=not_found
         )
+    check_not_swapped(con, source, detection)
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
     order_fields = [f for f in fields if f not in ITEM_FIELDS]
     if fmt.grain == "line":
@@ -817,10 +1010,11 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     )
     con.execute("DROP VIEW stage")
     con.execute("DROP TABLE IF EXISTS stage_raw")
-    con.execute(_PROBLEMS_SQL)
+    con.execute(_PROBLEMS_SQL, _range_params())
+    _add_nul_problems(con, has_lines=fmt.grain == "line" or has_items)
     if has_items:
         con.execute(_ITEM_LINES_SQL)
-        con.execute(_ITEM_PROBLEMS_SQL)
+        con.execute(_ITEM_PROBLEMS_SQL, {"max_amount": MAX_AMOUNT})
     counts = {}
     if fmt.grain == "line":
         counts["rows_read"] = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
@@ -837,7 +1031,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "import_id": import_id,
         },
     )
-    con.execute(_DROP_REPEATS_SQL)
+    merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0] if fmt.grain == "order" else 0
     judged = identity.assess(con, name_only_possible="customer_id" in detection.derived)
     con.execute("DROP TABLE parsed")
     con.execute(_DIFF_SQL)
@@ -870,7 +1064,13 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         customers.refresh(con)
     _drop_temps(con)
     result = _imported(
-        import_id, source, detection, checked, (inserted, updated, unchanged), lines_written
+        import_id,
+        source,
+        detection,
+        checked,
+        (inserted, updated, unchanged),
+        lines_written,
+        merged=merged,
     )
     return replace(result, identity=judged)
 
@@ -890,7 +1090,7 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
         "field VARCHAR, value VARCHAR, code VARCHAR)"
     )
     con.execute(_ITEMS_ONLY_PROBLEMS_SQL)
-    con.execute(_ITEM_PROBLEMS_SQL)
+    con.execute(_ITEM_PROBLEMS_SQL, {"max_amount": MAX_AMOUNT})
     rows_read = con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
     checked = checked_problems(con, source, _problem_columns(detection), rows_read=rows_read)
     con.execute(
@@ -911,7 +1111,14 @@ def _import_items(con, source, detection: Detection, import_id, shop) -> ImportR
 
 
 def _imported(
-    import_id: int, source, detection: Detection, checked, counts, lines_written: int
+    import_id: int,
+    source,
+    detection: Detection,
+    checked,
+    counts,
+    lines_written: int,
+    *,
+    merged: int = 0,
 ) -> ImportResult:
     """The result of an import that went through: ``checked`` is what ``checked_problems``
     returned, ``counts`` the orders (inserted, updated, unchanged)."""
@@ -930,6 +1137,7 @@ def _imported(
         rejected=bad_rows,
         problems=tuple(problems),
         lines_written=lines_written,
+        merged=merged,
     )
 
 
@@ -967,6 +1175,14 @@ def _drop_temps(con) -> None:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
+def _history_message(result: ImportResult) -> str:
+    """What the import history says of an import (English, like every logged message)."""
+    message = result.message or result.reason
+    if result.merged:
+        message = f"{t('importers.merged', 'en', n=result.merged)}; {message}"
+    return message
+
+
 def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:
     con.execute(
         _RECORD_SQL,
@@ -980,7 +1196,7 @@ def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:
             "unchanged": result.unchanged,
             "rejected": result.rejected,
             "outcome": result.outcome,
-            "message": result.message or result.reason,
+            "message": _history_message(result),
             "problems": json.dumps(
                 [{**asdict(p), "reason": p.reason} for p in result.problems], ensure_ascii=False
             ),

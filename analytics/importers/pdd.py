@@ -101,10 +101,9 @@ FORMAT = Format(
         "title": ("商品",),
         "quantity": ("商品数量(件)", "商品数量（件）"),
     },
+    # 订单号 and a 拼多多 amount column: a shop may export any subset of the others.
     signature=(
         "订单号",
-        "订单状态",
-        ("商品数量(件)", "商品数量（件）"),
         ("用户实付金额(元)", "商家实收金额(元)", "用户实付金额（元）", "商家实收金额（元）"),
     ),
     status_map=STATUS_MAP,

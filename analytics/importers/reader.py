@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
+import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from analytics.errors import ImportRefused
 
@@ -32,16 +35,28 @@ _SNIFF_BYTES = 256 * 1024
 _MAX_BAD_PER_10K = 1
 #: TEMP tables where DuckDB's CSV reader lists the records it skipped.
 _REJECTS = "laoke_rejects"
+#: The ``field`` of a problem with fields beyond the header's last column (they have no name).
+EXTRA_FIELDS = "#extra"
+#: The ``field`` of a problem with a whole record rather than one of its fields.
+WHOLE_ROW = "#row"
+#: A file whose first bytes are more than this share NUL bytes is binary, not a table; a
+#: few NULs in a text file are named row by row (``nul_byte``) instead.
+_MAX_NUL_SHARE = 0.01
 _REJECT_SCANS = "laoke_reject_scans"
 _UNREADABLE_SQL = f"""
 INSERT INTO unreadable
-SELECT line, column_name, left(trim(csv_line, chr(13) || chr(10)), 200),
+SELECT line,
+    -- Extra fields have no header: EXTRA_FIELDS stands for them (the problem names them).
+    CASE WHEN error_type = 'TOO MANY COLUMNS' THEN '{EXTRA_FIELDS}'
+        ELSE coalesce(column_name, '{WHOLE_ROW}') END,
+    left(trim(csv_line, chr(13) || chr(10)), 200),
     CASE error_type
         WHEN 'MISSING COLUMNS' THEN 'too_few_columns'
+        WHEN 'TOO MANY COLUMNS' THEN 'extra_fields'
         WHEN 'INVALID ENCODING' THEN 'not_text'
         WHEN 'UNQUOTED VALUE' THEN 'stray_quote'
         ELSE 'unreadable' END,
-    CASE WHEN error_type = 'MISSING COLUMNS'
+    CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
             THEN regexp_extract(error_message, 'Found: (\\d+)', 1)
         WHEN error_type NOT IN ('INVALID ENCODING', 'UNQUOTED VALUE') THEN error_message END
 FROM {_REJECTS}
@@ -61,6 +76,8 @@ class TableSource:
     size: int
     delimiter: str = ","
     first_line: int = 2  # file line (1-based) of the first data row
+    #: xlsx: header column -> formula cells below the header with no calculated value
+    uncached_formulas: dict[str, int] = field(default_factory=dict)
     _frame: object = field(default=None, repr=False)
 
     @contextmanager
@@ -98,9 +115,20 @@ class TableSource:
         return (
             f"read_csv({lit(str(path))}, header = false, skip = 1, delim = {lit(self.delimiter)}, "
             f"quote = '\"', escape = '\"', columns = {{{columns}}}, auto_detect = false, "
-            "strict_mode = false, parallel = true, ignore_errors = true, store_rejects = true, "
+            "strict_mode = true, parallel = true, ignore_errors = true, store_rejects = true, "
             f"rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')"
         )
+
+    def may_hold_nul(self) -> bool:
+        """Whether a value may hold a NUL byte: a CSV with one anywhere (a quick scan of the
+        file; most have none, and checking every value costs more)."""
+        if self.kind != "csv":
+            return False  # a workbook's XML cannot hold NUL characters
+        with open(self.path, "rb") as fh:
+            while block := fh.read(16 << 20):
+                if b"\x00" in block:
+                    return True
+        return False
 
     def collect_unreadable(self, con) -> None:
         """TEMP table ``unreadable`` (line, field, value, code, detail): the records the last read
@@ -294,7 +322,8 @@ def open_table(path: str | Path, name: str | None = None) -> TableSource:
         return _open_excel(path, name, "xlsx", size)
     if head.startswith(_OLE_MAGIC):
         return _open_excel(path, name, "xls", size)
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    nuls = head.count(b"\x00")
+    if nuls > _MAX_NUL_SHARE * len(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRefused(name, "binary")
     encoding, text = _decode_sample(head, name)
     lines = text.splitlines()
@@ -335,6 +364,87 @@ def _open_excel(path: Path, name: str, kind: str, size: int) -> TableSource:
         raise ImportRefused(name, "header_only")
     body = body.fillna("").astype(str)
     body.columns = header
+    uncached = {}
+    if kind == "xlsx":
+        with suppress(KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+            uncached = {
+                header[i]: n
+                for i, n in _uncached_formula_cells(path, below_row=top + 1).items()
+                if i < len(header)
+            }
     return TableSource(
-        path, name, kind, None, header, size, first_line=top + 2, _frame=body.reset_index(drop=True)
+        path,
+        name,
+        kind,
+        None,
+        header,
+        size,
+        first_line=top + 2,
+        uncached_formulas=uncached,
+        _frame=body.reset_index(drop=True),
     )
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: A formula element in a sheet's XML (``<f>``, ``<f t="shared" …/>``).
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncached_formula_cells(path: Path, *, below_row: int) -> dict[int, int]:
+    """Column index (0-based) -> formula cells of the first sheet, below row ``below_row``
+    (1-based), whose value was never calculated: no cached value, or a workbook flagged
+    ``fullCalcOnLoad`` (what generators such as xlsxwriter write, with 0 as every formula's
+    placeholder value). Excel and WPS store the value of each formula on save; a workbook
+    written by a script may not, and its readers (calamine here) then see empty cells or 0.
+    """
+    with zipfile.ZipFile(path) as book:
+        workbook = book.read("xl/workbook.xml")
+        stale = re.search(rb"<(?:\w+:)?calcPr[^>]*fullCalcOnLoad=\"(?:1|true)\"", workbook)
+        sheet = _first_sheet_part(book, workbook)
+        with book.open(sheet) as fh:
+            tail = b""
+            while chunk := fh.read(1 << 20):
+                if _FORMULA_TAG.search(tail + chunk):
+                    break
+                tail = chunk[-16:]
+            else:
+                return {}
+        counts: dict[int, int] = {}
+        with book.open(sheet) as fh:
+            for _, cell in ElementTree.iterparse(fh):
+                if cell.tag != f"{_MAIN_NS}c":
+                    continue
+                formula = cell.find(f"{_MAIN_NS}f")
+                ref = cell.get("r") or ""
+                if formula is not None and ref:
+                    value = cell.find(f"{_MAIN_NS}v")
+                    letters = ref.rstrip("0123456789")
+                    row = int(ref[len(letters) :] or 0)
+                    if row > below_row and (stale or value is None or not value.text):
+                        column = _column_index(letters)
+                        counts[column] = counts.get(column, 0) + 1
+                cell.clear()
+        return counts
+
+
+def _first_sheet_part(book: zipfile.ZipFile, workbook: bytes) -> str:
+    """The zip member holding the workbook's first sheet (the one calamine reads)."""
+    root = ElementTree.fromstring(workbook)
+    first = root.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    rel_id = first.get(f"{_REL_NS}id")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(rel_id)
+
+
+def _column_index(letters: str) -> int:
+    """0-based index of a column named by letters (A -> 0, AA -> 26)."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1

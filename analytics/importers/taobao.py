@@ -72,8 +72,22 @@ COLUMNS = {
     "shop": "店铺名称",
 }
 
-#: Columns whose presence identifies a 订单报表.
-SIGNATURE = ("订单编号", "买家会员名", "订单状态", "买家实际支付金额", "订单创建时间")
+#: Names newer seller-center versions give the same columns (as public import templates for
+#: the 订单报表 map them: 买家实付金额, 买家下单时间, 买家付款时间).
+ALIASES = {
+    "amount": ("买家实付金额",),
+    "order_time": ("买家下单时间",),
+    "paid_time": ("买家付款时间",),
+}
+
+#: Columns whose presence identifies a 订单报表: the required ones, under either name (a
+#: shop may export any subset of the others, in any order).
+SIGNATURE = (
+    "订单编号",
+    "买家会员名",
+    ("买家实际支付金额", "买家实付金额"),
+    ("订单创建时间", "买家下单时间"),
+)
 
 #: Every 订单状态 the seller center writes -> SPEC's normalized status.
 STATUS_MAP = {
@@ -96,7 +110,7 @@ STATUS_MAP = {
 FORMAT = Format(
     platform=PLATFORM,
     label="淘宝/天猫 订单报表",
-    columns={name: (column,) for name, column in COLUMNS.items()},
+    columns={name: (column, *ALIASES.get(name, ())) for name, column in COLUMNS.items()},
     signature=SIGNATURE,
     status_map=STATUS_MAP,
 )

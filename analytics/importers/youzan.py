@@ -89,7 +89,8 @@ FORMAT = Format(
         "quantity": ("商品数量",),
         "price": ("商品单价",),
     },
-    signature=("订单号", "订单状态", "订单实付金额", ("买家昵称", "粉丝昵称")),
+    # 订单实付金额 is 有赞's own; the buyer may come from 收货人+收货人手机号 alone.
+    signature=("订单号", "订单实付金额", ("下单时间", "订单创建时间")),
     status_map=STATUS_MAP,
     after_sale_map=AFTER_SALE_MAP,
     grain="line",
