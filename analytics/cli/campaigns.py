@@ -20,6 +20,7 @@ from analytics.cli._common import (
     lazy_module,
     open_db,
     parse_date,
+    write_db,
 )
 from analytics.errors import InputError
 from analytics.i18n import LANGUAGES
@@ -174,14 +175,15 @@ def run_export_list(args) -> int:
             out, writer(target.members, full_phone=args.full_phone, lang=args.lang)
         )
         try:
-            campaign_id = campaigns.log_campaign(
-                con,
-                target,
-                name=args.name or f"{spec.source} {day}",
-                offer=args.offer,
-                offer_cost=args.offer_cost,
-                file_name=out.name,
-            )
+            with write_db(args) as writer:
+                campaign_id = campaigns.log_campaign(
+                    writer,
+                    target,
+                    name=args.name or f"{spec.source} {day}",
+                    offer=args.offer,
+                    offer_cost=args.offer_cost,
+                    file_name=out.name,
+                )
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
