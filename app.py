@@ -61,4 +61,7 @@ with st.sidebar:
     st.caption(t("sidebar.database", path=state.db_file()))
 
 state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
-navigation.run()
+try:
+    navigation.run()
+finally:
+    state.end_run()  # no connection held between runs

@@ -337,5 +337,6 @@ from analytics.sharing import (  # noqa: E402, F401
     restore,
     running_imports,
     scratch_dir,
+    wait_seconds,
     writing,
 )
