@@ -35,19 +35,34 @@ class _Session:
     cursors: list = field(default_factory=list)  # handed out by cursor() this run
 
 
-_sessions: dict[str, _Session] = {}
-_sessions_lock = threading.Lock()
+#: Where a session keeps its ``_Session`` (in its own session state: one per browser tab).
+_KEY = "_laoke_reader"
+_bare = threading.local()  # outside a script run (a bare script, a helper thread)
 
 
 def db_file() -> str:
     return str(store.db_path())
 
 
-def _session_key() -> tuple[str, object]:
+def _run() -> object:
+    """This script run (``ScriptRunContext.cursors`` is a new dict every run)."""
     ctx = get_script_run_ctx()
-    if ctx is None:  # a bare script or a thread of its own
-        return f"thread-{threading.get_ident()}", None
-    return ctx.session_id, ctx.cursors
+    return None if ctx is None else ctx.cursors
+
+
+def _get() -> _Session | None:
+    if get_script_run_ctx() is None:
+        return getattr(_bare, "session", None)
+    return st.session_state.get(_KEY)
+
+
+def _put(session: _Session | None) -> None:
+    if get_script_run_ctx() is None:
+        _bare.session = session
+    elif session is None:
+        st.session_state.pop(_KEY, None)
+    else:
+        st.session_state[_KEY] = session
 
 
 def _close(reader: store.Reader) -> None:
@@ -60,16 +75,16 @@ def _reader() -> store.Reader:
 
 
 def _session() -> _Session:
-    key, run = _session_key()
-    with _sessions_lock:
-        session = _sessions.get(key)
-    if session is not None and (session.run is not run or session.reader.path != store.db_path()):
+    run = _run()
+    session = _get()
+    if session is not None and (
+        session.run is not run or session.reader.path != store.db_path().resolve()
+    ):
         end_run()  # a connection left over from the session's previous run
         session = None
     if session is None:
         session = _Session(store.open_reader(db_file()), run)
-        with _sessions_lock:
-            _sessions[key] = session
+        _put(session)
     return session
 
 
@@ -85,9 +100,8 @@ def cursor():
 
 def end_run() -> None:
     """Close this session's connections (app.py calls it when a script run ends)."""
-    key, _ = _session_key()
-    with _sessions_lock:
-        session = _sessions.pop(key, None)
+    session = _get()
+    _put(None)
     if session is not None:
         for con in session.cursors:
             with suppress(duckdb.Error):
@@ -152,15 +166,12 @@ def write(
 def _retire() -> None:
     """After a write, later reads of this run see the new generation; the old connection
     stays open until the run ends (the page may still hold it)."""
-    key, _ = _session_key()
-    with _sessions_lock:
-        session = _sessions.pop(key, None)
+    session = _get()
     if session is None:
         return
     fresh = _Session(store.open_reader(db_file()), session.run, session.retired, session.cursors)
     fresh.retired.append(session.reader)
-    with _sessions_lock:
-        _sessions[key] = fresh
+    _put(fresh)
 
 
 @dataclass(frozen=True)
