@@ -63,4 +63,7 @@ with st.sidebar:
     auth.account_box()
 
 state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
-navigation.run()
+try:
+    navigation.run()
+finally:
+    state.end_run()  # no connection held between runs

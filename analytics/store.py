@@ -503,3 +503,21 @@ def shop_filter(alias: str = "") -> str:
 
 #: ``shop_filter()`` for single-table queries.
 SHOP_FILTER = shop_filter()
+
+
+# Sharing the file between processes (copy-on-write generations): analytics/sharing.py.
+from analytics.sharing import (  # noqa: E402, F401
+    Backup,
+    Reader,
+    RunningImport,
+    StoreBusy,
+    backups,
+    generation,
+    open_reader,
+    reading,
+    restore,
+    running_imports,
+    scratch_dir,
+    wait_seconds,
+    writing,
+)

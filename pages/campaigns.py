@@ -196,14 +196,15 @@ st.button(
 if st.session_state.pop("campaigns_create", False) and target.size:
     base = export.file_stem("laoke", spec.source, ctx.as_of)
     try:
-        campaign_id = campaigns.log_campaign(
-            state.cursor(),
-            target,
-            name=name,
-            offer=offer,
-            offer_cost=offer_cost or None,
-            file_name=base,
-        )
+        with state.write() as con:
+            campaign_id = campaigns.log_campaign(
+                con,
+                target,
+                name=name,
+                offer=offer,
+                offer_cost=offer_cost or None,
+                file_name=base,
+            )
     except InputError as exc:
         st.error(str(exc))
     else:

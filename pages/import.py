@@ -183,10 +183,10 @@ with tab_orders:
         for upload in ready:
             bar = st.progress(0.0, text=upload.name)
             try:
-                with saved_upload(upload) as path:
+                with saved_upload(upload) as path, state.write(import_of=upload.name) as con:
                     results.append(
                         import_orders(
-                            state.cursor(),
+                            con,
                             path,
                             name=upload.name,
                             platform=platform,
@@ -210,8 +210,12 @@ with tab_profiles:
     profile_upload = st.file_uploader(t("import.profiles.file"), type=FILE_TYPES, key="profiles")
     if profile_upload and st.button(t("import.profiles.run"), type="primary"):
         try:
-            with saved_upload(profile_upload) as path:
-                _show_result(import_profiles(state.cursor(), path, name=profile_upload.name))
+            with (
+                saved_upload(profile_upload) as path,
+                state.write(import_of=profile_upload.name, kind="profiles") as con,
+            ):
+                result = import_profiles(con, path, name=profile_upload.name)
+            _show_result(result)
         except ImportRefused as refused:
             _show_result(refused)
 
@@ -243,7 +247,8 @@ with tab_history:
             confirm = right.checkbox(t("import.undo.confirm"))
             if right.button(t("import.undo.run"), disabled=not confirm, icon=":material/undo:"):
                 try:
-                    summary = undo_import(state.cursor(), int(chosen))
+                    with state.write() as con:
+                        summary = undo_import(con, int(chosen))
                     st.session_state["undo_message"] = t(
                         "import.undo.done",
                         id=summary.import_id,

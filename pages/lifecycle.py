@@ -224,8 +224,9 @@ with st.expander(t("lifecycle.settings")):
         except InputError as exc:
             st.error(t("lifecycle.settings.invalid", reason=exc))
         else:
-            settings.save(state.cursor(), lifecycle.STAGE_SETTINGS, new_cuts)
-            settings.save(state.cursor(), lifecycle.TYPE_SETTINGS, new_types)
+            with state.write() as con:
+                settings.save(con, lifecycle.STAGE_SETTINGS, new_cuts)
+                settings.save(con, lifecycle.TYPE_SETTINGS, new_types)
             st.session_state["lifecycle_settings_saved"] = True
             st.rerun()
 

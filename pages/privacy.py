@@ -102,7 +102,8 @@ if key is not None:
         auth.require("delete")
         user = auth.current_user()
         try:
-            counts = privacy.delete_customer(state.cursor(), key, user=user.name)
+            with state.write(stop=False) as con:
+                counts = privacy.delete_customer(con, key, user=user.name)
         except InputError as exc:
             st.error(str(exc))
         else:

@@ -84,7 +84,8 @@ def _save_prefs(prefs: PromotionSettings) -> None:
             period_days=ss["promo.days"] or prefs.period_days,
             reach=prefs.reach,
         )
-        settings.save(state.cursor(), promotions.SETTINGS_NAME, value)
+        with state.write(stop=False) as con:
+            settings.save(con, promotions.SETTINGS_NAME, value)
     except InputError as exc:
         st.toast(str(exc), icon=":material/error:")
         return
@@ -95,7 +96,8 @@ def _save_scenario(kind: str, fields: dict) -> None:
     name = ss.get(f"promo.{kind}._name", "")
     inputs = {field: ss.get(_key(kind, field), value) for field, value in fields.items()}
     try:
-        scenarios.save_scenario(state.cursor(), name=name, kind=kind, inputs=inputs)
+        with state.write(stop=False) as con:
+            scenarios.save_scenario(con, name=name, kind=kind, inputs=inputs)
     except InputError as exc:
         _flash(kind, "error", str(exc))
         return
@@ -126,7 +128,8 @@ def _load_scenario(kind: str, name: str, inputs: dict, fields: dict) -> None:
 
 def _delete_scenario(kind: str, name: str) -> None:
     try:
-        scenarios.delete_scenario(state.cursor(), name=name)
+        with state.write(stop=False) as con:
+            scenarios.delete_scenario(con, name=name)
     except InputError as exc:
         _flash(kind, "error", str(exc))
         return

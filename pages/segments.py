@@ -80,7 +80,8 @@ def _store(name: str, build) -> None:
     except InputError as exc:
         st.session_state[f"segments_{name}_message"] = str(exc)
         return
-    settings.save(state.cursor(), name, value)
+    with state.write() as con:
+        settings.save(con, name, value)
     st.session_state[f"segments_{name}_message"] = None
     st.rerun()
 

@@ -17,11 +17,12 @@ def offer_demo_shop() -> None:
     ):
         return
     bar = st.progress(0.0, text=t("demo.loading"))
-    load_demo_shop(
-        state.cursor(),
-        end=date.today() - timedelta(days=1),
-        progress=lambda f: bar.progress(min(f, 1.0), text=t("demo.loading")),
-    )
+    with state.write() as con:
+        load_demo_shop(
+            con,
+            end=date.today() - timedelta(days=1),
+            progress=lambda f: bar.progress(min(f, 1.0), text=t("demo.loading")),
+        )
     bar.empty()
     st.session_state.pop("laoke_context", None)
     st.rerun()

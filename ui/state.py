@@ -1,46 +1,178 @@
-"""One DuckDB connection per process, a cursor per script run, reads cached by data version."""
+"""The database for pages: a read-only connection per script run, writes through
+``store.writing``, reads cached by data version and generation.
+
+No connection is held between script runs (STYLE 5): ``cursor()`` opens the database's
+current generation read-only the first time a run asks and ``end_run()`` (app.py, when the
+run ends) closes it, so a CLI import beside the dashboard never waits for it and the next
+run reads what the import committed. ``write()`` is the one way a page changes the store.
+"""
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import date
 
+import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from analytics import i18n, store
+from analytics.i18n import t
 from ui import auth
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    return store.connect(path)
+@dataclass
+class _Session:
+    """One browser session's reader for the current script run."""
+
+    reader: store.Reader
+    run: object  # the run it was opened in (ScriptRunContext.cursors is new every run)
+    retired: list = field(default_factory=list)  # replaced by a write during the run
+    cursors: list = field(default_factory=list)  # handed out by cursor() this run
+
+
+#: Where a session keeps its ``_Session`` (in its own session state: one per browser tab).
+_KEY = "_laoke_reader"
+_bare = threading.local()  # outside a script run (a bare script, a helper thread)
 
 
 def db_file() -> str:
     return str(store.db_path())
 
 
+def _run() -> object:
+    """This script run (``ScriptRunContext.cursors`` is a new dict every run)."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.cursors
+
+
+def _get() -> _Session | None:
+    if get_script_run_ctx() is None:
+        return getattr(_bare, "session", None)
+    return st.session_state.get(_KEY)
+
+
+def _put(session: _Session | None) -> None:
+    if get_script_run_ctx() is None:
+        _bare.session = session
+    elif session is None:
+        st.session_state.pop(_KEY, None)
+    else:
+        st.session_state[_KEY] = session
+
+
+def _close(reader: store.Reader) -> None:
+    with suppress(duckdb.Error):
+        reader.con.close()
+
+
+def _reader() -> store.Reader:
+    return _session().reader
+
+
+def _session() -> _Session:
+    run = _run()
+    session = _get()
+    if session is not None and (
+        session.run is not run or session.reader.path != store.db_path().resolve()
+    ):
+        end_run()  # a connection left over from the session's previous run
+        session = None
+    if session is None:
+        session = _Session(store.open_reader(db_file()), run)
+        _put(session)
+    return session
+
+
 def cursor():
-    """A cursor on the process-wide connection, for this script run (thread safe)."""
-    return _connection(db_file()).cursor()
+    """A read-only cursor on the database as committed when this run first asked (a write
+    through ``write()`` moves the run on to what it wrote). Each call gives its own cursor,
+    so a result left unread by one caller never blocks another."""
+    session = _session()
+    con = session.reader.con.cursor()
+    session.cursors.append(con)
+    return con
+
+
+def end_run() -> None:
+    """Close this session's connections (app.py calls it when a script run ends)."""
+    session = _get()
+    _put(None)
+    if session is not None:
+        for con in session.cursors:
+            with suppress(duckdb.Error):
+                con.close()
+        for reader in (*session.retired, session.reader):
+            _close(reader)
 
 
 def data_version() -> int:
     return store.data_version(cursor())
 
 
+def generation() -> str:
+    """Which file generation this run reads (changes with every committed write)."""
+    return _reader().generation
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_call(qualname: str, db: str, version: int, kwargs: dict):
+def _cached_call(qualname: str, db: str, generation: str, version: int, kwargs: dict):
     module, _, name = qualname.rpartition(".")
     fn = getattr(importlib.import_module(module), name)
-    return fn(_connection(db).cursor(), **kwargs)
+    return fn(cursor(), **kwargs)
 
 
 def cached(fn, **kwargs):
-    """``fn(con, **kwargs)``, cached until the next import or settings change."""
-    return _cached_call(f"{fn.__module__}.{fn.__qualname__}", db_file(), data_version(), kwargs)
+    """``fn(con, **kwargs)``, cached until the next write (import, undo, settings …)."""
+    return _cached_call(
+        f"{fn.__module__}.{fn.__qualname__}", db_file(), generation(), data_version(), kwargs
+    )
+
+
+@contextmanager
+def write(
+    *, import_of: str | None = None, kind: str = "orders", stop: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for one write from a page, committed when the block ends (nothing is
+    written when it raises). While another process writes, a notice says the page waits;
+    after ``store.wait_seconds()`` the page shows why and stops (``stop=False``: raises
+    ``StoreBusy``, an InputError, for a callback to show). ``import_of`` names the file an
+    import reads (other sessions show "importing…"; a backup is taken first).
+
+    Call ``st.rerun()`` after the block, not inside it: a rerun inside is an exception."""
+    notice = st.empty()
+
+    def waiting(seconds: float) -> None:
+        notice.info(t("store.waiting", seconds=int(seconds)), icon=":material/hourglass:")
+
+    try:
+        with store.writing(db_file(), on_wait=waiting, import_of=import_of, kind=kind) as con:
+            notice.empty()
+            yield con
+    except store.StoreBusy:
+        notice.empty()
+        if not stop:
+            raise
+        st.error(t("store.busy", path=db_file()), icon=":material/lock_clock:")
+        st.stop()
+    finally:
+        _retire()
+
+
+def _retire() -> None:
+    """After a write, later reads of this run see the new generation; the old connection
+    stays open until the run ends (the page may still hold it)."""
+    session = _get()
+    if session is None:
+        return
+    fresh = _Session(store.open_reader(db_file()), session.run, session.retired, session.cursors)
+    fresh.retired.append(session.reader)
+    _put(fresh)
 
 
 @dataclass(frozen=True)
@@ -54,7 +186,8 @@ class Context:
 
 
 def context() -> Context:
-    """The sidebar's choices (defaults before the sidebar ran); also sets the UI language.
+    """The sidebar's choices (defaults before the sidebar ran); also sets the UI language
+    and says when an import is running (pages keep showing the last committed data).
 
     Every page calls this first. When a server process starts on a deep link (``/import``)
     Streamlit runs that page the legacy way, straight from ``pages/`` without ``app.py``, and
@@ -65,6 +198,16 @@ def context() -> Context:
         st.rerun()
     auth.check()
     i18n.set_language(st.session_state.get("lang", "zh"))
+    running = store.running_imports(db_file())
+    if running:
+        st.info(
+            t(
+                "store.importing",
+                file=running[0].file_name,
+                started=f"{running[0].started_at:%H:%M}",
+            ),
+            icon=":material/sync:",
+        )
     ctx = st.session_state.get("laoke_context")
     if ctx is None:
         con = cursor()

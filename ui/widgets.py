@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analytics import downloads, export
+from analytics import downloads, export, store
 from analytics.i18n import t
 from ui import auth, state
 
@@ -57,6 +57,13 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return export.write_table(df, "csv")
 
 
+def _record(**entry) -> None:
+    """One row of the download log. Streamlit calls a download's data function outside the
+    page run, so this writes through ``store.writing`` itself (no page notice to show)."""
+    with store.writing(state.db_file()) as con:
+        downloads.record(con, **entry)
+
+
 def recorded_file(
     make: Callable[[], bytes],
     *,
@@ -72,8 +79,7 @@ def recorded_file(
 
     def run() -> bytes:
         payload = make()
-        downloads.record(
-            state.cursor(),
+        _record(
             user=user.name if user else "?",
             role=user.role if user else None,
             source=source,
@@ -106,8 +112,7 @@ def file_maker(
     def make() -> bytes:
         frame = data() if callable(data) else data
         payload = export.write_table(frame, fmt, full_phone=full, sheet=sheet)
-        downloads.record(
-            state.cursor(),
+        _record(
             user=user.name if user else "?",
             role=user.role if user else None,
             source=source,

@@ -10,6 +10,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from analytics import store
@@ -45,10 +46,38 @@ def parse_date(text: str) -> date:
 
 
 def open_db(args):
-    con = store.connect(args.db)
+    """A read-only connection on the database's current generation, for reports: it never
+    blocks a write, and a dashboard open on the same file never blocks it."""
+    con = store.open_reader(args.db).con
     if getattr(args, "shop_must_exist", False) and args.shop:
         check_shop(con, args.shop)
     return con
+
+
+@contextmanager
+def write_db(args, *, import_of: str | None = None, kind: str = "orders"):
+    """A connection for one write (import, undo, campaign log), committed when the block
+    ends; waits for another LaoKe process's write, saying so on stderr once, then gives up
+    with ``StoreBusy`` (exit 2)."""
+    with store.writing(args.db, on_wait=on_wait(args), import_of=import_of, kind=kind) as con:
+        yield con
+
+
+def on_wait(args):
+    """A callback for a write that waits: one "waiting for the database" line on stderr."""
+    told = []
+
+    def waiting(seconds: float) -> None:
+        if not told:
+            told.append(seconds)
+            print(
+                f"waiting for the database ({store.db_path(args.db)}): another LaoKe process "
+                "is writing it…",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return waiting
 
 
 def check_shop(con, shop: str) -> None:

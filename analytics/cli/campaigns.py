@@ -20,6 +20,7 @@ from analytics.cli._common import (
     lazy_module,
     open_db,
     parse_date,
+    write_db,
 )
 from analytics.errors import InputError
 from analytics.i18n import LANGUAGES
@@ -175,24 +176,25 @@ def run_export_list(args) -> int:
             out, writer(target.members, full_phone=args.full_phone, lang=args.lang)
         )
         try:
-            campaign_id = campaigns.log_campaign(
-                con,
-                target,
-                name=args.name or f"{spec.source} {day}",
-                offer=args.offer,
-                offer_cost=args.offer_cost,
-                file_name=out.name,
-            )
-            downloads.record(
-                con,
-                user=downloads.cli_user(),
-                role="owner",
-                source=f"export-list:{spec.source}",
-                rows=target.treatment_count,
-                masked=not args.full_phone,
-                file_name=out.name,
-                fmt=suffix.lstrip("."),
-            )
+            with write_db(args) as writer:
+                campaign_id = campaigns.log_campaign(
+                    writer,
+                    target,
+                    name=args.name or f"{spec.source} {day}",
+                    offer=args.offer,
+                    offer_cost=args.offer_cost,
+                    file_name=out.name,
+                )
+                downloads.record(
+                    writer,
+                    user=downloads.cli_user(),
+                    role="owner",
+                    source=f"export-list:{spec.source}",
+                    rows=target.treatment_count,
+                    masked=not args.full_phone,
+                    file_name=out.name,
+                    fmt=suffix.lstrip("."),
+                )
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
-from analytics.cli._common import add_db, add_format, emit, open_db
+from analytics.cli._common import add_db, add_format, emit, open_db, write_db
 from analytics.errors import ImportRefused, InputError
 from analytics.i18n import t
 from analytics.importers import import_orders
@@ -59,22 +60,23 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 
 
 def _run_import(args) -> int:
-    con = open_db(args)
     mapping = _parse_map(args.map)
     status = 0
+    kind = "profiles" if args.profiles else "orders"
     for path in args.files:
         try:
-            if args.profiles:
-                result = import_profiles(con, path)
-            else:
-                result = import_orders(
-                    con,
-                    path,
-                    platform=args.platform,
-                    shop=args.shop,
-                    mapping=mapping or None,
-                    progress=_progress(path),
-                )
+            with write_db(args, import_of=Path(path).name, kind=kind) as con:
+                if args.profiles:
+                    result = import_profiles(con, path)
+                else:
+                    result = import_orders(
+                        con,
+                        path,
+                        platform=args.platform,
+                        shop=args.shop,
+                        mapping=mapping or None,
+                        progress=_progress(path),
+                    )
         except ImportRefused as exc:
             print(f"\r{exc.file}: REFUSED: {exc.reason}", file=sys.stderr)
             status = 2
@@ -122,8 +124,8 @@ def _progress(path: str):
 
 
 def _run_undo(args) -> int:
-    con = open_db(args)
-    summary = undo_import(con, args.import_id)
+    with write_db(args) as con:
+        summary = undo_import(con, args.import_id)
     print(
         f"import #{args.import_id} undone: {summary.removed} orders removed, "
         f"{summary.restored} restored to their previous version; {summary.lines_removed} order "

@@ -466,7 +466,7 @@ INSERT INTO imports (import_id, kind, file_name, sha256, platform, shop, rows_re
     rows_inserted, rows_updated, rows_unchanged, rows_rejected, started_at, finished_at,
     outcome, message, problems)
 VALUES ($import_id, 'orders', $file_name, $sha256, $platform, $shop, $rows_read, $inserted,
-    $updated, $unchanged, $rejected, $started_at, now()::TIMESTAMP, $outcome, $message,
+    $updated, $unchanged, $rejected, $started_at, $finished_at, $outcome, $message,
     $problems)
 """
 
@@ -586,16 +586,16 @@ def import_orders(
         remember = remember and (saved is None or saved.mapping != detection.mapping)
         with import_settings(con), transaction(con):
             result = _import(con, source, detection, import_id, shop, progress)
-            record(con, base, _sha(hashing), result, detection.platform)
+            if remember:
+                mappings.save_mapping(con, source.header, detection.mapping)
+            if result.inserted or result.updated or result.lines_written:
+                bump_data_version(con)
+            record(con, base, _sha(hashing), result, detection.platform)  # last: finished_at
             if detection.format.kind == "buyers":
                 con.execute(
                     "UPDATE imports SET kind = 'buyers', platform = NULL WHERE import_id = ?",
                     [import_id],
                 )
-            if remember:
-                mappings.save_mapping(con, source.header, detection.mapping)
-            if result.inserted or result.updated or result.lines_written:
-                bump_data_version(con)
         return result
     except ImportRefused as refused:
         result = ImportResult(import_id, name, "refused", message=refused.reason)
@@ -1189,6 +1189,7 @@ def record(con, base: dict, sha: str, result: ImportResult, platform) -> None:
         {
             **base,
             "sha256": sha or None,
+            "finished_at": datetime.now(),  # the caller's commit follows
             "platform": platform,
             "rows_read": result.rows_read,
             "inserted": result.inserted,

@@ -15,7 +15,6 @@ import csv
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import zipfile
 from collections import deque
@@ -27,6 +26,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from analytics.errors import ImportRefused
+from analytics.sharing import scratch_dir
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -99,13 +99,11 @@ class TableSource:
         if self.encoding in ("utf-8", "utf-8-sig"):
             yield self._read_csv_sql(self.path)
             return
-        folder = Path(tempfile.mkdtemp(prefix="laoke_import_"))
-        try:
+        # Beside the database (swept after a crash), not in the system's temp folder.
+        with scratch_dir(con) as folder:
             target = folder / "utf8.csv"
             transcode(self.path, target, self.encoding, progress, self.size)
             yield self._read_csv_sql(target)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
     def _read_csv_sql(self, path: Path) -> str:
         def lit(text: str) -> str:
