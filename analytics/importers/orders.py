@@ -440,6 +440,8 @@ SEMI JOIN item_diff d ON d.platform = n.platform AND d.shop = n.shop AND d.order
 
 # Lines an item report stored under another shop (it was imported before its order report
 # and had no shop) move to the shop of this file's order; the old rows are kept for undo.
+# Only when it is unambiguous: lines that could go to two of the file's shops, or two shops'
+# lines that could go to the same order, stay where they are.
 _ADOPT_SQL = """
 CREATE OR REPLACE TEMP TABLE adopt AS
 SELECT i.*, n.shop AS new_shop
@@ -450,7 +452,9 @@ WHERE i.platform = $platform
         WHERE o.platform = i.platform AND o.shop = i.shop AND o.order_id = i.order_id)
     AND NOT EXISTS (SELECT 1 FROM order_items j
         WHERE j.platform = n.platform AND j.shop = n.shop AND j.order_id = n.order_id)
-QUALIFY count(*) OVER (PARTITION BY i.platform, i.shop, i.order_id, i.line_no) = 1;
+QUALIFY count(*) OVER (PARTITION BY i.platform, i.shop, i.order_id, i.line_no) = 1
+    AND min(i.shop) OVER (PARTITION BY n.platform, n.shop, n.order_id)
+        = max(i.shop) OVER (PARTITION BY n.platform, n.shop, n.order_id);
 INSERT INTO order_items_replaced SELECT $import_id, * EXCLUDE (new_shop) FROM adopt;
 DELETE FROM order_items i USING adopt a
 WHERE i.platform = a.platform AND i.shop = a.shop AND i.order_id = a.order_id

@@ -320,7 +320,9 @@ WHERE NOT EXISTS (SELECT 1 FROM held_keys k WHERE k.import_id <= $j
         AND k.platform = s.platform AND k.shop = s.shop AND k.order_id = s.order_id)
     AND NOT EXISTS (SELECT 1 FROM sim x
         WHERE x.platform = n.platform AND x.shop = n.shop AND x.order_id = n.order_id)
-QUALIFY count(*) OVER (PARTITION BY s.platform, s.shop, s.order_id) = 1;
+QUALIFY count(*) OVER (PARTITION BY s.platform, s.shop, s.order_id) = 1
+    AND min(s.shop) OVER (PARTITION BY n.platform, n.shop, n.order_id)
+        = max(s.shop) OVER (PARTITION BY n.platform, n.shop, n.order_id);
 UPDATE sim SET shop = m.new_shop FROM moving m
 WHERE sim.platform = m.platform AND sim.shop = m.shop AND sim.order_id = m.order_id
 """

@@ -162,6 +162,31 @@ def test_undoing_an_item_report_keeps_the_lines_a_later_item_report_holds(con, t
     )
 
 
+def _item_report(path, order_id: str):
+    line = f'"=""{order_id}""",洗发水,25.00,1,,,,,交易成功,XF-500'
+    path.write_bytes(
+        (
+            "订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码\n"
+            + line
+            + "\n"
+        ).encode("gb18030")
+    )
+    return path
+
+
+def test_an_order_report_leaves_lines_two_shops_hold_for_its_order_where_they_are(con, tmp_path):
+    """Item reports put order 7's lines under shop 店A (named) and the default shop; the
+    order report for 7 in 店B cannot tell whose lines are its own: both stay (the import
+    used to fail on a duplicate key)."""
+    import_orders(con, _item_report(tmp_path / "a.csv", "7"), shop="店A")
+    import_orders(con, _item_report(tmp_path / "b.csv", "7"))
+    import_orders(con, write_export(tmp_path / "o.csv", [order("7", "amy", shop="店B")]))
+    assert con.execute("SELECT shop FROM order_items ORDER BY 1").fetchall() == [
+        ("店A",),
+        (DEFAULT_SHOP,),
+    ]
+
+
 def _v3_database(path) -> None:
     con = duckdb.connect(str(path))
     for number, script in enumerate(store.MIGRATIONS[:3], start=1):
