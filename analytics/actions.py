@@ -225,7 +225,10 @@ def churn_ranking(
         df["rank"] = np.arange(1, len(df) + 1)
         gain = df["expected_saving"] > 0
         df["selected"] = gain & (gain.cumsum() <= cap)
-        df["left_out"] = np.where(df["selected"], None, np.where(gain, "over_budget", "no_gain"))
+        df["left_out"] = [
+            None if chosen else ("over_budget" if positive else "no_gain")
+            for chosen, positive in zip(df["selected"], gain, strict=True)
+        ]
         df = df[columns]
     selected = df[df["selected"].astype(bool)]
     counts = {

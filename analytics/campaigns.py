@@ -13,9 +13,18 @@ A target list is built in four steps by :func:`build_list`:
    ``birthday_within`` (next birthday within N days of as_of, both ends included; 29 Feb
    counts as 28 Feb in other years), ``unpaid`` (催付, seed 003: an order still 'unpaid'
    placed in the N calendar days ending on as_of, with no later valid order of the buyer).
+   Action sources of ``analytics.actions`` (issue 15; each member brings its own reason,
+   offer and send date, and the list keeps the source's order): ``churn`` (ranked by risk
+   × value, N contacts, 0 = what the budget pays for), ``upgrade`` (within N % of the next
+   tier), ``anniversary`` (first-purchase anniversary within N days), ``event`` (618,
+   double11, double12, nianhuo run-up), ``holiday`` (holiday within N days),
+   ``new_arrival`` (a category), ``cross_sell`` ("A,B": bought A, not yet B), ``upsell``
+   ("category[,price]"). ``reminders`` include manual cycles (``analytics.manual_cycles``).
 2. **Filters**, all over valid orders up to as_of: total spend (net of refunds) between
    min/max, number of valid orders between min/max, last purchase date between two dates,
-   bought a product whose title (order 宝贝标题 or order line title) contains a text.
+   bought a product whose title (order 宝贝标题 or order line title) contains a text,
+   average order value below/above the shop's (``aov``), profile ``gender`` (equal) and
+   ``tag`` (contained in the profile's tags).
 3. **Exclusions**, applied in this order; each counts the customers it removed among
    those still in the list after the previous ones (so the counts add up):
    ``paid_recently`` (seed 000, cart marketing: an order paid, i.e. status paid / shipped
@@ -623,7 +632,8 @@ WHERE {shop_filter("k")}
 @dataclass(frozen=True, eq=False)
 class TargetList:
     """A built list. ``members``: columns ``MEMBER_COLUMNS`` (``grp`` treatment/control;
-    ``orders``, ``spend``, ``last_purchase`` over valid orders up to as_of), by spend.
+    ``orders``, ``spend``, ``last_purchase`` over valid orders up to as_of), by spend
+    (``ACTION_KINDS``: in their source's rank or date order).
     ``exclusions``: one row per exclusion in the order applied: ``exclusion`` (id),
     ``label``, ``enabled``, ``removed``. ``source_count``: customers the source gave;
     ``filtered_count``: left after the filters (before exclusions)."""
@@ -855,6 +865,7 @@ def build_list(
         raise InputError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
     lang = lang or language()
     source = _source(con, spec, as_of, shop, lang).drop_duplicates(_KEY).reset_index(drop=True)
+    source["source_order"] = range(len(source))
     paid_start, end = _day_bounds(as_of, spec.exclude_paid_days)
     contact_start, _ = _day_bounds(as_of, spec.exclude_contacted_days)
     params = {
@@ -898,7 +909,10 @@ def build_list(
         df = df[~hit]
     exclusions = pd.DataFrame(rows, columns=["exclusion", "label", "enabled", "removed"])
 
-    df = df.sort_values(["spend", "customer_id"], ascending=[False, True], kind="stable")
+    if spec.kind in ACTION_KINDS:  # ranked or dated sources keep their own order
+        df = df.sort_values("source_order", kind="stable")
+    else:
+        df = df.sort_values(["spend", "customer_id"], ascending=[False, True], kind="stable")
     df = df.reset_index(drop=True)
     members = df[_KEY + ["customer_name", "phone", "orders", "spend", "last_purchase"]].copy()
     label = segment_label(spec.kind, spec.value, lang, con=con)
