@@ -58,7 +58,19 @@ with st.sidebar:
         key=f"as_of_{latest}",
         disabled=empty,
     )
+    st.text_input(
+        t("customer.search"),
+        key="customer_query",
+        help=t("customer.search.help"),
+        disabled=empty,
+    )
     st.caption(t("sidebar.database", path=state.db_file()))
 
 state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
+# A new search from the sidebar opens the customer lookup (once per new text).
+query = st.session_state.get("customer_query") or ""
+if query != st.session_state.get("customer_query_seen", ""):
+    st.session_state["customer_query_seen"] = query
+    if query:
+        st.switch_page("pages/customer.py")
 navigation.run()

@@ -334,6 +334,20 @@ def upgrade_within_reach(
     return df[columns].reset_index(drop=True)
 
 
+def upgrade_summary(
+    con, *, as_of: date, gap_pct: float | None = None, shop: str | None = None
+) -> dict:
+    """How many buyers (valid order up to as_of) are upgrade candidates at ``gap_pct``
+    (default: the settings'): ``{"candidates", "buyers", "share"}``."""
+    cfg = load_settings(con)
+    if gap_pct is not None:
+        cfg = ActionSettings(**{**cfg.__dict__, "upgrade_gap_pct": float(gap_pct)})
+    n = len(upgrade_within_reach(con, as_of=as_of, settings=cfg, shop=shop))
+    buyers = con.execute(_BUYER_COUNTS_SQL, {"as_of": as_of, "shop": shop, "max_days": 0})
+    total = int(buyers.fetchone()[0])
+    return {"candidates": n, "buyers": total, "share": n / total if total else 0.0}
+
+
 def upgrade_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``upgrade:PCT`` (the spend gap in % of the next tier's threshold)."""
     from analytics import tiers
