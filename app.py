@@ -68,9 +68,9 @@ with st.sidebar:
 
 state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
 # A new search from the sidebar opens the customer lookup (once per new text).
-query = st.session_state.get("customer_query") or ""
-if query != st.session_state.get("customer_query_seen", ""):
-    st.session_state["customer_query_seen"] = query
-    if query:
-        st.switch_page("pages/customer.py")
+# The text is copied to a plain session key: a widget's value does not survive the switch.
+query = (st.session_state.get("customer_query") or "").strip()
+if query and query != st.session_state.get("customer_search"):
+    st.session_state["customer_search"] = query
+    st.switch_page("pages/customer.py")
 navigation.run()

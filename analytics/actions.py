@@ -622,9 +622,12 @@ def agenda(con, *, as_of: date, days: int = 30, shop: str | None = None, lang: s
     end = as_of + timedelta(days=days)
     rows: list[dict] = []
 
+    event_name = {f"event:{e}": t(f"actions.event.{e}", lang=lang) for e in EVENTS}
+
     def add(day, source, customers, why, offer):
         if customers and as_of <= day <= end:
-            what = t(f"campaigns.kind.{source.split(':')[0]}", lang=lang)
+            kind = source.split(":")[0]
+            what = t(f"campaigns.seg.{kind}", lang=lang, value=event_name.get(source, ""))
             rows.append(
                 {
                     "date": day,

@@ -15,7 +15,7 @@ from ui.widgets import empty_state
 ctx = state.context()
 st.title(t("customer.title"))
 
-query = st.session_state.get("customer_query", "")
+query = st.session_state.get("customer_search") or st.session_state.get("customer_query", "")
 if not query:
     empty_state(t("customer.hint"))
     st.stop()
@@ -56,20 +56,28 @@ cards = (
     ("orders", f"{facts['orders']:,}"),
     ("spend", f"¥{facts['spend']:,.2f}"),
     ("aov", "—" if facts["aov"] is None else f"¥{facts['aov']:,.2f}"),
+    ("p_alive", "—" if facts["p_alive"] is None else f"{facts['p_alive']:.0%}"),
     ("stage", stage or "—"),
     ("segment", segment or "—"),
     ("tier", tier or "—"),
-    ("p_alive", "—" if facts["p_alive"] is None else f"{facts['p_alive']:.0%}"),
     ("next", str(facts["expected_next"] or "—")),
-    ("first", str(facts["first_order"] or "—")),
-    ("last", str(facts["last_order"] or "—")),
 )
-for start in range(0, len(cards), 5):
-    for column, (name, text) in zip(st.columns(5), cards[start : start + 5], strict=False):
+for start in range(0, len(cards), 4):
+    for column, (name, text) in zip(st.columns(4), cards[start : start + 4], strict=False):
         column.metric(t(f"customer.m.{name}"), text, border=True)
+st.caption(
+    f"{t('customer.m.first')} {facts['first_order'] or '—'} · "
+    f"{t('customer.m.last')} {facts['last_order'] or '—'}"
+)
 
 st.subheader(t("customer.orders"))
-st.dataframe(detail.orders, hide_index=True, width="stretch")
+ORDER_COLUMNS = ("order_id", "order_time", "status", "amount", "refund_amount", "product", "city")
+st.dataframe(
+    detail.orders[list(ORDER_COLUMNS)],
+    hide_index=True,
+    width="stretch",
+    column_config={c: t(f"customer.col.{c}") for c in ORDER_COLUMNS},
+)
 
 st.subheader(t("customer.campaigns"))
 if detail.campaigns.empty:
@@ -85,8 +93,10 @@ else:
         for r in received.itertuples()
     ]
     received["grp"] = received["grp"].map(lambda g: t(f"campaigns.grp.{g}"))
+    shown = ("campaign_id", "name", "created_at", "offer", "grp", "outcome")
     st.dataframe(
-        received[["campaign_id", "name", "created_at", "segment", "offer", "grp", "outcome"]],
+        received[list(shown)],
         hide_index=True,
         width="stretch",
+        column_config={c: t(f"customer.col.{c}") for c in shown},
     )
