@@ -37,6 +37,53 @@ def agenda_section(ctx) -> None:
     download_csv(df, "agenda.csv", key="actions_dl_agenda")
 
 
+def settings_editor() -> None:
+    """The stored budget, cost per contact, win-back rate and upgrade gap (ActionSettings)."""
+    con = state.cursor()
+    cfg = actions.load_settings(con)
+    with st.expander(t("actions.settings.title")):
+        c1, c2, c3, c4 = st.columns(4)
+        budget = c1.number_input(
+            t("actions.settings.contact_budget"),
+            min_value=0.0,
+            value=cfg.contact_budget,
+            step=100.0,
+        )
+        cost = c2.number_input(
+            t("actions.settings.cost_per_contact"),
+            min_value=0.01,
+            value=cfg.cost_per_contact,
+            step=0.5,
+        )
+        rate = c3.number_input(
+            t("actions.settings.win_back_rate"),
+            min_value=0.0,
+            max_value=1.0,
+            value=cfg.win_back_rate,
+            step=0.05,
+        )
+        gap = c4.number_input(
+            t("actions.settings.upgrade_gap_pct"),
+            min_value=1.0,
+            max_value=100.0,
+            value=cfg.upgrade_gap_pct,
+            step=5.0,
+        )
+        if st.button(t("actions.settings.save"), key="actions_settings_save"):
+            values = {
+                "contact_budget": budget,
+                "cost_per_contact": cost,
+                "win_back_rate": rate,
+                "upgrade_gap_pct": gap,
+            }
+            try:
+                actions.save_settings(con, actions.ActionSettings(**{**cfg.__dict__, **values}))
+            except InputError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+
 def churn_summary(ctx) -> None:
     """How the ranked churn list was cut: lost, not overdue, no gain, over budget."""
     try:
@@ -47,6 +94,7 @@ def churn_summary(ctx) -> None:
     from analytics.repurchase import load_settings
 
     counts = ranking.counts
+    settings_editor()
     st.info(
         t(
             "actions.churn.summary",
@@ -77,6 +125,7 @@ def upgrade_summary(ctx, pct: float) -> None:
     except InputError as exc:
         st.error(str(exc))
         return
+    settings_editor()
     st.info(
         t("actions.upgrade.summary", n=summary["candidates"], share=summary["share"], pct=pct),
         icon=":material/insights:",

@@ -150,6 +150,12 @@ ZH = {
     "customer.col.offer": "优惠",
     "customer.col.grp": "分组",
     "customer.col.outcome": "结果",
+    "actions.settings.title": "预算与门槛设置",
+    "actions.settings.contact_budget": "联系预算（元）",
+    "actions.settings.cost_per_contact": "每位客户的联系成本（元）",
+    "actions.settings.win_back_rate": "预计挽回比例",
+    "actions.settings.upgrade_gap_pct": "升级差距（下一等级门槛的 %）",
+    "actions.settings.save": "保存设置",
 }
 
 EN = {
@@ -292,4 +298,10 @@ EN = {
     "customer.col.offer": "Offer",
     "customer.col.grp": "Group",
     "customer.col.outcome": "Outcome",
+    "actions.settings.title": "Budget and thresholds",
+    "actions.settings.contact_budget": "Contact budget (¥)",
+    "actions.settings.cost_per_contact": "Cost per contact (¥)",
+    "actions.settings.win_back_rate": "Expected win-back rate",
+    "actions.settings.upgrade_gap_pct": "Upgrade gap (% of the next tier's threshold)",
+    "actions.settings.save": "Save settings",
 }
