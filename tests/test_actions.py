@@ -444,3 +444,23 @@ def test_export_list_refuses_an_unknown_event_with_exit_2(cli_shop, tmp_path, ca
     assert main(argv) == 2
     assert "unknown event" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("segment", "as_of", "expected"),
+    [
+        ("event:618", "2024-10-01", ["x1"]),  # bought 2024-06-01, in 618 (Jun 1-18), not since
+        (
+            "holiday:14",  # 国庆 starts Oct 1: every buyer with an order in the last 365 days
+            "2024-09-20",
+            sorted([f"bg{i:02d}" for i in range(20)] + ["big", "mid", "small", "u1", "x1"]),
+        ),
+    ],
+)
+def test_export_list_writes_the_calendar_sources(cli_shop, tmp_path, segment, as_of, expected):
+    out = tmp_path / "list.csv"
+    argv = ["export-list", "--db", str(cli_shop), "--segment", segment, "--as-of", as_of,
+            "--out", str(out), "--exclude-recent-days", "0"]  # fmt: skip
+    assert main(argv) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert sorted(row["买家ID"] for row in rows) == expected

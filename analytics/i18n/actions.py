@@ -156,6 +156,10 @@ ZH = {
     "actions.settings.win_back_rate": "预计挽回比例",
     "actions.settings.upgrade_gap_pct": "升级差距（下一等级门槛的 %）",
     "actions.settings.save": "保存设置",
+    "campaigns.seg.event.618": "618 预热",
+    "campaigns.seg.event.double11": "双11 预热",
+    "campaigns.seg.event.double12": "双12 预热",
+    "campaigns.seg.event.nianhuo": "年货节预热",
 }
 
 EN = {
@@ -304,4 +308,8 @@ EN = {
     "actions.settings.win_back_rate": "Expected win-back rate",
     "actions.settings.upgrade_gap_pct": "Upgrade gap (% of the next tier's threshold)",
     "actions.settings.save": "Save settings",
+    "campaigns.seg.event.618": "618 run-up",
+    "campaigns.seg.event.double11": "Double 11 run-up",
+    "campaigns.seg.event.double12": "Double 12 run-up",
+    "campaigns.seg.event.nianhuo": "New Year goods festival run-up",
 }
