@@ -59,11 +59,23 @@ with st.sidebar:
         key=f"as_of_{latest}",
         disabled=empty,
     )
+    st.text_input(
+        t("customer.search"),
+        key="customer_query",
+        help=t("customer.search.help"),
+        disabled=empty,
+    )
     st.caption(t("sidebar.database", path=state.db_file()))
     auth.account_box()
 
 state.set_context(state.Context(as_of or latest or date.today(), shop, i18n.language(), empty))
 try:
+    # A new search from the sidebar opens the customer lookup (once per new text).
+    # The text is copied to a plain session key: a widget's value does not survive the switch.
+    query = (st.session_state.get("customer_query") or "").strip()
+    if query and query != st.session_state.get("customer_search"):
+        st.session_state["customer_search"] = query
+        st.switch_page("pages/customer.py")
     navigation.run()
 finally:
     state.end_run()  # no connection held between runs

@@ -13,9 +13,18 @@ A target list is built in four steps by :func:`build_list`:
    ``birthday_within`` (next birthday within N days of as_of, both ends included; 29 Feb
    counts as 28 Feb in other years), ``unpaid`` (催付, seed 003: an order still 'unpaid'
    placed in the N calendar days ending on as_of, with no later valid order of the buyer).
+   Action sources of ``analytics.actions`` (issue 15; each member brings its own reason,
+   offer and send date, and the list keeps the source's order): ``churn`` (ranked by risk
+   × value, N contacts, 0 = what the budget pays for), ``upgrade`` (within N % of the next
+   tier), ``anniversary`` (first-purchase anniversary within N days), ``event`` (618,
+   double11, double12, nianhuo run-up), ``holiday`` (holiday within N days),
+   ``new_arrival`` (a category), ``cross_sell`` ("A,B": bought A, not yet B), ``upsell``
+   ("category[,price]"). ``reminders`` include manual cycles (``analytics.manual_cycles``).
 2. **Filters**, all over valid orders up to as_of: total spend (net of refunds) between
    min/max, number of valid orders between min/max, last purchase date between two dates,
-   bought a product whose title (order 宝贝标题 or order line title) contains a text.
+   bought a product whose title (order 宝贝标题 or order line title) contains a text,
+   average order value below/above the shop's (``aov``), profile ``gender`` (equal) and
+   ``tag`` (contained in the profile's tags).
 3. **Exclusions**, applied in this order; each counts the customers it removed among
    those still in the list after the previous ones (so the counts add up):
    ``paid_recently`` (seed 000, cart marketing: an order paid, i.e. status paid / shipped
@@ -86,12 +95,49 @@ SOURCE_KINDS = (
     "birthday_month",
     "birthday_within",
     "unpaid",
+    "churn",
+    "upgrade",
+    "anniversary",
+    "event",
+    "holiday",
+    "new_arrival",
+    "cross_sell",
+    "upsell",
 )
 #: Sources whose value is a name; sources whose value is a number of days (default);
 #: sources whose value is a factor (default); sources without a value.
-TEXT_KINDS = ("rfm", "stage", "tier", "age_band", "province")
-DAY_KINDS = {"reminders": 7, "birthday_within": 7, "unpaid": 3}
+TEXT_KINDS = (
+    "rfm",
+    "stage",
+    "tier",
+    "age_band",
+    "province",
+    "event",
+    "new_arrival",
+    "cross_sell",
+    "upsell",
+)
+DAY_KINDS = {"reminders": 7, "birthday_within": 7, "unpaid": 3, "anniversary": 7, "holiday": 14}
 FACTOR_KINDS = {"churn_risk": 1.5}
+#: Sources whose value is a number of customers (0: what the budget pays for) or a percent.
+COUNT_KINDS = {"churn": 0}
+PCT_KINDS = {"upgrade": 20.0}
+#: Sources of ``analytics.actions`` (``<kind>_source``), which give each member's reason,
+#: offer and send date themselves (issue 15).
+ACTION_KINDS = (
+    "churn",
+    "upgrade",
+    "anniversary",
+    "event",
+    "holiday",
+    "new_arrival",
+    "cross_sell",
+    "upsell",
+)
+#: Shopping festivals of the ``event`` source (``analytics.actions.EVENTS``).
+EVENTS = ("618", "double11", "double12", "nianhuo")
+#: Values of ``aov`` (average order value against the shop's, over valid orders to as_of).
+AOV_FILTERS = ("below", "above")
 NO_VALUE_KINDS = ("all", "birthday_month")
 #: Exclusions in the order they are applied.
 EXCLUSIONS = ("paid_recently", "contacted_recently", "refunded", "bad_review")
@@ -103,6 +149,7 @@ SOURCE_MODULES = {
     "age_band": "analytics.demographics",
     "reminders": "analytics.repurchase",
     "churn_risk": "analytics.repurchase",
+    **{kind: "analytics.actions" for kind in ACTION_KINDS},
 }
 #: Columns of ``TargetList.members``.
 MEMBER_COLUMNS = (
@@ -118,6 +165,11 @@ MEMBER_COLUMNS = (
     "orders",
     "spend",
     "last_purchase",
+    "aov",
+    "tier",
+    "stage",
+    "expected_next",
+    "send_date",
 )
 #: Two-sided 95 % normal quantile (1.96).
 Z95 = NormalDist().inv_cdf(0.975)
@@ -198,6 +250,9 @@ class ListSpec:
     last_purchase_from: date | None = None
     last_purchase_to: date | None = None
     product: str | None = None
+    aov: str | None = None
+    gender: str | None = None
+    tag: str | None = None
     exclude_paid_days: int = 15
     exclude_contacted_days: int = 7
     exclude_refunded: bool = True
@@ -217,6 +272,12 @@ class ListSpec:
             value = (
                 DAY_KINDS[self.kind] if value is None else _whole(self.kind, value, minimum=minimum)
             )
+        elif self.kind in COUNT_KINDS:
+            value = COUNT_KINDS[self.kind] if value is None else _whole(self.kind, value)
+        elif self.kind in PCT_KINDS:
+            value = PCT_KINDS[self.kind] if value is None else _amount(self.kind, value)
+            if not 0 < value <= 100:
+                raise InputError(f"{self.kind} must be a percent in (0, 100], got {self.value!r}")
         elif self.kind in FACTOR_KINDS:
             value = FACTOR_KINDS[self.kind] if value is None else _amount(self.kind, value)
             if value <= 0:
@@ -229,6 +290,8 @@ class ListSpec:
                 raise InputError(f"unknown RFM segment {value!r}; expected one of {RFM_SEGMENTS}")
             if self.kind == "stage" and value not in STAGES:
                 raise InputError(f"unknown lifecycle stage {value!r}; expected one of {STAGES}")
+            if self.kind == "event" and value not in EVENTS:
+                raise InputError(f"unknown event {value!r}; expected one of {EVENTS}")
         fix(self, "value", value)
         for name in ("min_spend", "max_spend"):
             fix(self, name, _amount(name, getattr(self, name)))
@@ -249,6 +312,10 @@ class ListSpec:
         if start and end and start > end:
             raise InputError(f"last_purchase_from ({start}) must be on or before {end}")
         fix(self, "product", (self.product or "").strip() or None)
+        if self.aov is not None and self.aov not in AOV_FILTERS:
+            raise InputError(f"aov must be one of {AOV_FILTERS}, got {self.aov!r}")
+        fix(self, "gender", (self.gender or "").strip() or None)
+        fix(self, "tag", (self.tag or "").strip() or None)
         fix(self, "exclude_paid_days", _whole("exclude_paid_days", self.exclude_paid_days))
         fix(
             self,
@@ -421,10 +488,13 @@ def _day_bounds(as_of: date, days: int) -> tuple[datetime, datetime]:
     return end - timedelta(days=days), end
 
 
-def _source(con, spec: ListSpec, as_of: date, shop: str | None) -> pd.DataFrame:
+def _source(con, spec: ListSpec, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """Source rows: platform, shop, customer_id and the columns its reason needs."""
     _, end = _day_bounds(as_of, 1)
     kind, value = spec.kind, spec.value
+    if kind in ACTION_KINDS:
+        fn = _external(kind, f"{kind}_source")
+        return fn(con, value=value, as_of=as_of, shop=shop, lang=lang)
     if kind == "all":
         return con.execute(_BUYERS_SQL, {"end": end, "shop": shop}).df()
     if kind == "province":
@@ -449,13 +519,24 @@ def _source(con, spec: ListSpec, as_of: date, shop: str | None) -> pd.DataFrame:
         df = _external(kind, "customer_age_bands")(con, as_of=as_of, shop=shop)
         return df.loc[df["age_band"].astype(str) == value, _KEY]
     if kind == "reminders":
-        df = _external(kind, "reminders")(con, as_of=as_of, within_days=value, shop=shop)
+        df = _reminders(con, as_of=as_of, within_days=value, shop=shop)
         df = df.sort_values("expected_date", kind="stable")
         return df.drop_duplicates(_KEY)[[*_KEY, "product", "expected_date"]]
     # churn_risk
     df = _external(kind, "churn_risk")(con, as_of=as_of, factor=value, shop=shop)
     df = df.sort_values("value_at_risk", ascending=False, kind="stable")
     return df.drop_duplicates(_KEY)[[*_KEY, "value_at_risk"]]
+
+
+def _reminders(con, *, as_of: date, within_days: int, shop: str | None) -> pd.DataFrame:
+    """Learned and manual reminders (manual cycles win), learned only without the module."""
+    try:
+        from analytics.manual_cycles import combined_reminders
+    except ImportError:
+        return _external("reminders", "reminders")(
+            con, as_of=as_of, within_days=within_days, shop=shop
+        )
+    return combined_reminders(con, as_of=as_of, within_days=within_days, shop=shop)
 
 
 def source_values(con, *, kind: str, as_of: date, shop: str | None = None) -> list[str]:
@@ -473,6 +554,17 @@ def source_values(con, *, kind: str, as_of: date, shop: str | None = None) -> li
     if kind == "age_band":
         df = _external(kind, "customer_age_bands")(con, as_of=as_of, shop=shop)
         return sorted(df["age_band"].dropna().astype(str).unique())
+    if kind == "event":
+        return list(EVENTS)
+    if kind in ("new_arrival", "upsell"):
+        from analytics.crosssell import categories
+
+        return categories(con, as_of=as_of, shop=shop)
+    if kind == "cross_sell":
+        from analytics.crosssell import product_pairs
+
+        pairs = product_pairs(con, as_of=as_of, shop=shop).head(50)
+        return [f"{a},{b}" for a, b in zip(pairs["item_a"], pairs["item_b"], strict=True)]
     return []
 
 
@@ -499,6 +591,8 @@ WITH k AS (
              OR contains(lower(coalesce(i.title, '')), lower($product)))
 )
 SELECT k.platform, k.shop, k.customer_id, c.customer_name, c.phone,
+    (SELECT p.gender FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS gender,
+    (SELECT p.tags FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS tags,
     coalesce(a.orders, 0) AS orders,
     CAST(coalesce(a.spend, 0) AS DOUBLE) AS spend,
     a.last_purchase,
@@ -538,7 +632,8 @@ WHERE {shop_filter("k")}
 @dataclass(frozen=True, eq=False)
 class TargetList:
     """A built list. ``members``: columns ``MEMBER_COLUMNS`` (``grp`` treatment/control;
-    ``orders``, ``spend``, ``last_purchase`` over valid orders up to as_of), by spend.
+    ``orders``, ``spend``, ``last_purchase`` over valid orders up to as_of), by spend
+    (``ACTION_KINDS``: in their source's rank or date order).
     ``exclusions``: one row per exclusion in the order applied: ``exclusion`` (id),
     ``label``, ``enabled``, ``removed``. ``source_count``: customers the source gave;
     ``filtered_count``: left after the filters (before exclusions)."""
@@ -579,7 +674,7 @@ class TargetList:
         }
 
 
-def _filter_mask(df: pd.DataFrame, spec: ListSpec) -> pd.Series:
+def _filter_mask(df: pd.DataFrame, spec: ListSpec, shop_aov: float | None) -> pd.Series:
     keep = pd.Series(True, index=df.index)
     if spec.min_spend is not None:
         keep &= df["spend"] >= spec.min_spend - 1e-9
@@ -596,7 +691,95 @@ def _filter_mask(df: pd.DataFrame, spec: ListSpec) -> pd.Series:
         keep &= last.notna() & (last <= spec.last_purchase_to)
     if spec.product is not None:
         keep &= df["bought_product"]
+    if spec.aov is not None:
+        aov = df["spend"] / df["orders"].where(df["orders"] > 0)
+        keep &= aov < shop_aov - 1e-9 if spec.aov == "below" else aov > shop_aov + 1e-9
+    if spec.gender is not None:
+        keep &= df["gender"].fillna("").astype(str).str.strip() == spec.gender
+    if spec.tag is not None:
+        tags = df["tags"].fillna("").astype(str).str.lower()
+        keep &= tags.str.contains(spec.tag.lower(), regex=False)
     return keep.fillna(False).astype(bool)
+
+
+_SHOP_AOV_SQL = f"""
+SELECT CAST(sum(net_amount) / nullif(count(*), 0) AS DOUBLE)
+FROM valid_orders WHERE {SHOP_FILTER} AND order_time < $end
+"""
+
+
+def _shop_aov(con, *, end: datetime, shop: str | None) -> float | None:
+    """The shop's average order value over valid orders before ``end``."""
+    return con.execute(_SHOP_AOV_SQL, {"end": end, "shop": shop}).fetchone()[0]
+
+
+# One helper per member figure, so each can later read the per-customer score table.
+
+
+def _member_tiers(con, *, shop: str | None) -> pd.DataFrame:
+    """key + tier (name in the current language is applied by the caller)."""
+    try:
+        from analytics.tiers import customer_tiers
+    except ImportError:
+        return pd.DataFrame(columns=[*_KEY, "tier"])
+    return customer_tiers(con, rules=_tier_rules(con), shop=shop)[[*_KEY, "tier"]]
+
+
+def _member_stages(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
+    """key + stage id (analytics.lifecycle)."""
+    try:
+        from analytics.lifecycle import customer_stages
+    except ImportError:
+        return pd.DataFrame(columns=[*_KEY, "stage"])
+    return customer_stages(con, as_of=as_of, shop=shop)[[*_KEY, "stage"]]
+
+
+_EXPECTED_NEXT_SQL = f"""
+WITH days AS (
+    SELECT DISTINCT platform, shop, customer_id, CAST(order_time AS DATE) AS day
+    FROM valid_orders WHERE {SHOP_FILTER} AND order_time < $end
+), gaps AS (
+    SELECT *, date_diff('day', lag(day) OVER (PARTITION BY platform, shop, customer_id
+        ORDER BY day), day) AS gap
+    FROM days
+)
+SELECT platform, shop, customer_id,
+    max(day) + CAST(round(median(gap)) AS INTEGER) AS expected_next
+FROM gaps
+GROUP BY ALL
+HAVING count(gap) >= 1
+"""
+
+
+def _member_expected_next(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
+    """key + expected_next: the last purchase day + the median of the customer's own gaps
+    between purchase days (known once they bought on two days)."""
+    _, end = _day_bounds(as_of, 1)
+    df = con.execute(_EXPECTED_NEXT_SQL, {"end": end, "shop": shop}).df()
+    df["expected_next"] = pd.to_datetime(df["expected_next"]).dt.date
+    return df
+
+
+def _with_member_figures(
+    con, members: pd.DataFrame, *, as_of: date, shop: str | None, lang: str
+) -> pd.DataFrame:
+    """members with tier (name), stage (name) and expected_next filled in."""
+    if members.empty:
+        for column in ("tier", "stage", "expected_next"):
+            members[column] = pd.Series(dtype=object)
+        return members
+    rules = _tier_rules(con)
+    tiers = _member_tiers(con, shop=shop)
+    if rules is not None and not tiers.empty:
+        tiers["tier"] = tiers["tier"].map(lambda v: rules.name(v, lang) if v is not None else None)
+    stages = _member_stages(con, as_of=as_of, shop=shop)
+    stages["stage"] = stages["stage"].map(
+        lambda v: t(f"lifecycle.stage.{v}", lang=lang) if _has(f"lifecycle.stage.{v}") else v
+    )
+    out = members.drop(columns=["tier", "stage", "expected_next"], errors="ignore")
+    for figure in (tiers, stages, _member_expected_next(con, as_of=as_of, shop=shop)):
+        out = out.merge(figure, on=_KEY, how="left")
+    return out
 
 
 def _fmt_date(value, fmt: str) -> str:
@@ -605,6 +788,8 @@ def _fmt_date(value, fmt: str) -> str:
 
 def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> list[str]:
     kind = spec.kind
+    if kind in ACTION_KINDS:
+        return df["reason"].fillna("").astype(str).tolist()
     rows = df.to_dict(orient="records")
     if kind in ("all", "tier"):
         key = f"campaigns.reason.{kind}"
@@ -679,7 +864,8 @@ def build_list(
     if not isinstance(as_of, date):
         raise InputError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
     lang = lang or language()
-    source = _source(con, spec, as_of, shop).drop_duplicates(_KEY).reset_index(drop=True)
+    source = _source(con, spec, as_of, shop, lang).drop_duplicates(_KEY).reset_index(drop=True)
+    source["source_order"] = range(len(source))
     paid_start, end = _day_bounds(as_of, spec.exclude_paid_days)
     contact_start, _ = _day_bounds(as_of, spec.exclude_contacted_days)
     params = {
@@ -695,7 +881,8 @@ def build_list(
     _campaign_candidates = source[_KEY]  # noqa: F841
     enriched = con.execute(_CANDIDATES_SQL, params).df()
     df = enriched.merge(source, on=_KEY, how="left")
-    df = df[_filter_mask(df, spec)]
+    shop_aov = _shop_aov(con, end=end, shop=shop) if spec.aov else None
+    df = df[_filter_mask(df, spec, shop_aov)]
     filtered_count = len(df)
 
     switches = {
@@ -722,14 +909,21 @@ def build_list(
         df = df[~hit]
     exclusions = pd.DataFrame(rows, columns=["exclusion", "label", "enabled", "removed"])
 
-    df = df.sort_values(["spend", "customer_id"], ascending=[False, True], kind="stable")
+    if spec.kind in ACTION_KINDS:  # ranked or dated sources keep their own order
+        df = df.sort_values("source_order", kind="stable")
+    else:
+        df = df.sort_values(["spend", "customer_id"], ascending=[False, True], kind="stable")
     df = df.reset_index(drop=True)
     members = df[_KEY + ["customer_name", "phone", "orders", "spend", "last_purchase"]].copy()
     label = segment_label(spec.kind, spec.value, lang, con=con)
     members["segment"] = label
     members["reason"] = _reasons(df, spec, lang, label)
-    members["suggested_offer"] = suggested_offer(spec.kind, spec.value, lang)
+    offer = suggested_offer(spec.kind, spec.value, lang)
+    members["suggested_offer"] = df["offer"].fillna(offer) if "offer" in df else offer
     members["grp"] = ["control" if d < spec.holdout_pct / 100 else "treatment" for d in df["draw"]]
+    members["aov"] = (members["spend"] / members["orders"].where(members["orders"] > 0)).round(2)
+    members["send_date"] = df.get("send_date", as_of)
+    members = _with_member_figures(con, members, as_of=as_of, shop=shop, lang=lang)
     members = members[list(MEMBER_COLUMNS)]
     members["orders"] = members["orders"].astype("int64")
     members["spend"] = members["spend"].astype("float64").round(2)

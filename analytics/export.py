@@ -34,6 +34,17 @@ from analytics.i18n import t
 
 #: Exported fields, in order (headers: ``campaigns.col.<field>``).
 EXPORT_FIELDS = ("customer_id", "customer_name", "phone", "segment", "reason", "suggested_offer")
+#: What the message needs, exported after those when the list has them (issue 15).
+FIGURE_FIELDS = (
+    "orders",
+    "spend",
+    "last_purchase",
+    "aov",
+    "tier",
+    "stage",
+    "expected_next",
+    "send_date",
+)
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: A column whose name (lower-cased) contains one of these holds phone numbers.
@@ -161,13 +172,14 @@ def export_frame(
     members: pd.DataFrame, *, full_phone: bool = False, lang: str = "zh"
 ) -> pd.DataFrame:
     """The table written to the files: treatment members only (when ``grp`` is present),
-    the ``EXPORT_FIELDS`` under headers in ``lang``, phones masked, every cell inert text.
-    Missing fields are exported empty."""
+    the ``EXPORT_FIELDS`` (then the ``FIGURE_FIELDS`` the list has) under headers in
+    ``lang``, phones masked, every cell inert text. Missing EXPORT_FIELDS are exported empty."""
     df = members
     if "grp" in df.columns:
         df = df[df["grp"] == "treatment"]
     out = pd.DataFrame(index=df.index)
-    for field in EXPORT_FIELDS:
+    fields = EXPORT_FIELDS + tuple(f for f in FIGURE_FIELDS if f in df.columns)
+    for field in fields:
         column = df[field] if field in df.columns else pd.Series("", index=df.index)
         if field == "phone" and not full_phone:
             column = column.map(mask_phone)

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import campaigns, export
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, state
+from ui import action_sections, auth, state
 from ui.widgets import chart, download, download_csv, empty_state
 
 ctx = state.context()
@@ -52,6 +52,11 @@ with right:
             format_func=lambda v: campaigns.segment_label(kind, v, con=state.cursor()),
             key=f"campaigns_value_{kind}",
         )
+        if kind == "upsell":
+            price = st.number_input(
+                t("campaigns.value.upsell"), min_value=0.0, step=10.0, key="campaigns_upsell"
+            )
+            value = f"{value},{price:g}" if price else value
     elif kind in campaigns.DAY_KINDS:
         value = st.number_input(
             t("campaigns.value.days"),
@@ -60,6 +65,19 @@ with right:
             value=campaigns.DAY_KINDS[kind],
             step=1,
             key=f"campaigns_days_{kind}",
+        )
+    elif kind in campaigns.COUNT_KINDS:
+        value = st.number_input(
+            t("campaigns.value.count"), min_value=0, value=0, step=50, key="campaigns_count"
+        )
+    elif kind in campaigns.PCT_KINDS:
+        value = st.number_input(
+            t("campaigns.value.pct"),
+            min_value=1.0,
+            max_value=100.0,
+            value=campaigns.PCT_KINDS[kind],
+            step=5.0,
+            key="campaigns_pct",
         )
     elif kind in campaigns.FACTOR_KINDS:
         value = st.number_input(
@@ -77,6 +95,15 @@ with st.expander(t("campaigns.filters")):
     max_spend = c2.number_input(t("campaigns.max_spend"), min_value=0.0, step=50.0)
     min_orders = c3.number_input(t("campaigns.min_orders"), min_value=0, step=1)
     max_orders = c4.number_input(t("campaigns.max_orders"), min_value=0, step=1)
+    c1, c2, c3 = st.columns(3)
+    aov = c1.selectbox(
+        t("campaigns.aov_filter"),
+        (None, *campaigns.AOV_FILTERS),
+        format_func=lambda v: t(f"campaigns.aov_filter.{v or 'any'}"),
+        key="campaigns_aov",
+    )
+    gender = c2.text_input(t("campaigns.gender"), key="campaigns_gender")
+    tag = c3.text_input(t("campaigns.tag"), key="campaigns_tag")
     c1, c2 = st.columns(2)
     product = c1.text_input(t("campaigns.product"))
     with c2:
@@ -126,6 +153,9 @@ try:
         last_purchase_from=last_from,
         last_purchase_to=last_to,
         product=product,
+        aov=aov,
+        gender=gender,
+        tag=tag,
         exclude_paid_days=paid_days,
         exclude_contacted_days=contacted_days,
         exclude_refunded=refunded,
@@ -146,6 +176,10 @@ for row in target.exclusions.itertuples():
 
 # ----------------------------------------------------------------------------- 4. preview
 st.subheader(t("campaigns.preview"))
+if kind == "churn":
+    action_sections.churn_summary(ctx)
+elif kind == "upgrade":
+    action_sections.upgrade_summary(ctx, value)
 counts = target.counts()
 for column, name in zip(
     st.columns(5), ("source", "filtered", "final", "treatment", "control"), strict=True

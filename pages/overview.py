@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import kpis, monitoring, regions, seasonality
 from analytics.i18n import t
 from analytics.importers.identity import unknown_buyers
-from ui import state
+from ui import action_sections, state
 from ui.demo import offer_demo_shop
 from ui.widgets import chart, empty_state, kpi_cards
 
@@ -169,6 +169,9 @@ with right:
     )
     fig.update_layout(title=t("overview.top_provinces"), height=460)
     chart(fig, top, "top_provinces")
+
+# Who to contact in the next 30 days, when and why (issue 15).
+action_sections.agenda_section(ctx)
 
 # Weekly monitoring strip (seed 003): flagged weeks in red, explained below.
 st.subheader(t("monitoring.strip.title"))

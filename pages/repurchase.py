@@ -14,7 +14,7 @@ import streamlit as st
 from analytics import clv, repurchase
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import state
+from ui import action_sections, state
 from ui.widgets import chart, download_csv, empty_state
 
 ctx = state.context()
@@ -283,3 +283,8 @@ with tab_value:
         st.warning(str(exc))
     else:
         customer_list(values, "repurchase_top_clv")
+
+# Manual cycles beside the learned ones; products bought together (issue 15).
+st.divider()
+action_sections.manual_cycles_section(ctx)
+action_sections.pairs_section(ctx)

@@ -550,7 +550,10 @@ def test_export_list_writes_the_file_and_logs_the_campaign(cli_db, tmp_path, cap
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "买家ID,姓名,手机,人群,入选原因,建议优惠"
+    assert lines[0] == (
+        "买家ID,姓名,手机,人群,入选原因,建议优惠,有效订单,累计消费,最近购买,客单价,会员等级,"
+        "生命周期,预计下次购买,建议发送日"
+    )
     assert sorted(line.split(",")[0] for line in lines[1:]) == ["小明", "小红"]
     assert "139****5678" in data.decode("utf-8-sig")
     con = store.connect(cli_db)

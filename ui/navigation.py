@@ -8,6 +8,7 @@ PAGES = (
     ("pages/repurchase.py", "nav.repurchase", ":material/autorenew:"),
     ("pages/promotions.py", "nav.promotions", ":material/calculate:"),
     ("pages/campaigns.py", "nav.campaigns", ":material/campaign:"),
+    ("pages/customer.py", "nav.customer", ":material/person_search:"),
     ("pages/import.py", "nav.import", ":material/upload_file:"),
     ("pages/settings.py", "nav.settings", ":material/tune:"),
     ("pages/privacy.py", "nav.privacy", ":material/shield_person:"),

@@ -32,6 +32,9 @@ export = lazy_module("analytics.export")
 _SOURCE_HELP = (
     "list source KIND:VALUE, e.g. rfm:at_risk, stage:sleeping, tier:gold, age_band:25-29, "
     "province:浙江, reminders:7, churn_risk:1.5, birthday_month, birthday_within:7, unpaid:3, "
+    "churn (ranked, what the budget pays for) or churn:N, upgrade:20 (gap in %%), "
+    "anniversary:7, event:618|double11|double12|nianhuo, holiday:14, new_arrival:CATEGORY, "
+    "cross_sell:A,B (bought A, not yet B), upsell:CATEGORY[,PRICE], "
     "or all; a plain RFM segment name (at_risk) means rfm:NAME"
 )
 
@@ -75,6 +78,13 @@ def register(commands, reports) -> None:
     p.add_argument("--last-from", type=parse_date, help="last purchase on or after this day")
     p.add_argument("--last-to", type=parse_date, help="last purchase on or before this day")
     p.add_argument("--product", help="bought a product whose title contains this text")
+    p.add_argument(
+        "--aov",
+        choices=("below", "above"),
+        help="average order value below or above the shop's",
+    )
+    p.add_argument("--gender", help="gender in the uploaded customer profiles (e.g. 女)")
+    p.add_argument("--tag", help="a profile tag containing this text")
     p.add_argument(
         "--exclude-recent-days",
         type=int,
@@ -137,6 +147,9 @@ def _spec(con, args) -> campaigns.ListSpec:
         last_purchase_from=args.last_from,
         last_purchase_to=args.last_to,
         product=args.product,
+        aov=args.aov,
+        gender=args.gender,
+        tag=args.tag,
         exclude_paid_days=pick(args.exclude_recent_days, defaults.paid_days),
         exclude_contacted_days=pick(args.contacted_days, defaults.contacted_days),
         exclude_refunded=pick(args.exclude_refunded, defaults.exclude_refunded),

@@ -1,0 +1,244 @@
+"""Page sections of the action lists (issue 15), laid out here so the pages that show them
+(Overview, Campaigns, Repurchase) each gain one call: the dated agenda, the churn and
+upgrade list summaries, the bought-together table and the manual-cycle editor."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import actions, crosssell, manual_cycles
+from analytics.errors import InputError
+from analytics.i18n import t
+from ui import auth, state
+from ui.widgets import download_csv, empty_state
+
+AGENDA_DAYS = 30
+PAIR_MIN_COUNT = 3
+
+
+def agenda_section(ctx) -> None:
+    """未来 30 天联系计划: when, whom, why (analytics.actions.agenda)."""
+    st.subheader(t("actions.agenda.title", days=AGENDA_DAYS))
+    st.caption(t("actions.agenda.caption"))
+    try:
+        df = state.cached(
+            actions.agenda, as_of=ctx.as_of, days=AGENDA_DAYS, shop=ctx.shop, lang=ctx.lang
+        )
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    if df.empty:
+        empty_state(t("actions.agenda.empty"))
+        return
+    config = {c: t(f"actions.col.{c}") for c in actions.AGENDA_COLUMNS}
+    config["date"] = st.column_config.DateColumn(t("actions.col.date"), format="YYYY-MM-DD")
+    st.dataframe(df, hide_index=True, width="stretch", column_config=config, height=300)
+    download_csv(df, "agenda.csv", key="actions_dl_agenda")
+
+
+def settings_editor() -> None:
+    """The stored budget, cost per contact, win-back rate and upgrade gap (ActionSettings)."""
+    con = state.cursor()
+    cfg = actions.load_settings(con)
+    with st.expander(t("actions.settings.title")):
+        c1, c2, c3, c4 = st.columns(4)
+        budget = c1.number_input(
+            t("actions.settings.contact_budget"),
+            min_value=0.0,
+            value=cfg.contact_budget,
+            step=100.0,
+        )
+        cost = c2.number_input(
+            t("actions.settings.cost_per_contact"),
+            min_value=0.01,
+            value=cfg.cost_per_contact,
+            step=0.5,
+        )
+        rate = c3.number_input(
+            t("actions.settings.win_back_rate"),
+            min_value=0.0,
+            max_value=1.0,
+            value=cfg.win_back_rate,
+            step=0.05,
+        )
+        gap = c4.number_input(
+            t("actions.settings.upgrade_gap_pct"),
+            min_value=1.0,
+            max_value=100.0,
+            value=cfg.upgrade_gap_pct,
+            step=5.0,
+        )
+        if st.button(
+            t("actions.settings.save"),
+            key="actions_settings_save",
+            disabled=not auth.can("settings"),
+        ):
+            auth.require("settings")
+            values = {
+                "contact_budget": budget,
+                "cost_per_contact": cost,
+                "win_back_rate": rate,
+                "upgrade_gap_pct": gap,
+            }
+            try:
+                with state.write(stop=False) as writer:
+                    actions.save_settings(
+                        writer, actions.ActionSettings(**{**cfg.__dict__, **values})
+                    )
+            except InputError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+
+def churn_summary(ctx) -> None:
+    """How the ranked churn list was cut: lost, not overdue, no gain, over budget."""
+    try:
+        ranking = state.cached(actions.churn_ranking, as_of=ctx.as_of, shop=ctx.shop)
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    from analytics.repurchase import load_settings
+
+    counts = ranking.counts
+    settings_editor()
+    st.info(
+        t(
+            "actions.churn.summary",
+            **counts,
+            max_days=load_settings(state.cursor()).churn_max_days,
+            affordable=ranking.settings.affordable,
+            saving=ranking.expected_saving,
+        ),
+        icon=":material/insights:",
+    )
+    left = ranking.ranked[~ranking.ranked["selected"].astype(bool)].head(200).copy()
+    if not left.empty:
+        left["left_out"] = left["left_out"].map(lambda v: t(f"actions.left_out.{v}"))
+        with st.expander(t("actions.left_out.over_budget") + " / " + t("actions.left_out.no_gain")):
+            st.dataframe(
+                left.drop(columns=["platform", "selected"]),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def upgrade_summary(ctx, pct: float) -> None:
+    """How many buyers are within reach of the next tier, and their share."""
+    try:
+        summary = state.cached(
+            actions.upgrade_summary, as_of=ctx.as_of, gap_pct=float(pct), shop=ctx.shop
+        )
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    settings_editor()
+    st.info(
+        t("actions.upgrade.summary", n=summary["candidates"], share=summary["share"], pct=pct),
+        icon=":material/insights:",
+    )
+
+
+def pairs_section(ctx) -> None:
+    """关联购买: product pairs with support, confidence, lift and a suggestion."""
+    st.subheader(t("actions.pairs.title"))
+    st.caption(t("actions.pairs.caption"))
+    try:
+        df = state.cached(
+            crosssell.product_pairs, as_of=ctx.as_of, min_count=PAIR_MIN_COUNT, shop=ctx.shop
+        )
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    if df.empty:
+        empty_state(t("actions.pairs.empty", n=PAIR_MIN_COUNT))
+        return
+    shown = df.copy()
+    shown["suggestion"] = shown["suggestion"].map(lambda s: t(f"actions.pairs.{s}"))
+    config = {c: t(f"actions.pairs.col.{c}") for c in ("item_a", "item_b", "count_ab")}
+    config |= {
+        c: st.column_config.NumberColumn(t(f"actions.pairs.col.{c}"), format="percent")
+        for c in ("support", "confidence")
+    }
+    config["lift"] = st.column_config.NumberColumn(t("actions.pairs.col.lift"), format="%.2f")
+    config["suggestion"] = t("actions.pairs.col.suggestion")
+    st.dataframe(
+        shown[["item_a", "item_b", "count_ab", "support", "confidence", "lift", "suggestion"]],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+    )
+    download_csv(df, "product_pairs.csv", key="actions_dl_pairs")
+
+
+def manual_cycles_section(ctx) -> None:
+    """手动回购周期: learned beside manual, and the editor of the manual rules."""
+    st.subheader(t("actions.cycles.title"))
+    st.caption(t("actions.cycles.caption"))
+    con = state.cursor()
+    rules = manual_cycles.load(con)
+    for level in manual_cycles.LEVELS:
+        try:
+            table = state.cached(
+                manual_cycles.cycle_table, as_of=ctx.as_of, level=level, shop=ctx.shop
+            )
+        except InputError as exc:
+            st.error(str(exc))
+            return
+        if not table.empty:
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "item": t("actions.cycles.col.item"),
+                    **{
+                        c: t(f"actions.cycles.col.{c}")
+                        for c in (
+                            "learned_days",
+                            "customers",
+                            "manual_days",
+                            "per_unit",
+                            "effective_days",
+                        )
+                    },
+                },
+            )
+    edited = st.data_editor(
+        manual_cycles.rules_table(rules)
+        if rules.rules
+        else pd.DataFrame(
+            {
+                "level": pd.Series(dtype=str),
+                "item": pd.Series(dtype=str),
+                "days": pd.Series(dtype=float),
+                "per_unit": pd.Series(dtype=bool),
+            }
+        ),  # fmt: skip
+        num_rows="dynamic",
+        width="stretch",
+        key="actions_cycles_editor",
+        column_config={
+            "level": st.column_config.SelectboxColumn(
+                t("actions.cycles.col.level"), options=list(manual_cycles.LEVELS), default="product"
+            ),
+            "item": t("actions.cycles.col.item"),
+            "days": st.column_config.NumberColumn(t("actions.cycles.col.days"), min_value=0.5),
+            "per_unit": st.column_config.CheckboxColumn(
+                t("actions.cycles.col.per_unit"), default=False
+            ),
+        },
+    )
+    if st.button(
+        t("actions.cycles.save"), key="actions_cycles_save", disabled=not auth.can("settings")
+    ):
+        auth.require("settings")
+        try:
+            value = manual_cycles.rules_from_table(edited)
+            with state.write(stop=False) as writer:
+                manual_cycles.save(writer, value)
+        except InputError as exc:
+            st.error(str(exc))
+        else:
+            st.success(t("actions.cycles.saved", n=len(value.rules)))
