@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analytics.cli._common import add_db, add_format, emit, lazy_module, open_db
+from analytics.cli._common import add_db, add_format, emit, lazy_module, open_db, write_db
 from analytics.errors import InputError
 
 privacy = lazy_module("analytics.privacy")
@@ -103,9 +103,12 @@ def run_export(args) -> int:
         key = resolve_key(con, args.customer_id, args.shop)
         data = privacy.export_customer(con, key, fmt=fmt)
         rows = sum(len(df) for df in privacy.customer_record(con, key).values())
-        out.write_bytes(data)
+    finally:
+        con.close()
+    out.write_bytes(data)
+    with write_db(args) as writer:
         downloads.record(
-            con,
+            writer,
             user=downloads.cli_user(),
             role="owner",
             source=f"privacy.export:{key}",
@@ -114,8 +117,6 @@ def run_export(args) -> int:
             file_name=out.name,
             fmt=fmt,
         )
-    finally:
-        con.close()
     print(f"{key}: {rows} rows written to {out}")
     return 0
 
@@ -130,9 +131,10 @@ def run_delete(args) -> int:
             answer = input(f"delete every row of customer {key}? type the customer id: ")
             if answer.strip() != key.customer_id:
                 raise InputError("not confirmed; nothing deleted")
-        counts = privacy.delete_customer(con, key, user=downloads.cli_user())
     finally:
         con.close()
+    with write_db(args) as writer:
+        counts = privacy.delete_customer(writer, key, user=downloads.cli_user())
     print(f"deleted customer {key}:")
     for table, n in counts.items():
         print(f"  {table}: {n}")
