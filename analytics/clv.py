@@ -19,6 +19,7 @@ Public functions:
     fit_gamma_gamma    GammaGammaParams(p, q, v, log_likelihood, n)
     expected_aov       conditional expected spend per occasion
     clv                one row per customer with p_alive, expected purchases, AOV and CLV
+    predict            the same from a summary and fitted parameters (for stored scores)
     holdout_check      predicted vs actual holdout purchases by calibration frequency
     bgnbd_report       the BG/NBD parameters fitted on the store
     bgnbd_limits       which limits of the model a fit ran to ("rate", "dropout")
@@ -679,34 +680,59 @@ def clv(
     x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     bgnbd = fit_bgnbd(x, t_x, t)
     gamma_gamma = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(float))
+    out = predict(
+        summary,
+        bgnbd,
+        gamma_gamma,
+        horizon_days=horizon_days,
+        margin=margin,
+        annual_discount_rate=annual_discount_rate,
+    )
+    return out.sort_values(["clv", *_KEY], ascending=[False, True, True, True]).reset_index(
+        drop=True
+    )
 
-    # Predict once per distinct (x, t_x, T); customers share them.
-    triples = pd.DataFrame({"x": x, "t_x": t_x, "t": t})
-    codes = triples.groupby(["x", "t_x", "t"], sort=False).ngroup().to_numpy()
-    ux, utx, ut = (c.to_numpy(float) for _, c in triples.drop_duplicates().items())
+
+def predict(
+    summary: pd.DataFrame,
+    bgnbd: BgNbdParams,
+    gamma_gamma: GammaGammaParams,
+    *,
+    horizon_days: float = 365,
+    margin: float = 0.3,
+    annual_discount_rate: float = 0.1,
+    horizons: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """What :func:`clv` computes per customer of a day-unit :func:`purchase_summary`.
+
+    Columns as :func:`clv` (in the summary's order), plus ``expected_purchases_<h>`` for
+    each of ``horizons`` (days). Raises :class:`InputError` when a prediction is not finite.
+    """
+    x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     ends = _month_ends(float(horizon_days))
-    cumulative = expected_purchases(bgnbd, ends[:, None], ux, utx, ut)
+    steps = np.concatenate([ends, np.asarray(horizons, dtype=float)])
+    cumulative_all = expected_purchases(bgnbd, steps[:, None], x, t_x, t)
+    cumulative = cumulative_all[: len(ends)]
     per_month = np.diff(cumulative, axis=0, prepend=0.0)
     monthly_rate = (1.0 + annual_discount_rate) ** (1.0 / 12.0) - 1.0
     discount = (1.0 + monthly_rate) ** -np.arange(1, len(ends) + 1)
-    discounted = (discount @ per_month)[codes]
-    purchases = cumulative[-1][codes]
+    discounted = discount @ per_month
     aov = expected_aov(gamma_gamma, x, summary["monetary_value"].to_numpy(float))
 
     out = summary[[*_KEY, "frequency", "recency", "T"]].copy()
     out["p_alive"] = p_alive(bgnbd, x, t_x, t)
-    out["expected_purchases"] = purchases
+    out["expected_purchases"] = cumulative[-1]
     out["expected_aov"] = aov
     out["clv"] = discounted * aov * margin
+    for i, h in enumerate(horizons):
+        out[f"expected_purchases_{h}"] = cumulative_all[len(ends) + i]
     values = out[["p_alive", "expected_purchases", "expected_aov", "clv"]].to_numpy()
     if not np.isfinite(values).all():
         raise InputError(
             "the fitted model gives no finite prediction for some customers "
             f"(BG/NBD r={bgnbd.r:.3g}, alpha={bgnbd.alpha:.3g}, a={bgnbd.a:.3g}, b={bgnbd.b:.3g})"
         )
-    return out.sort_values(["clv", *_KEY], ascending=[False, True, True, True]).reset_index(
-        drop=True
-    )
+    return out
 
 
 def holdout_check(

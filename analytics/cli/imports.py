@@ -34,6 +34,11 @@ def register(commands, reports) -> None:
         "with the same columns, so later imports need no --map",
     )
     p.add_argument("--profiles", action="store_true", help="the files are buyer profiles")
+    p.add_argument(
+        "--skip-scores",
+        action="store_true",
+        help="do not rebuild the per-customer scores now (the first report or page rebuilds them)",
+    )
     p.set_defaults(run=_run_import)
 
     u = commands.add_parser("undo", help="roll back one import (see: report imports)")
@@ -94,7 +99,26 @@ def _run_import(args) -> int:
             print(f"  rejected {problem}")
         if result.rejected > len(result.problems):
             print(f"  … and {result.rejected - len(result.problems)} more rejected rows")
+    if not args.skip_scores:
+        _rebuild_scores(con)
     return status
+
+
+def _rebuild_scores(con) -> None:
+    """Per-customer scores for the new data version, right after the import or undo."""
+    from analytics import scores
+
+    started = time.monotonic()
+    show = sys.stderr.isatty()
+
+    def progress(fraction: float, step: str) -> None:
+        if show:
+            elapsed = time.monotonic() - started
+            print(f"\rscores: {step:<8} {fraction:6.1%}  {elapsed:5.0f} s", end="", file=sys.stderr)
+
+    scores.ensure(con, progress=progress)
+    if show:
+        print(file=sys.stderr)
 
 
 def _progress(path: str):
@@ -118,6 +142,7 @@ def _progress(path: str):
 def _run_undo(args) -> int:
     con = open_db(args)
     summary = undo_import(con, args.import_id)
+    _rebuild_scores(con)
     print(
         f"import #{args.import_id} undone: {summary.removed} orders removed, "
         f"{summary.restored} restored to their previous version; {summary.lines_removed} order "
