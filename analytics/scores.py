@@ -26,6 +26,7 @@ Public functions:
     is_current   whether the stored scores match the data version
     scores       the stored rows (optionally some columns or one shop)
     model_fit    the stored fit of one model (a ``ModelFit``)
+    model_limits the limits of BG/NBD the stored fit ran to, with their plain figures
     top_clv      the customers with the highest stored CLV, named
     p_alive_matrix  mean stored P(alive) by repeat purchase days x days since the last
 """
@@ -386,6 +387,20 @@ def p_alive_matrix(con) -> pd.DataFrame:
     out.insert(0, "frequency_bucket", [repurchase.FREQUENCY_LABELS[f] for f in out["frequency"]])
     out["days_since_bucket"] = out["days_since"].astype(str)
     return out[["frequency_bucket", "days_since_bucket", "customers", "p_alive"]]
+
+
+def model_limits(con) -> dict[str, float]:
+    """The limits the stored BG/NBD fit ran to (:func:`analytics.clv.bgnbd_limits`), each
+    with its plain figure: ``rate`` -> days between purchases (alpha / r), ``dropout`` ->
+    the chance of leaving after a purchase (a / (a + b)). Empty when none or not fitted."""
+    from analytics import clv
+
+    try:
+        params = bgnbd_params(con)
+    except InputError:
+        return {}
+    figures = {"rate": params.alpha / params.r, "dropout": params.a / (params.a + params.b)}
+    return {limit: figures[limit] for limit in clv.bgnbd_limits(params)}
 
 
 def fit_summary(con) -> dict:

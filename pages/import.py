@@ -190,6 +190,7 @@ with tab_orders:
             except ImportRefused as refused:
                 results.append(refused)
             bar.empty()
+        state.scored_as_of()  # the per-customer scores, right after the import
         st.session_state["import_results"] = results
         st.session_state.pop("laoke_context", None)
         st.rerun()
@@ -236,6 +237,7 @@ with tab_history:
             if right.button(t("import.undo.run"), disabled=not confirm, icon=":material/undo:"):
                 try:
                     summary = undo_import(state.cursor(), int(chosen))
+                    state.scored_as_of()  # the per-customer scores, right after the undo
                     st.session_state["undo_message"] = t(
                         "import.undo.done",
                         id=summary.import_id,
