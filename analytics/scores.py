@@ -28,6 +28,7 @@ Public functions:
     model_fit    the stored fit of one model (a ``ModelFit``)
     model_limits the limits of BG/NBD the stored fit ran to, with their plain figures
     top_clv      the customers with the highest stored CLV, named
+    clv_table    every customer's stored CLV columns, as ``report clv`` prints them
     p_alive_matrix  mean stored P(alive) by repeat purchase days x days since the last
 """
 
@@ -354,6 +355,27 @@ def top_clv(con, *, limit: int = 100, margin: float = CLV_MARGIN) -> pd.DataFram
             raise InputError(fit.error)
     df = _frame(con, _TOP_CLV_SQL, {"limit": int(limit), "scale": margin / CLV_MARGIN})
     return df.astype({"frequency": "int64"})
+
+
+_CLV_SQL = """
+SELECT platform, shop, customer_id, p_alive, expected_purchases_365 AS expected_purchases,
+       expected_aov, clv * $scale AS clv
+FROM customer_scores
+WHERE clv IS NOT NULL
+ORDER BY clv DESC, platform, shop, customer_id
+"""
+
+
+def clv_table(con, *, margin: float = CLV_MARGIN) -> pd.DataFrame:
+    """:func:`analytics.clv.clv`'s customers and value columns from the stored scores
+    (365 days, 10% discount, at ``margin``), highest CLV first."""
+    if not 0 < margin <= 1:
+        raise InputError(f"the margin must be a fraction in (0, 1]; got {margin}")
+    bgnbd_params(con)
+    fit = model_fit(con, "gamma_gamma")
+    if fit is not None and fit.error:
+        raise InputError(fit.error)
+    return _frame(con, _CLV_SQL, {"scale": margin / CLV_MARGIN})
 
 
 def p_alive_matrix(con) -> pd.DataFrame:

@@ -239,3 +239,15 @@ def test_stale_scores_are_rebuilt_on_the_first_read(scored_db, tmp_path):
     assert scores.ensure(con) == DEMO_END
     assert scores.is_current(con)
     con.close()
+
+
+def test_report_clv_reads_the_stored_scores_and_prints_what_clv_computes(scored_db, capsys):
+    import json
+
+    assert main(["report", "clv", "--db", str(scored_db), "--format", "json"]) == 0
+    printed = pd.DataFrame(json.loads(capsys.readouterr().out))
+    con = store.connect(scored_db, read_only=True)
+    expected = clv.clv(con, as_of=DEMO_END)
+    con.close()
+    assert list(printed["customer_id"][:50]) == list(expected["customer_id"][:50])
+    assert np.allclose(printed["clv"], expected["clv"], rtol=1e-9)
