@@ -200,7 +200,11 @@ def write_records(frame: pd.DataFrame, out, *, fmt: str, full_phone: bool = Fals
 
     if fmt not in ("csv", "json"):
         raise ValueError(f"fmt must be csv or json; got {fmt!r}")
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # A column mixing types (a funnel's steps 1, 2, 3, "4+"): small by nature.
+        return _write_mixed(frame, out, fmt=fmt, full_phone=full_phone)
     columns = _safe_columns(table, full_phone=full_phone, iso_timestamps=fmt == "json")
     select = ", ".join(f"{expr} AS {c}" for c, expr in columns) or "*"
     options = "FORMAT json, ARRAY true" if fmt == "json" else "FORMAT csv, HEADER true"
@@ -224,3 +228,29 @@ def write_records(frame: pd.DataFrame, out, *, fmt: str, full_phone: bool = Fals
     finally:
         con.close()
     return table.num_rows
+
+
+def _write_mixed(frame: pd.DataFrame, out, *, fmt: str, full_phone: bool) -> int:
+    """:func:`write_records` in Python, for frames Arrow cannot type (mixed columns)."""
+    import json
+    import math
+
+    def cell(column, value):
+        if value is None or value is pd.NaT:
+            return None
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, str):
+            if column in PHONE_COLUMNS and not full_phone:
+                value = mask_phone(value)
+            return neutralize(value)
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    records = [{k: cell(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    if fmt == "json":
+        out.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    else:
+        pd.DataFrame(records, columns=frame.columns).to_csv(out, index=False)
+    return len(records)

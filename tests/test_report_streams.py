@@ -148,3 +148,17 @@ def test_cli_emit_streams_frames_through_the_safe_writer():
     out = io.StringIO()
     emit(HOSTILE, "json", out)
     assert json.loads(out.getvalue())[1]["customer_id"] == "'+1"
+
+
+def test_a_column_mixing_numbers_and_text_streams_as_before(demo_con):
+    funnel = lifecycle.order_funnel(demo_con, as_of=DEMO_END)
+    assert list(funnel["step"]) == [1, 2, 3, "4+"]
+    assert json.loads(streamed(funnel, "json")) == old_json_records(funnel)
+    got = pd.read_csv(io.StringIO(streamed(funnel, "csv")), dtype=str, keep_default_na=False)
+    assert list(got["step"]) == ["1", "2", "3", "4+"]
+
+
+def test_text_in_a_mixed_frame_is_still_neutralized():
+    mixed = pd.DataFrame({"step": [1, "=2"], "customer_name": ["=x", "y"]})
+    rows = json.loads(streamed(mixed, "json"))
+    assert rows == [{"step": 1, "customer_name": "'=x"}, {"step": "'=2", "customer_name": "y"}]
