@@ -168,7 +168,7 @@ def child_page(db: str, page: str) -> None:
     print(json.dumps({"cold": times[0], "warm": times[1], "error": error}))
 
 
-def bench_store(path: Path, skip_reports: bool) -> None:
+def bench_store(path: Path, skip_reports: bool, skip_pages: bool = False) -> None:
     from child import run
 
     from ui.navigation import PAGES
@@ -180,7 +180,7 @@ def bench_store(path: Path, skip_reports: bool) -> None:
     )
     print(f"{'page / report':<36}{'cold s':>9}{'warm s':>9}")
     for page, _key, _icon in PAGES:
-        if not (ROOT / page).exists():
+        if skip_pages or not (ROOT / page).exists():
             continue
         _, _, out = run(
             [sys.executable, str(HERE / "bench_pages.py"), "--child-page", page, "--db", str(path)]
@@ -207,6 +207,7 @@ def main() -> None:
         "--shape", nargs="+", choices=("real", "homogeneous"), default=["real", "homogeneous"]
     )
     parser.add_argument("--skip-reports", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--child-page", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -214,7 +215,7 @@ def main() -> None:
         child_page(args.db, args.child_page)
         return
     for shape in args.shape:
-        bench_store(build(shape, args.orders), args.skip_reports)
+        bench_store(build(shape, args.orders), args.skip_reports, args.skip_pages)
 
 
 if __name__ == "__main__":
