@@ -34,6 +34,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CDNOW = ROOT / "tests" / "fixtures" / "cdnow" / "CDNOW_sample.txt"
 
+#: A period covering every bench store's orders.
+PERIOD = ("--start", "1990-01-01", "--end", "2030-12-31")
 #: CLI reports, as arguments after ``report``.
 REPORTS = (
     ["kpis"],
@@ -53,8 +55,8 @@ REPORTS = (
     ["churn-risk"],
     ["bgnbd"],
     ["clv"],
-    ["threshold", "--threshold", "200", "--discount", "20"],
-    ["pooling", "--threshold", "200"],
+    ["threshold", "--threshold", "200", "--reduction", "20", "--margin", "0.3", *PERIOD],
+    ["pooling", "--threshold", "200", *PERIOD],
     ["campaigns"],
     ["imports"],
 )
@@ -168,7 +170,9 @@ def child_page(db: str, page: str) -> None:
     print(json.dumps({"cold": times[0], "warm": times[1], "error": error}))
 
 
-def bench_store(path: Path, skip_reports: bool, skip_pages: bool = False) -> None:
+def bench_store(
+    path: Path, skip_reports: bool, skip_pages: bool = False, only: list[str] | None = None
+) -> None:
     from child import run
 
     from ui.navigation import PAGES
@@ -191,6 +195,8 @@ def bench_store(path: Path, skip_reports: bool, skip_pages: bool = False) -> Non
     if skip_reports:
         return
     for report in REPORTS:
+        if only and report[0] not in only:
+            continue
         cmd = [sys.executable, "-m", "analytics", "report", *report, "--db", str(path)]
         if report[0] not in ("bgnbd",):
             cmd += ["--format", "json"]
@@ -208,6 +214,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--reports", nargs="+", help="only these reports (names after report)")
     parser.add_argument("--child-page", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -215,7 +222,7 @@ def main() -> None:
         child_page(args.db, args.child_page)
         return
     for shape in args.shape:
-        bench_store(build(shape, args.orders), args.skip_reports, args.skip_pages)
+        bench_store(build(shape, args.orders), args.skip_reports, args.skip_pages, args.reports)
 
 
 if __name__ == "__main__":
