@@ -298,7 +298,11 @@ def scores(con, *, columns: list[str] | None = None, shop: str | None = None) ->
     sql = (
         f"SELECT {select} FROM customer_scores WHERE {store.SHOP_FILTER} ORDER BY {', '.join(KEY)}"
     )
-    return _frame(con, sql, {"shop": shop})
+    df = _frame(con, sql, {"shop": shop})
+    for column in ("as_of", "expected_next_order"):
+        if column in df:  # dates as dates, as the metric modules return them
+            df[column] = pd.to_datetime(df[column]).dt.date
+    return df
 
 
 def _frame(con, sql: str, params: dict) -> pd.DataFrame:
