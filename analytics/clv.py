@@ -19,8 +19,10 @@ Public functions:
     fit_gamma_gamma    GammaGammaParams(p, q, v, log_likelihood, n)
     expected_aov       conditional expected spend per occasion
     clv                one row per customer with p_alive, expected purchases, AOV and CLV
+    predict            the same from a summary and fitted parameters (for stored scores)
     holdout_check      predicted vs actual holdout purchases by calibration frequency
     bgnbd_report       the BG/NBD parameters fitted on the store
+    bgnbd_limits       which limits of the model a fit ran to ("rate", "dropout")
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import eigh_tridiagonal
 from scipy.optimize import minimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
@@ -191,11 +194,13 @@ def _aggregate(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return [distinct[i].to_numpy(float) for i in range(len(columns))], counts.to_numpy(float)
 
 
-def _bgnbd_nll(log_params, x, x_inv, x_u, t_x, t, w, total):
+def _bgnbd_nll(log_params, x, x_inv, x_u, t_x, t, w, total, levels=None):
     """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) and its gradient.
 
     ``x_u`` are the distinct frequencies and ``x_inv`` maps each row to its own, so the
-    special functions of ``x`` are computed once per distinct frequency.
+    special functions of ``x`` are computed once per distinct frequency; ``levels``
+    (:func:`_levels` of T and of t_x) does the same for the logarithms of alpha + T and
+    alpha + t_x (whole days take few values).
     """
     r, alpha, a, b = np.exp(log_params)
     repeat = x > 0
@@ -210,32 +215,52 @@ def _bgnbd_nll(log_params, x, x_inv, x_u, t_x, t, w, total):
         v[x_inv] for v in (lg_rx, bl1, bl2, psi_rx, psi_abx, psi_bx)
     )
 
-    log_at = np.log(alpha + t)
-    log_atx = np.log(alpha + t_x)
+    if levels is None:
+        levels = (_levels(t), _levels(t_x))
+    (t_u, t_inv), (tx_u, tx_inv) = levels
+    log_at = np.log(alpha + t_u)[t_inv]
+    log_atx = np.log(alpha + tx_u)[tx_inv]
     term1 = bl1 - (r + x) * log_at
     term2 = np.where(repeat, bl2 - (r + x) * log_atx, -np.inf)
-    mix = np.logaddexp(term1, term2)
+    # logaddexp(term1, term2) and the share of term2 from one exp.
+    high = np.maximum(term1, term2)
+    ratio = np.exp(-np.abs(term1 - term2))
+    mix = high + np.log1p(ratio)
+    share_low = ratio / (1.0 + ratio)
+    # share of the "dropped out after the last purchase" branch
+    p2 = np.where(term2 > term1, 1.0 - share_low, share_low)
     ll = lg_rx + r * np.log(alpha) + mix
-    p2 = np.exp(term2 - mix)  # share of the "dropped out after the last purchase" branch
     p1 = 1.0 - p2
 
     b_last = b + np.maximum(x, 1) - 1  # b + x - 1 where it is used (x > 0)
     d_r = psi_rx - digamma(r) + np.log(alpha) - p1 * log_at - p2 * log_atx
-    d_alpha = r / alpha - (r + x) * (p1 / (alpha + t) + p2 / (alpha + t_x))
+    inv_at = (1.0 / (alpha + t_u))[t_inv]
+    inv_atx = (1.0 / (alpha + tx_u))[tx_inv]
+    d_alpha = r / alpha - (r + x) * (p1 * inv_at + p2 * inv_atx)
     d_a = digamma(a + b) - psi_abx + p2 / a
     d_b = digamma(a + b) - psi_abx - digamma(b) + psi_bx - np.where(repeat, p2 / b_last, 0.0)
 
-    value = -np.dot(w, ll) / total
-    grad = -np.array([np.dot(w, d) for d in (d_r, d_alpha, d_a, d_b)]) * np.exp(log_params)
+    value = -_wsum(w, ll) / total
+    grad = -np.array([_wsum(w, d) for d in (d_r, d_alpha, d_a, d_b)]) * np.exp(log_params)
     return value, grad / total
+
+
+def _wsum(weights: np.ndarray, values: np.ndarray) -> float:
+    """Weighted sum; einsum skips BLAS threads, which only wait on a busy machine."""
+    return float(np.einsum("i,i->", weights, values))
+
+
+def _levels(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values and, for each row, the index of its own."""
+    return np.unique(values, return_inverse=True)
 
 
 def _minimize_nll(nll, start: np.ndarray, args: tuple):
     """Minimize a mean negative log-likelihood over log-parameters (value and gradient).
 
     L-BFGS-B with the analytic gradient; when it stops short of a stationary point (a line
-    search lost in rounding noise), a bounded Nelder-Mead run restarts it from elsewhere
-    and the best point found is kept.
+    search lost in rounding noise) inside the bounds, a bounded Nelder-Mead run restarts it
+    from elsewhere and the best point found is kept.
     """
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
     options = {"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9}
@@ -243,6 +268,10 @@ def _minimize_nll(nll, start: np.ndarray, args: tuple):
         nll, start, args=args, jac=True, method="L-BFGS-B", bounds=bounds, options=options
     )
     if best.success or np.abs(best.jac).max() < 1e-6:
+        return best
+    if (np.abs(best.x) >= LOG_BOUND - 0.05).any():
+        # Run off to a limit of the model (e.g. BG/NBD's Poisson limit, r and alpha -> inf
+        # along a ridge): the predictions no longer change there, a restart only costs time.
         return best
     simplex = minimize(
         lambda p: nll(p, *args)[0],
@@ -286,7 +315,7 @@ def fit_bgnbd(
     if weights is None:
         (x, t_x, t), w = _aggregate(x, t_x, t)
     x_u, x_inv = np.unique(x, return_inverse=True)
-    args = (x, x_inv, x_u, t_x, t, w, n)
+    args = (x, x_inv, x_u, t_x, t, w, n, (_levels(t), _levels(t_x)))
 
     start = np.log(initial) if initial else np.log([1.0, max(float(np.mean(t)), 1.0), 1.0, 1.0])
     res = _minimize_nll(_bgnbd_nll, start, args)
@@ -304,6 +333,28 @@ def fit_bgnbd(
     )
 
 
+#: A fitted Gamma(r, alpha) or Beta(a, b) with shape parameters past this is "everyone
+#: (almost) the same": the coefficient of variation of the purchase rate is 1 / sqrt(r),
+#: 10% here.
+LIMIT_SHAPE = 100.0
+
+
+def bgnbd_limits(params: BgNbdParams) -> tuple[str, ...]:
+    """The limits of BG/NBD a fit has run to, in plain terms (empty inside the model).
+
+    - ``"rate"``: r huge, so every customer buys at the same rate r / alpha and purchases
+      are a Poisson process (the fit of very regular buyers);
+    - ``"dropout"``: a + b huge, so every customer has the same chance a / (a + b) of
+      leaving after a purchase.
+    """
+    limits = []
+    if params.r >= LIMIT_SHAPE:
+        limits.append("rate")
+    if params.a + params.b >= LIMIT_SHAPE:
+        limits.append("dropout")
+    return tuple(limits)
+
+
 def _log_dropout_odds(params: BgNbdParams, x, t_x, t) -> np.ndarray:
     """log of a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x); -inf when x = 0.
 
@@ -314,7 +365,7 @@ def _log_dropout_odds(params: BgNbdParams, x, t_x, t) -> np.ndarray:
     log_odds = (
         np.log(a)
         - np.log(b + np.maximum(x, 1) - 1)
-        + (r + x) * (np.log(alpha + t) - np.log(alpha + t_x))
+        + (r + x) * np.log1p((t - t_x) / (alpha + t_x))  # no cancellation at huge alpha
     )
     return np.where(x > 0, log_odds, -np.inf)
 
@@ -333,26 +384,134 @@ def expected_purchases(params: BgNbdParams, t, frequency, recency, T) -> np.ndar
                * 2F1(r + x, b + x; a + b + x - 1; t / (alpha + T + t))]
         / (1 + delta(x > 0) * a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
 
-    ``t`` is a scalar or an array broadcasting with the customers, in the fitted unit.
+    ``t`` is a scalar or an array broadcasting with the customers, in the fitted unit. The
+    bracket depends on (x, T, t) only, so it is computed once per distinct (x, T) when
+    ``t`` does not vary by customer; :func:`_purchases_if_alive` computes it for any
+    fitted parameters, the Poisson limit (r, alpha huge) included.
     """
     x, t_x, big_t = _bgnbd_arrays(frequency, recency, T)
     horizon = np.asarray(t, dtype=float)
     if (horizon < 0).any():
         raise InputError("the prediction horizon t must be >= 0")
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    if a == 1.0:  # the closed form has a removable 0/0 at a = 1; step off it
-        a = 1.0 + 1e-9
-    z = horizon / (alpha + big_t + horizon)
-    shrink = np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizon)))
-    hyp = _hyp2f1(r + x, b + x, a + b + x - 1, z)
-    numerator = (a + b + x - 1) / (a - 1) * (1.0 - shrink * hyp)
-    expected = numerator * expit(-_log_dropout_odds(params, x, t_x, big_t))
+    if horizon.ndim == 0 or horizon.shape[-1] == 1:
+        pairs = pd.MultiIndex.from_arrays([x, big_t])
+        codes, distinct = pd.factorize(pairs)
+        ux = distinct.get_level_values(0).to_numpy(float)
+        ut = distinct.get_level_values(1).to_numpy(float)
+        if_alive = _purchases_if_alive(params, horizon, ux, ut)[..., codes]
+    else:
+        if_alive = _purchases_if_alive(params, horizon, x, big_t)
+    expected = if_alive * expit(-_log_dropout_odds(params, x, t_x, big_t))
     if not np.isfinite(expected).all():
+        r, alpha, a, b = params.r, params.alpha, params.a, params.b
         raise InputError(
             "expected purchases cannot be computed for these BG/NBD parameters "
             f"(r={r:.3g}, alpha={alpha:.3g}, a={a:.3g}, b={b:.3g})"
         )
     return expected
+
+
+#: Gauss-Jacobi nodes of the quadrature over the dropout probability.
+QUADRATURE_NODES = 48
+#: The quadrature is used where it converges within QUADRATURE_NODES: the horizon at most
+#: this many times alpha + T ...
+QUADRATURE_MAX_SPAN = 4.0
+#: ... and (r + x) * t / (alpha + T) (about the purchases expected at the posterior rate)
+#: at most this.
+QUADRATURE_MAX_RATE = 60.0
+#: r + x from which the quadrature replaces scipy's 2F1, which loses accuracy (or gives
+#: NaN) as r and alpha grow toward the Poisson limit.
+QUADRATURE_MIN_SHAPE = 10.0
+#: Within this of a = 1 the 2F1 form is interpolated (it is 0/0 at a = 1).
+A_NEAR_ONE = 1e-4
+
+
+def _purchases_if_alive(params: BgNbdParams, t, x, big_t) -> np.ndarray:
+    """E[Y(t) | x, T, still alive at T]: the bracket of :func:`expected_purchases`.
+
+    Given alive, the purchase rate is Gamma(r + x, alpha + T) and the dropout probability
+    p is Beta(a, b + x), and a customer with both buys (1 - exp(-lambda p t)) / p times
+    in t. Averaging over lambda gives
+
+        E[Y(t) | x, T, alive] = E_p[(1 - (1 + p s) ** -(r + x)) / p],  s = t / (alpha + T),
+
+    which is (a + b + x - 1) / (a - 1) * (1 - 2F1(r + x, a - 1; a + b + x - 1; -s)) (Pfaff's
+    transformation of FHL's 2F1, whose shrink factor it absorbs). Where r + x is large and
+    s and (r + x) s moderate (the Poisson limit: (1 + p s) ** -(r + x) -> exp(-lambda p t)),
+    the expectation over p is taken by Gauss-Jacobi quadrature, exact for the Beta weight
+    and fast to converge for this smooth integrand; elsewhere by scipy's 2F1.
+    """
+    horizon, xs, ts = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, x, big_t)))
+    shape = horizon.shape
+    horizon, xs, ts = (v.ravel() for v in (horizon, xs, ts))
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    span = horizon / (alpha + ts)
+    out = np.empty_like(span)
+    quad = (
+        (r + xs >= QUADRATURE_MIN_SHAPE)
+        & (span <= QUADRATURE_MAX_SPAN)
+        & ((r + xs) * span <= QUADRATURE_MAX_RATE)
+    )
+    if quad.any():
+        out[quad] = _quadrature_if_alive(r, a, b, xs[quad], span[quad])
+    rest = ~quad
+    if rest.any():
+        x_r, t_r, h_r = xs[rest], ts[rest], horizon[rest]
+        if abs(a - 1.0) < A_NEAR_ONE:
+            # (a + b + x - 1) / (a - 1) * (1 - 2F1) is 0/0 at a = 1 and loses digits near
+            # it; it is smooth in a, so interpolate between a = 1 -+ A_NEAR_ONE.
+            low = _scipy_if_alive(r, alpha, 1.0 - A_NEAR_ONE, b, x_r, t_r, h_r)
+            high = _scipy_if_alive(r, alpha, 1.0 + A_NEAR_ONE, b, x_r, t_r, h_r)
+            share = (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE)
+            out[rest] = low + share * (high - low)
+        else:
+            out[rest] = _scipy_if_alive(r, alpha, a, b, x_r, t_r, h_r)
+    return out.reshape(shape)
+
+
+def _scipy_if_alive(r: float, alpha: float, a: float, b: float, x, big_t, t) -> np.ndarray:
+    """FHL 2005's bracket with scipy's 2F1(r + x, b + x; a + b + x - 1; t / (alpha + T + t))."""
+    z = t / (alpha + big_t + t)
+    shrink = np.exp(-(r + x) * np.log1p(t / (alpha + big_t)))
+    hyp = _hyp2f1(r + x, b + x, a + b + x - 1, z)
+    return (a + b + x - 1) / (a - 1) * (1.0 - shrink * hyp)
+
+
+def _quadrature_if_alive(r: float, a: float, b: float, x, span) -> np.ndarray:
+    """E_p[(1 - (1 + p span) ** -(r + x)) / p] for p ~ Beta(a, b + x), by Gauss-Jacobi."""
+    out = np.empty_like(span)
+    for value in np.unique(x):
+        rows = x == value
+        nodes, weights = _beta_quadrature(a, b + value, QUADRATURE_NODES)
+        s = span[rows][:, None]
+        integrand = -np.expm1(-(r + value) * np.log1p(nodes * s)) / nodes
+        out[rows] = integrand @ weights
+    return out
+
+
+def _beta_quadrature(a: float, b: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss nodes on (0, 1) and weights (summing to 1) for the Beta(a, b) distribution.
+
+    Golub-Welsch on the Jacobi matrix of the Jacobi polynomials with weight
+    p ** (a - 1) (1 - p) ** (b - 1), written on (0, 1) in a form free of cancellation
+    (scipy's roots_jacobi overflows for large a or b, as at a fit's boundary).
+    """
+    s = a + b - 2.0  # alpha + beta of the Jacobi polynomials on (-1, 1)
+    k = np.arange(n, dtype=float)
+    two_k_s = 2.0 * k + s
+    diag = np.empty(n)
+    diag[0] = a / (a + b)
+    kk = k[1:]
+    diag[1:] = (2.0 * kk * (kk + s + 1.0) + s * a) / (two_k_s[1:] * (two_k_s[1:] + 2.0))
+    m = np.arange(1, n, dtype=float)
+    two_m_s = 2.0 * m + s
+    off_sq = (m * (m + b - 1.0) * (m + a - 1.0) * (m + s)) / (
+        two_m_s**2 * (two_m_s + 1.0) * (two_m_s - 1.0)
+    )
+    off_sq[0] = (a * b) / ((a + b) ** 2 * (a + b + 1.0))
+    nodes, vectors = eigh_tridiagonal(diag, np.sqrt(off_sq))
+    weights = vectors[0] ** 2
+    return nodes, weights / weights.sum()
 
 
 def _hyp2f1(a, b, c, z) -> np.ndarray:
@@ -388,26 +547,28 @@ def _hyp2f1_series(a, b, c, z, max_terms: int = 100_000) -> np.ndarray:
 # --------------------------------------------------------------------------- Gamma-Gamma
 
 
-def _gg_nll(log_params, x, m, w, total):
-    """Mean negative log-likelihood of Gamma-Gamma for mean spend m over x occasions."""
+def _gg_nll(log_params, x, m, w, total, levels=None):
+    """Mean negative log-likelihood of Gamma-Gamma for mean spend m over x occasions.
+
+    ``levels`` (:func:`_gg_levels`) lets the special functions of p x be computed once
+    per distinct frequency and the logarithms of x and m once per fit.
+    """
     p, q, v = np.exp(log_params)
+    x_u, x_inv, log_m, log_x = _gg_levels(x, m) if levels is None else levels
     px = p * x
     log_xmv = np.log(x * m + v)
-    ll = (
-        gammaln(px + q)
-        - gammaln(px)
-        - gammaln(q)
-        + q * np.log(v)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * log_xmv
-    )
-    psi_pxq = digamma(px + q)
-    d_p = x * (psi_pxq - digamma(px) + np.log(m) + np.log(x) - log_xmv)
+    lg = (gammaln(p * x_u + q) - gammaln(p * x_u))[x_inv]
+    ll = lg - gammaln(q) + q * np.log(v) + (px - 1) * log_m + px * log_x - (px + q) * log_xmv
+    psi_pxq = digamma(p * x_u + q)[x_inv]
+    d_p = x * (psi_pxq - digamma(p * x_u)[x_inv] + log_m + log_x - log_xmv)
     d_q = psi_pxq - digamma(q) + np.log(v) - log_xmv
     d_v = q / v - (px + q) / (x * m + v)
-    grad = -np.array([np.dot(w, d) for d in (d_p, d_q, d_v)]) * np.exp(log_params)
-    return -np.dot(w, ll) / total, grad / total
+    grad = -np.array([_wsum(w, d) for d in (d_p, d_q, d_v)]) * np.exp(log_params)
+    return -_wsum(w, ll) / total, grad / total
+
+
+def _gg_levels(x: np.ndarray, m: np.ndarray) -> tuple:
+    return (*_levels(x), np.log(m), np.log(x))
 
 
 def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaParams:
@@ -430,7 +591,7 @@ def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaParams:
         )
     (x, m), w = _aggregate(x[keep], m[keep])
     start = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1e-6)])
-    res = _minimize_nll(_gg_nll, start, (x, m, w, float(n)))
+    res = _minimize_nll(_gg_nll, start, (x, m, w, float(n), _gg_levels(x, m)))
     p, q, v = np.exp(res.x)
     log_likelihood = -res.fun * n
     if not np.isfinite([p, q, v, log_likelihood]).all():
@@ -519,34 +680,59 @@ def clv(
     x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     bgnbd = fit_bgnbd(x, t_x, t)
     gamma_gamma = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(float))
+    out = predict(
+        summary,
+        bgnbd,
+        gamma_gamma,
+        horizon_days=horizon_days,
+        margin=margin,
+        annual_discount_rate=annual_discount_rate,
+    )
+    return out.sort_values(["clv", *_KEY], ascending=[False, True, True, True]).reset_index(
+        drop=True
+    )
 
-    # Predict once per distinct (x, t_x, T); customers share them.
-    triples = pd.DataFrame({"x": x, "t_x": t_x, "t": t})
-    codes = triples.groupby(["x", "t_x", "t"], sort=False).ngroup().to_numpy()
-    ux, utx, ut = (c.to_numpy(float) for _, c in triples.drop_duplicates().items())
+
+def predict(
+    summary: pd.DataFrame,
+    bgnbd: BgNbdParams,
+    gamma_gamma: GammaGammaParams,
+    *,
+    horizon_days: float = 365,
+    margin: float = 0.3,
+    annual_discount_rate: float = 0.1,
+    horizons: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """What :func:`clv` computes per customer of a day-unit :func:`purchase_summary`.
+
+    Columns as :func:`clv` (in the summary's order), plus ``expected_purchases_<h>`` for
+    each of ``horizons`` (days). Raises :class:`InputError` when a prediction is not finite.
+    """
+    x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     ends = _month_ends(float(horizon_days))
-    cumulative = expected_purchases(bgnbd, ends[:, None], ux, utx, ut)
+    steps = np.concatenate([ends, np.asarray(horizons, dtype=float)])
+    cumulative_all = expected_purchases(bgnbd, steps[:, None], x, t_x, t)
+    cumulative = cumulative_all[: len(ends)]
     per_month = np.diff(cumulative, axis=0, prepend=0.0)
     monthly_rate = (1.0 + annual_discount_rate) ** (1.0 / 12.0) - 1.0
     discount = (1.0 + monthly_rate) ** -np.arange(1, len(ends) + 1)
-    discounted = (discount @ per_month)[codes]
-    purchases = cumulative[-1][codes]
+    discounted = discount @ per_month
     aov = expected_aov(gamma_gamma, x, summary["monetary_value"].to_numpy(float))
 
     out = summary[[*_KEY, "frequency", "recency", "T"]].copy()
     out["p_alive"] = p_alive(bgnbd, x, t_x, t)
-    out["expected_purchases"] = purchases
+    out["expected_purchases"] = cumulative[-1]
     out["expected_aov"] = aov
     out["clv"] = discounted * aov * margin
+    for i, h in enumerate(horizons):
+        out[f"expected_purchases_{h}"] = cumulative_all[len(ends) + i]
     values = out[["p_alive", "expected_purchases", "expected_aov", "clv"]].to_numpy()
     if not np.isfinite(values).all():
         raise InputError(
             "the fitted model gives no finite prediction for some customers "
             f"(BG/NBD r={bgnbd.r:.3g}, alpha={bgnbd.alpha:.3g}, a={bgnbd.a:.3g}, b={bgnbd.b:.3g})"
         )
-    return out.sort_values(["clv", *_KEY], ascending=[False, True, True, True]).reset_index(
-        drop=True
-    )
+    return out
 
 
 def holdout_check(

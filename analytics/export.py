@@ -223,3 +223,143 @@ def file_stem(*parts) -> str:
     joined by ``_``, without characters Windows or macOS refuse in file names."""
     text = "_".join(str(p) for p in parts if p is not None and str(p) != "")
     return _UNSAFE_IN_NAMES.sub("_", text).strip("._") or "list"
+
+
+# --------------------------------------------------------------------------- report streams
+
+#: Columns whose text is a phone number, masked in report streams (unless full_phone).
+PHONE_COLUMNS = ("phone",)
+
+# mask_phone in SQL, over the text ``{c}`` (NULL stays NULL).
+_MASK_PHONE_SQL = """
+CASE
+    WHEN {c} IS NULL OR trim({c}) = '' OR contains({c}, '*') THEN trim({c})
+    ELSE (
+        WITH d AS (SELECT regexp_replace({c}, '\\D', '', 'g') AS digits),
+        n AS (
+            SELECT CASE
+                WHEN starts_with(digits, '0086') AND length(digits) = 15 THEN digits[5:]
+                WHEN starts_with(digits, '86') AND length(digits) = 13 THEN digits[3:]
+                ELSE digits END AS digits
+            FROM d
+        )
+        SELECT CASE WHEN length(digits) < 7 THEN '****'
+                    ELSE digits[1:3] || '****' || digits[-4:] END
+        FROM n
+    )
+END"""
+# neutralize in SQL: a leading ' before a formula prefix (NULL stays NULL).
+_NEUTRALIZE_SQL = (
+    "CASE WHEN left({c}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || {c} ELSE {c} END"
+)
+
+
+def _quoted(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _safe_columns(table, *, full_phone: bool, iso_timestamps: bool) -> list[tuple[str, str]]:
+    """(quoted name, SQL expression) per column of ``records``: text neutralized, phones
+    masked, NaN as NULL and (for JSON) timestamps as ISO text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for field in table.schema:
+        c = _quoted(field.name)
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            expr = c
+            if field.name in PHONE_COLUMNS and not full_phone:
+                expr = _MASK_PHONE_SQL.format(c=expr)
+            expr = _NEUTRALIZE_SQL.format(c=f"({expr})")
+        elif pa.types.is_timestamp(field.type) and not iso_timestamps:
+            # As pandas writes CSV: a column of midnights as dates.
+            column = table.column(field.name)
+            midnight = pc.all(pc.equal(pc.floor_temporal(column, unit="day"), column)).as_py()
+            expr = f"CAST({c} AS DATE)" if midnight in (True, None) else c
+        elif pa.types.is_timestamp(field.type):
+            expr = (
+                f"CASE WHEN microsecond({c}) % 1000000 = 0 "
+                f"THEN strftime({c}, '%Y-%m-%dT%H:%M:%S') "
+                f"ELSE strftime({c}, '%Y-%m-%dT%H:%M:%S.%f') END"
+            )
+        elif pa.types.is_floating(field.type):
+            expr = f"CASE WHEN isnan({c}) THEN NULL ELSE {c} END"
+        else:
+            expr = c
+        columns.append((c, expr))
+    return columns
+
+
+def write_records(frame: pd.DataFrame, out, *, fmt: str, full_phone: bool = False) -> int:
+    """Write a report's rows to the text stream ``out`` as CSV or JSON; the row count.
+
+    The rows go through Arrow and DuckDB, not Python loops (250k records in well under a
+    second). ``fmt="json"``: a JSON array of one object per row (dates and timestamps as
+    ISO text, NaN as null). ``fmt="csv"``: a header row, then one line per row. In both,
+    text cells that a spreadsheet would run as a formula get a leading ``'`` (see
+    :func:`neutralize`) and ``phone`` columns are masked as :func:`mask_phone` does unless
+    ``full_phone``.
+    """
+    import shutil
+    import tempfile
+
+    import duckdb
+    import pyarrow as pa
+
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"fmt must be csv or json; got {fmt!r}")
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # A column mixing types (a funnel's steps 1, 2, 3, "4+"): small by nature.
+        return _write_mixed(frame, out, fmt=fmt, full_phone=full_phone)
+    columns = _safe_columns(table, full_phone=full_phone, iso_timestamps=fmt == "json")
+    select = ", ".join(f"{expr} AS {c}" for c, expr in columns) or "*"
+    options = "FORMAT json, ARRAY true" if fmt == "json" else "FORMAT csv, HEADER true"
+    con = duckdb.connect()
+    try:
+        # One thread: the copy is a single pass, and extra threads only wait on a busy machine.
+        con.execute("SET threads = 1")
+        con.execute("SET preserve_insertion_order = true")
+        con.register("records", table)
+        with tempfile.TemporaryDirectory(prefix="laoke-report-") as folder:
+            path = f"{folder}/records.{fmt}"
+            con.execute(f"COPY (SELECT {select} FROM records) TO '{path}' ({options})")
+            with open(path, "rb") as written:
+                binary = getattr(out, "buffer", None)
+                if binary is not None:
+                    out.flush()
+                    shutil.copyfileobj(written, binary, 1 << 20)
+                    binary.flush()
+                else:
+                    out.write(written.read().decode("utf-8"))
+    finally:
+        con.close()
+    return table.num_rows
+
+
+def _write_mixed(frame: pd.DataFrame, out, *, fmt: str, full_phone: bool) -> int:
+    """:func:`write_records` in Python, for frames Arrow cannot type (mixed columns)."""
+    import json
+    import math
+
+    def cell(column, value):
+        if value is None or value is pd.NaT:
+            return None
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, str):
+            if column in PHONE_COLUMNS and not full_phone:
+                value = mask_phone(value)
+            return neutralize(value)
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value.item() if hasattr(value, "item") else value
+
+    records = [{k: cell(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    if fmt == "json":
+        out.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    else:
+        pd.DataFrame(records, columns=frame.columns).to_csv(out, index=False)
+    return len(records)

@@ -34,6 +34,7 @@ CUSTOMER_TABLES: tuple[tuple[str, str], ...] = (
     ("profiles_replaced", "profile"),
     ("campaign_members", "customer"),
     ("customers", "customer"),
+    ("customer_scores", "customer"),
     # Undo bookkeeping (importers/replay.py, importers/buyermap.py): without these rows an
     # undo could not bring a deleted customer's orders back, but would still count them.
     ("import_keys", "order"),

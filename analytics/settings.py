@@ -28,11 +28,15 @@ def load(con, name: str, cls: type[T]) -> T:
 
 
 def save(con, name: str, value) -> None:
-    """Store ``value`` (a dataclass instance) as settings ``name``; analyses refresh."""
+    """Store ``value`` (a dataclass instance) as settings ``name``; analyses refresh (the
+    stored per-customer scores are rebuilt when there are any)."""
     payload = json.dumps(dataclasses.asdict(value), ensure_ascii=False, default=str)
     with transaction(con):
         con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, payload])
         bump_data_version(con)
+    from analytics import scores  # settings are read by the scores: import late
+
+    scores.refresh_if_present(con)
 
 
 def _thaw(value):

@@ -400,8 +400,55 @@ CREATE TABLE deletions (
 );
 """
 
+# V7: per-customer scores and the model fits behind them (analytics.scores), rebuilt once
+# per data version.
+_V7 = """
+CREATE TABLE customer_scores (
+    platform              VARCHAR NOT NULL,
+    shop                  VARCHAR NOT NULL,
+    customer_id           VARCHAR NOT NULL,
+    as_of                 DATE NOT NULL,
+    customer_name         VARCHAR,
+    customer_type         VARCHAR,   -- lifecycle.CUSTOMER_TYPES
+    stage                 VARCHAR,   -- lifecycle.STAGES (NULL: no valid order)
+    days_since_last       INTEGER,
+    valid_orders          BIGINT,
+    revenue               DOUBLE,
+    r                     INTEGER,
+    f                     INTEGER,
+    m                     INTEGER,
+    segment               VARCHAR,   -- rfm.SEGMENTS id
+    tier                  VARCHAR,
+    age_band              VARCHAR,
+    province              VARCHAR,
+    frequency             INTEGER,   -- repeat purchase days (BG/NBD x)
+    recency               DOUBLE,    -- days, first to last purchase day
+    "T"                   DOUBLE,    -- days, first purchase day to as_of
+    p_alive               DOUBLE,
+    expected_purchases_30  DOUBLE,
+    expected_purchases_90  DOUBLE,
+    expected_purchases_180 DOUBLE,
+    expected_purchases_365 DOUBLE,
+    expected_aov          DOUBLE,
+    clv                   DOUBLE,
+    expected_gap_days     DOUBLE,
+    expected_next_order   DATE,
+    overdue_factor        DOUBLE,
+    churn_flag            BOOLEAN
+);
+CREATE TABLE model_fits (
+    model          VARCHAR NOT NULL,   -- bgnbd, gamma_gamma
+    as_of          DATE NOT NULL,
+    fitted_at      TIMESTAMP NOT NULL,
+    customers      BIGINT NOT NULL,    -- customers (repeat buyers for gamma_gamma) fitted on
+    params         VARCHAR NOT NULL,   -- JSON object of the parameters
+    log_likelihood DOUBLE,
+    error          VARCHAR             -- why it could not be fitted (params then {})
+);
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -198,6 +198,7 @@ with tab_orders:
             except ImportRefused as refused:
                 results.append(refused)
             bar.empty()
+        state.scored_as_of()  # the per-customer scores, right after the import
         st.session_state["import_results"] = results
         st.session_state.pop("laoke_context", None)
         st.rerun()
@@ -249,6 +250,7 @@ with tab_history:
                 try:
                     with state.write() as con:
                         summary = undo_import(con, int(chosen))
+                    state.scored_as_of()  # the per-customer scores, right after the undo
                     st.session_state["undo_message"] = t(
                         "import.undo.done",
                         id=summary.import_id,

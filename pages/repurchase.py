@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import clv, repurchase
+from analytics import clv, repurchase, scores
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import action_sections, state
@@ -179,8 +179,16 @@ with tab_churn:
 with tab_value:
     st.subheader(t("repurchase.alive.title"))
     st.caption(t("repurchase.alive.help"))
+    scored = state.use_scores(ctx)
+    if scored:
+        for limit, figure in scores.model_limits(state.cursor()).items():
+            key = {"rate": "days", "dropout": "share"}[limit]
+            st.info(t(f"scores.limit.{limit}", **{key: figure}))
     try:
-        alive = state.cached(repurchase.p_alive_matrix, as_of=ctx.as_of, shop=ctx.shop)
+        if scored:
+            alive = state.cached(scores.p_alive_matrix)
+        else:
+            alive = state.cached(repurchase.p_alive_matrix, as_of=ctx.as_of, shop=ctx.shop)
     except InputError as exc:
         st.warning(str(exc))
     else:
@@ -270,15 +278,18 @@ with tab_value:
     )
     top = c4.selectbox(t("repurchase.clv.top"), (50, 100, 500, 1000), index=1, key="repurchase_top")
     try:
-        values = state.cached(
-            repurchase.top_clv,
-            as_of=ctx.as_of,
-            limit=top,
-            horizon_days=horizon,
-            margin=margin,
-            annual_discount_rate=discount,
-            shop=ctx.shop,
-        )
+        if scored and horizon == scores.CLV_HORIZON_DAYS and discount == scores.CLV_DISCOUNT:
+            values = state.cached(scores.top_clv, limit=top, margin=margin)
+        else:
+            values = state.cached(
+                repurchase.top_clv,
+                as_of=ctx.as_of,
+                limit=top,
+                horizon_days=horizon,
+                margin=margin,
+                annual_discount_rate=discount,
+                shop=ctx.shop,
+            )
     except InputError as exc:
         st.warning(str(exc))
     else:

@@ -522,3 +522,100 @@ def test_unknown_unit_raises_input_error(con):
 def test_holdout_end_must_follow_calibration_end(con):
     with pytest.raises(InputError, match="after the calibration end"):
         clv.holdout_check(con, calibration_end=date(2024, 1, 1), holdout_end=date(2024, 1, 1))
+
+
+# --------------------------------------------------------------------------- boundary fits
+
+#: Fits at the model's limits and inside it: (r, alpha, a, b) in days.
+BOUNDARY_FITS = [
+    pytest.param(9900.0, 418000.0, 0.8, 2.4, id="poisson-limit"),
+    pytest.param(9900.0, 418000.0, 0.05, 30.0, id="poisson-limit-rare-dropout"),
+    pytest.param(4.8e8, 2e10, 0.8, 2.4, id="rate-at-bound"),
+    pytest.param(2e4, 1e6, 4.8e8, 4.8e8, id="poisson-and-same-dropout"),
+    pytest.param(50.0, 2000.0, 3.0, 1e6, id="almost-nobody-drops-out"),
+    pytest.param(1e4, 4e5, 2e-9, 1.0, id="dropout-never"),
+    pytest.param(30.0, 300.0, 0.01, 0.02, id="tiny-a-b"),
+    pytest.param(0.5, 20.0, 1.0, 3.0, id="a-exactly-one"),
+    pytest.param(0.243, 30.9, 0.793, 2.426, id="cdnow-in-days"),
+]
+
+
+def mpmath_expected_purchases(mpmath, params, t, x, t_x, big_t) -> float:
+    """FHL 2005 eq. 10 in 50-digit arithmetic (a = 1 stepped off by 1e-20)."""
+    mpmath.mp.dps = 50
+    r, alpha, a, b, t, x, t_x, big_t = (
+        mpmath.mpf(v) for v in (params.r, params.alpha, params.a, params.b, t, x, t_x, big_t)
+    )
+    if a == 1:
+        a += mpmath.mpf(10) ** -20
+    hyp = mpmath.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
+    bracket = (
+        (a + b + x - 1) / (a - 1) * (1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp)
+    )
+    odds = a / (b + x - 1) * ((alpha + big_t) / (alpha + t_x)) ** (r + x) if x > 0 else 0
+    return float(bracket / (1 + odds))
+
+
+@pytest.mark.parametrize(("r", "alpha", "a", "b"), BOUNDARY_FITS)
+def test_expected_purchases_match_high_precision_reference_at_boundary_fits(r, alpha, a, b):
+    mpmath = pytest.importorskip("mpmath")
+    params = clv.BgNbdParams(r=r, alpha=alpha, a=a, b=b, log_likelihood=0, n=1)
+    cases = [
+        (x, big_t * 0.7 if x else 0.0, big_t, t)
+        for x in (0, 1, 5, 40)
+        for big_t, t in ((10.0, 30.0), (700.0, 365.0), (100.0, 365.0), (0.0, 365.0))
+    ]
+    x, t_x, big_t, t = (np.array(column) for column in zip(*cases, strict=True))
+    got = clv.expected_purchases(params, t, x, t_x, big_t)
+    expected = [mpmath_expected_purchases(mpmath, params, *case[3:], *case[:3]) for case in cases]
+    assert np.isfinite(got).all()
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+def test_month_end_predictions_are_computed_once_per_distinct_frequency_and_age():
+    params = clv.BgNbdParams(r=9900.0, alpha=418000.0, a=0.8, b=2.4, log_likelihood=0, n=1)
+    x = np.array([3.0, 3.0, 0.0, 3.0])
+    t_x = np.array([50.0, 80.0, 0.0, 50.0])
+    big_t = np.array([100.0, 100.0, 100.0, 100.0])
+    ends = clv._month_ends(365.0)[:, None]
+    together = clv.expected_purchases(params, ends, x, t_x, big_t)
+    one_by_one = np.column_stack(
+        [
+            clv.expected_purchases(params, ends, x[i : i + 1], t_x[i : i + 1], big_t[i : i + 1])[
+                :, 0
+            ]
+            for i in range(4)
+        ]
+    )
+    assert together.shape == (12, 4)
+    assert together == pytest.approx(one_by_one, rel=1e-12)
+    assert (together[:, 0] == together[:, 3]).all()
+
+
+def test_beta_quadrature_reproduces_beta_moments_at_huge_shapes():
+    for a, b in ((0.8, 2.4), (2e-9, 1.0), (3.0, 4.8e8), (4.8e8, 4.8e8)):
+        nodes, weights = clv._beta_quadrature(a, b, clv.QUADRATURE_NODES)
+        mean = a / (a + b)
+        variance = a * b / ((a + b) ** 2 * (a + b + 1))
+        assert weights.sum() == pytest.approx(1.0)
+        assert weights @ nodes == pytest.approx(mean, rel=1e-9)
+        assert weights @ (nodes - mean) ** 2 == pytest.approx(variance, rel=1e-6)
+
+
+def test_homogeneous_buyers_fit_the_poisson_limit_and_say_so():
+    # Everyone buys once in 20 days and nobody leaves: r and alpha run off together.
+    rng = np.random.default_rng(3)
+    big_t = rng.integers(60, 730, 3000).astype(float)
+    x = rng.poisson(big_t / 20.0).astype(float)
+    t_x = np.where(x > 0, np.floor(big_t - rng.exponential(20.0, 3000).clip(0, big_t)), 0.0)
+    params = clv.fit_bgnbd(x, t_x, big_t)
+    assert "rate" in clv.bgnbd_limits(params)
+    assert params.r / params.alpha == pytest.approx(1 / 20, rel=0.05)
+    expected = clv.expected_purchases(params, 365.0, x, t_x, big_t)
+    assert np.isfinite(expected).all()
+    assert np.median(expected) == pytest.approx(365 / 20, rel=0.1)
+
+
+def test_a_fit_inside_the_model_has_no_limits(cdnow_con):
+    params = clv.bgnbd_report(cdnow_con, as_of=CDNOW_AS_OF, unit="week")
+    assert clv.bgnbd_limits(params) == ()

@@ -219,3 +219,37 @@ def context() -> Context:
 
 def set_context(ctx: Context) -> None:
     st.session_state["laoke_context"] = ctx
+
+
+def scored_as_of():
+    """The as-of date of the stored per-customer scores, rebuilding them first when they
+    are stale (with a progress bar); None when the store is empty."""
+    from analytics import scores
+
+    con = cursor()
+    if scores.is_current(con):
+        return scores.stored_as_of(con)
+    bar = st.progress(0.0)
+
+    def progress(fraction: float, step: str) -> None:
+        text = i18n.t("scores.progress", step=i18n.t(f"scores.step.{step}"))
+        bar.progress(min(fraction, 1.0), text=text)
+
+    try:
+        with write(stop=False) as writer:  # stored with the data: one rebuild per version
+            return scores.ensure(writer, progress=progress)
+    except store.StoreBusy:
+        return None  # another process is writing: pages compute on the fly meanwhile
+    finally:
+        bar.empty()
+
+
+def use_scores(ctx: Context) -> bool:
+    """Whether the page can read the stored scores for the sidebar's choice (the newest
+    order day, all shops); otherwise it says it is computing and computes on the fly."""
+    scored = scored_as_of()
+    if scored is not None and ctx.as_of == scored and ctx.shop is None:
+        return True
+    shop = ctx.shop or i18n.t("scores.all_shops")
+    st.caption(i18n.t("scores.computing", scored=scored, as_of=ctx.as_of, shop=shop))
+    return False

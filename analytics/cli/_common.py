@@ -118,17 +118,17 @@ def is_frame(obj) -> bool:
 
 
 def emit(result, fmt: str, out=None) -> None:
-    """Print a DataFrame (json: a list of records) or a dataclass/dict (json: an object)."""
+    """Print a DataFrame (json: a list of records) or a dataclass/dict (json: an object).
+
+    A DataFrame as json or csv streams through :func:`analytics.export.write_records`
+    (Arrow and DuckDB: formula-like text neutralized, phones masked).
+    """
     out = out or sys.stdout
     if is_frame(result):
-        if fmt == "json":
-            records = [
-                {k: _plain(v) for k, v in row.items()} for row in result.to_dict(orient="records")
-            ]
-            json.dump(records, out, ensure_ascii=False, indent=1)
-            out.write("\n")
-        elif fmt == "csv":
-            result.to_csv(out, index=False)
+        if fmt in ("json", "csv"):
+            from analytics.export import write_records
+
+            write_records(result, out, fmt=fmt)
         else:
             out.write(result.to_string(index=False) + "\n" if len(result) else "(no rows)\n")
         return

@@ -97,6 +97,11 @@ def run_bgnbd(args) -> int:
 
 def run_clv(args) -> int:
     con = open_db(args)
+    if _stored_clv_fits(con, args):
+        from analytics import scores
+
+        emit(scores.clv_table(con, margin=args.margin)[CLV_COLUMNS], args.format)
+        return 0
     result = clv.clv(
         con,
         as_of=as_of(con, args),
@@ -107,6 +112,20 @@ def run_clv(args) -> int:
     )
     emit(result[CLV_COLUMNS], args.format)
     return 0
+
+
+def _stored_clv_fits(con, args) -> bool:
+    """Whether the stored scores answer this `report clv` (newest order day, all shops,
+    365 days at a 10% discount); they are rebuilt first when stale."""
+    from analytics import scores, store
+
+    if args.shop or args.horizon != scores.CLV_HORIZON_DAYS:
+        return False
+    if args.discount_rate != scores.CLV_DISCOUNT:
+        return False
+    if args.as_of and args.as_of != store.latest_order_date(con):
+        return False
+    return scores.ensure(con) == as_of(con, args)
 
 
 def run_holdout(args) -> int:

@@ -36,6 +36,11 @@ def register(commands, reports) -> None:
         "with the same columns, so later imports need no --map",
     )
     p.add_argument("--profiles", action="store_true", help="the files are buyer profiles")
+    p.add_argument(
+        "--skip-scores",
+        action="store_true",
+        help="do not rebuild the per-customer scores now (the first report or page rebuilds them)",
+    )
     p.set_defaults(run=_run_import)
 
     u = commands.add_parser("undo", help="roll back one import (see: report imports)")
@@ -62,6 +67,7 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 def _run_import(args) -> int:
     mapping = _parse_map(args.map)
     status = 0
+    imported = False
     kind = "profiles" if args.profiles else "orders"
     for path in args.files:
         try:
@@ -85,6 +91,7 @@ def _run_import(args) -> int:
             print(f"{path}: REFUSED: no such file", file=sys.stderr)
             status = 2
             continue
+        imported = True
         print(
             f"\r{result.file_name}: imported as #{result.import_id} ({result.platform}): "
             f"{result.rows_read} rows read, {result.inserted} inserted, {result.updated} updated, "
@@ -102,7 +109,27 @@ def _run_import(args) -> int:
             print(f"  rejected {problem}")
         if result.rejected > len(result.problems):
             print(f"  … and {result.rejected - len(result.problems)} more rejected rows")
+    if imported and not args.skip_scores:
+        with write_db(args) as con:  # the scores of the new data, a write of their own
+            _rebuild_scores(con)
     return status
+
+
+def _rebuild_scores(con) -> None:
+    """Per-customer scores for the new data version, right after the import or undo."""
+    from analytics import scores
+
+    started = time.monotonic()
+    show = sys.stderr.isatty()
+
+    def progress(fraction: float, step: str) -> None:
+        if show:
+            elapsed = time.monotonic() - started
+            print(f"\rscores: {step:<8} {fraction:6.1%}  {elapsed:5.0f} s", end="", file=sys.stderr)
+
+    scores.ensure(con, progress=progress)
+    if show:
+        print(file=sys.stderr)
 
 
 def _progress(path: str):
@@ -126,6 +153,8 @@ def _progress(path: str):
 def _run_undo(args) -> int:
     with write_db(args) as con:
         summary = undo_import(con, args.import_id)
+        if not getattr(args, "skip_scores", False):
+            _rebuild_scores(con)
     print(
         f"import #{args.import_id} undone: {summary.removed} orders removed, "
         f"{summary.restored} restored to their previous version; {summary.lines_removed} order "
