@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import kpis, monitoring, regions, seasonality
 from analytics.i18n import t
-from ui import state
+from ui import charts, format, state
 from ui.demo import offer_demo_shop
 from ui.widgets import chart, empty_state, kpi_cards
 
@@ -48,8 +48,8 @@ def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
                 text=name,
                 showarrow=False,
                 textangle=-90,
-                xanchor="right",
-                yanchor="top",
+                xanchor="center",
+                yanchor="bottom",
                 font={"size": 10, "color": "#666"},
             )
     fig.add_scatter(
@@ -128,8 +128,10 @@ fig.update_layout(
     yaxis={"title": t("kpi.revenue")},
     yaxis2={"title": t("kpi.valid_orders"), "overlaying": "y", "side": "right"},
     legend={"orientation": "h", "y": -0.15},
-    height=440,
+    height=480,
 )
+labels = marks.loc[marks["kind"] != "public_holiday", f"name_{ctx.lang}"]
+charts.labels_above(fig, list(labels))
 chart(fig, sales, f"sales_by_{grain}")
 st.caption(t("monitoring.sales.caption"))
 
@@ -155,7 +157,7 @@ with right:
     fig = go.Figure(
         go.Bar(
             x=top["revenue"][::-1],
-            y=top["province"][::-1],
+            y=[format.province(p, ctx.lang) for p in top["province"][::-1]],
             orientation="h",
             text=[f"{share:.1%}" for share in top["revenue_share"][::-1]],
             textposition="auto",
@@ -165,7 +167,7 @@ with right:
     chart(fig, top, "top_provinces")
 
 # Weekly monitoring strip (seed 003): flagged weeks in red, explained below.
-st.subheader(t("monitoring.strip.title"))
+st.subheader(t("monitoring.strip.title"), help=t("monitoring.strip.help"))
 st.caption(t("monitoring.strip.caption", weeks=MONITOR_WEEKS))
 weekly = state.cached(
     monitoring.weekly_monitor, as_of=ctx.as_of, weeks=MONITOR_WEEKS, shop=ctx.shop
@@ -191,7 +193,9 @@ for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
         marker={"symbol": symbols},
         name=t(f"monitoring.metric.{metric}"),
         customdata=weekly[f"marks_{ctx.lang}"],
-        hovertemplate="%{x|%Y-%m-%d}: %{y}<br>%{customdata}<extra></extra>",
+        hovertemplate="%{x|%Y-%m-%d}: %{y"
+        + {"repurchase_rate": ":.1%", "aov": ":,.2f"}.get(metric, ":,.0f")
+        + "}<br>%{customdata}<extra></extra>",
     )
     fig.add_scatter(
         x=flagged["week_start"],
