@@ -14,7 +14,7 @@ import streamlit as st
 from analytics import lifecycle, settings
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import charts, state, tables
+from ui import charts, format, state, tables
 from ui.widgets import chart, download_csv, empty_state
 
 #: Greens for buyers still close to the shop, through amber to grey for the lost; the same
@@ -136,7 +136,11 @@ with left:
     onboarding = state.cached(lifecycle.onboarding_customers, as_of=ctx.as_of, shop=ctx.shop)
     if not onboarding.empty:
         st.info(
-            t("lifecycle.onboarding", n=len(onboarding), days=type_settings.onboarding_days),
+            t(
+                "lifecycle.onboarding",
+                n=format.count(len(onboarding)),
+                days=type_settings.onboarding_days,
+            ),
             icon=":material/waving_hand:",
         )
         download_csv(

@@ -22,6 +22,7 @@ HOLIDAY_FILL = "rgba(99, 110, 250, 0.15)"
 SPRING_FILL = "rgba(228, 87, 86, 0.2)"
 SHOPPING_LINE = "rgba(214, 39, 40, 0.55)"
 FLAG_COLOR = "#d62728"
+ORDERS_LINE = "#ff7f0e"
 
 
 def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
@@ -106,22 +107,40 @@ else:
     bar_period = {"xperiod": "M1"}
 marks = seasonality.marks_for_periods(sales["period_start"], grain)
 fig = go.Figure()
+# The period holding the as-of date is still running: hatched bar, dashed line to it.
+running = charts.unfinished(sales["period_start"], grain, ctx.as_of)
 fig.add_bar(
     x=sales["period_start"],
     y=sales["revenue"],
     name=t("kpi.revenue"),
     xperiodalignment="middle",
+    marker={"pattern": {"shape": ["/" if r else "" for r in running]}},
     **bar_period,
 )
+done = sales[[not r for r in running]]
 fig.add_scatter(
-    x=sales["period_start"],
-    y=sales["orders"],
+    x=done["period_start"],
+    y=done["orders"],
     name=t("kpi.valid_orders"),
     yaxis="y2",
     mode="lines+markers",
     xperiodalignment="middle",
+    line={"color": ORDERS_LINE},
     **bar_period,
 )
+if any(running) and len(sales) > 1:
+    tail = sales.tail(2)
+    fig.add_scatter(
+        x=tail["period_start"],
+        y=tail["orders"],
+        name=t("overview.unfinished"),
+        yaxis="y2",
+        mode="lines+markers",
+        xperiodalignment="middle",
+        line={"color": ORDERS_LINE, "dash": "dash"},
+        marker={"symbol": ["circle", "circle-open"]},
+        **bar_period,
+    )
 draw_marks(fig, marks, ctx.lang)
 fig.update_layout(
     title=title,

@@ -189,7 +189,7 @@ with tab_reminders:
     if due.empty:
         empty_state(t("repurchase.reminders.none"))
     else:
-        st.markdown(t("repurchase.reminders.count", n=len(due)))
+        st.markdown(t("repurchase.reminders.count", n=format.count(len(due))))
         customer_list(due, "repurchase_reminders")
 
 # Churn warning -----------------------------------------------------------------------
@@ -210,7 +210,7 @@ with tab_churn:
     if overdue.empty:
         empty_state(t("repurchase.churn.none", factor=factor))
     else:
-        st.markdown(t("repurchase.churn.count", n=len(overdue)))
+        st.markdown(t("repurchase.churn.count", n=format.count(len(overdue))))
         customer_list(overdue, "repurchase_churn_risk")
 
 # Purchase models ---------------------------------------------------------------------

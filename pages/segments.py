@@ -245,23 +245,28 @@ def _rfm_tab() -> None:
         names = ("" if ctx.lang == "zh" else ", ").join(quote.format(n) for n in empty_segments)
         st.caption(t("segments.rfm.empty_hint", names=names))
     st.subheader(t("segments.rfm.table"))
-    st.dataframe(
-        summary[["name", "customers", "share", "revenue", "revenue_share", "action"]],
-        hide_index=True,
-        width="stretch",
-        height=35 * (len(summary) + 1) + 3,  # every segment without scrolling
-        column_config={
-            "name": t("segments.col.segment"),
-            "customers": st.column_config.NumberColumn(
-                t("segments.col.customers"), format="localized"
-            ),
-            "share": st.column_config.NumberColumn(t("segments.col.share"), format="percent"),
-            "revenue": st.column_config.NumberColumn(t("segments.col.revenue"), format="¥%,.0f"),
-            "revenue_share": st.column_config.NumberColumn(
-                t("segments.col.revenue_share"), format="percent"
-            ),
-            "action": st.column_config.TextColumn(t("segments.col.action"), width="large"),
-        },
+    # st.table wraps text, so every suggested action is read in full
+    st.table(
+        format.table(
+            summary[["name", "customers", "share", "revenue", "revenue_share", "action"]],
+            {
+                "customers": "count",
+                "share": "percent",
+                "revenue": "money",
+                "revenue_share": "percent",
+            },  # fmt: skip
+            {
+                name: t(f"segments.col.{key}")
+                for name, key in (
+                    ("name", "segment"),
+                    ("customers", "customers"),
+                    ("share", "share"),
+                    ("revenue", "revenue"),
+                    ("revenue_share", "revenue_share"),
+                    ("action", "action"),
+                )
+            },  # fmt: skip
+        ).set_index(t("segments.col.segment"))
     )
 
     st.subheader(t("segments.members.title"))

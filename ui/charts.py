@@ -150,8 +150,9 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
             ref = getattr(trace, f"{letter}axis", None)
             groups.setdefault((letter, _axis_name(letter, ref)), []).append(trace)
     for (letter, axis_name), traces in groups.items():
-        axis = fig.layout.get(axis_name, None)
-        if axis is None:
+        try:
+            axis = fig.layout[axis_name]
+        except (KeyError, ValueError):
             continue
         if axis.tickformat or axis.ticktext or axis.type == "category":
             continue
@@ -181,6 +182,18 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
         if axis_name.startswith("yaxis") and axis_name != "yaxis" and axis.overlaying:
             axis.update(showgrid=False, tickmode=axis.tickmode or "auto", rangemode="tozero")
     return fig
+
+
+def unfinished(period_starts: Iterable, period: str, as_of) -> list[bool]:
+    """For each period (``"week"`` or ``"month"`` starting on the given day): True when it
+    ends after ``as_of``, i.e. its figures are still growing and must not read as a drop."""
+    last_day = pd.Timestamp(as_of)
+    out = []
+    for start in period_starts:
+        start = pd.Timestamp(start)
+        end = start + (pd.Timedelta(days=7) if period == "week" else pd.offsets.MonthBegin(1))
+        out.append(end - pd.Timedelta(days=1) > last_day)
+    return out
 
 
 def is_empty(fig: go.Figure) -> bool:

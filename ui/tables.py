@@ -22,6 +22,7 @@ NUMBER_FORMATS = {
     "money": "¥%,.0f",
     "money_fen": "¥%,.2f",
     "percent": "%.1f%%",
+    "multiplier": "%.2f×",
     "days": "%,d",
 }
 #: Kinds whose values are replaced by display text (platform ids, province names, …).
@@ -51,18 +52,44 @@ def prepare(df: pd.DataFrame, kinds: Mapping[str, str], lang: str | None = None)
     return out
 
 
-def config(kinds: Mapping[str, str], labels: Mapping[str, str]) -> dict:
-    """``column_config`` for ``st.dataframe``: each column labelled, numbers formatted."""
+#: Widest a column is made to fit its header or its text, in pixels.
+MAX_WIDTH = 360
+
+
+def text_width(text: str) -> int:
+    """Rough pixels of ``text`` in the table font: CJK full width, others ~half."""
+    return sum(14 if ch >= "\u2e80" else 8 for ch in str(text))
+
+
+def column_width(label: str, values=()) -> int:
+    """Pixels that show the whole header and the longest of ``values`` (up to MAX_WIDTH)."""
+    longest = max((text_width(v) for v in values), default=0)
+    return min(max(text_width(label), longest) + 28, MAX_WIDTH)
+
+
+def config(
+    kinds: Mapping[str, str], labels: Mapping[str, str], df: pd.DataFrame | None = None
+) -> dict:
+    """``column_config`` for ``st.dataframe``: each column labelled, numbers formatted, and
+    (given the frame shown) wide enough that no header is cut off."""
     out: dict = {}
     for column in {**dict.fromkeys(labels), **dict.fromkeys(kinds)}:
         label = labels.get(column, column)
         kind = kinds.get(column)
+        width = None
+        if df is not None and column in df.columns:
+            sample = df[column].head(100)
+            if kind in NUMBER_FORMATS or kind == "day":
+                sample = [format.number(v) if kind != "day" else "2026-01-01" for v in sample]
+            width = column_width(label, [str(v) for v in sample])
         if kind in NUMBER_FORMATS:
-            out[column] = st.column_config.NumberColumn(label, format=NUMBER_FORMATS[kind])
+            out[column] = st.column_config.NumberColumn(
+                label, format=NUMBER_FORMATS[kind], width=width
+            )
         elif kind == "day":
-            out[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            out[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD", width=width)
         else:
-            out[column] = st.column_config.TextColumn(label)
+            out[column] = st.column_config.TextColumn(label, width=width)
     return out
 
 
@@ -78,4 +105,5 @@ def show(
     shown = df if columns is None else df[columns]
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    st.dataframe(prepare(shown, kinds), column_config=config(kinds, labels), **kwargs)
+    prepared = prepare(shown, kinds)
+    st.dataframe(prepared, column_config=config(kinds, labels, prepared), **kwargs)

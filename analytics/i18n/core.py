@@ -66,7 +66,7 @@ ZH = {
     "import.refused": "{file}：未导入 — {reason}",
     "import.done": "{file}：已导入（#{id}）。读取 {read} 行，新增 {inserted}，更新 {updated}，未变 {unchanged}，跳过 {rejected}。",
     "import.rejected_rows": "有 {n} 行因内容有误被跳过：",
-    "import.profiles.intro": "上传客户资料表：买家会员名（customer_id）以及生日/年龄、性别、标签、差评（1/0）中的任意几列。",
+    "import.profiles.intro": "上传客户资料表：买家会员名（列名可以是 `买家会员名` 或 `customer_id`），以及生日/年龄、性别、标签、差评（1/0）中的任意几列。",
     "import.profiles.file": "客户资料文件",
     "import.profiles.run": "导入客户资料",
     "import.history.empty": "还没有导入记录。",
