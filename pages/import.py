@@ -186,7 +186,7 @@ with tab_orders:
     if ready and not pending:
         st.caption(t("import.done_all"))
     if uploads and st.button(
-        t("import.run", n=len(pending)),
+        t("import.run", n=len(pending) or len(ready)),
         type="primary",
         disabled=not pending,
         icon=":material/upload:",

@@ -69,7 +69,11 @@ KINDS = {
 def show_table(df: pd.DataFrame, labels: dict | None = None) -> None:
     """``df`` on the page in the reader's formats, columns in the UI language."""
     names = {c: t(f"repurchase.col.{c}") for c in df.columns} | (labels or {})
-    shown = df.copy()
+    # The buyer and what matters about them first; the expected value right after the
+    # name; the shop (the same on most rows) last, so nothing important scrolls away.
+    first = [c for c in ("customer_id", "customer_name", "clv") if c in df.columns]
+    last = [c for c in ("platform", "shop") if c in df.columns]
+    shown = df[[*first, *[c for c in df.columns if c not in first + last], *last]].copy()
     if "basis" in shown:
         shown["basis"] = shown["basis"].map(lambda b: t(f"repurchase.basis.{b}"))
     tables.show(shown, KINDS, names)
@@ -235,6 +239,7 @@ with tab_value:
                 zmin=0,
                 zmax=1,
                 colorscale="RdYlGn",
+                colorbar={"tickformat": ".0%"},
                 text=[[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()],
                 texttemplate="%{text}",
                 hovertemplate="%{x} / %{y}: %{z:.1%}<extra></extra>",
@@ -302,7 +307,13 @@ with tab_value:
         t("repurchase.clv.margin"), format.percent(margin, 0), help=t("repurchase.clv.margin.help")
     )
     discount = c2.slider(
-        t("repurchase.clv.discount"), 0.0, 0.5, 0.1, step=0.01, key="repurchase_discount"
+        t("repurchase.clv.discount"),
+        0.0,
+        0.5,
+        0.1,
+        step=0.01,
+        format="percent",
+        key="repurchase_discount",
     )
     horizon = c3.selectbox(
         t("repurchase.clv.horizon"), (90, 180, 365, 730), index=2, key="repurchase_horizon"

@@ -335,7 +335,11 @@ def _tiers_tab() -> None:
     left, right = st.columns(2)
     with left:
         fig = go.Figure(
-            go.Bar(x=summary["name"], y=summary["customers"], text=summary["customers"])
+            go.Bar(
+                x=summary["name"],
+                y=summary["customers"],
+                text=[format.count(n) for n in summary["customers"]],
+            )
         )
         fig.update_layout(title=t("segments.tiers.customers"), height=360)
         chart(fig, summary, "tier_customers")

@@ -150,3 +150,29 @@ def test_overview_names_two_different_measures_differently(zh_pages):
     charts = _chart_texts(at)
     assert "复购率" in cards and "复购率" not in charts
     assert "回头客占比" in charts
+
+
+def test_after_creating_a_list_the_preview_shows_the_list_made(demo_copy, monkeypatch):
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/campaigns.py").run()
+    assert at.slider[0].value == 10  # the holdout measures by default
+    before = {m.label: m.value for m in at.metric}
+    next(b for b in at.button if b.label == "生成名单").click().run()
+    assert not at.exception, at.exception
+    after = {m.label: m.value for m in at.metric}
+    assert after["营销组（下载）"] == before["营销组（下载）"] != "0"
+    assert not any("这个条件下没有客户" in i.value for i in at.info)
+    assert any("这是刚生成的名单" in i.value and "近 7 天已营销过" in i.value for i in at.info)
+    # the next list (any change to the spec) leaves the contacted customers out
+    at.slider[0].set_value(20).run()
+    assert {m.label: m.value for m in at.metric}["排除后"] == "0"
+    assert any("这个条件下没有客户" in i.value for i in at.info)
+
+
+def test_campaign_results_without_orders_read_as_a_sentence(demo_copy, monkeypatch):
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/campaigns.py").run()
+    next(b for b in at.button if b.label == "生成名单").click().run()
+    assert any("活动之后还没有客户下单" in i.value for i in at.info)
+    charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    assert "chart_campaign_rates" not in charts
