@@ -84,9 +84,8 @@ def _chart_texts(at) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def zh_pages(demo_db, tmp_path_factory):
-    """Each page rendered once in Chinese on a copy of the demo shop."""
+def _render_all(demo_db, tmp_path_factory, lang: str):
+    """Each page rendered once in ``lang`` on a copy of the demo shop."""
     import shutil
 
     monkeypatch = pytest.MonkeyPatch()
@@ -94,10 +93,23 @@ def zh_pages(demo_db, tmp_path_factory):
     shutil.copy(demo_db, db)
     rendered = {}
     for page in PAGES:
-        at = dashboard(db, monkeypatch).run()
+        at = dashboard(db, monkeypatch, lang=lang).run()
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         rendered[page] = at
+    return rendered, monkeypatch
+
+
+@pytest.fixture(scope="module")
+def zh_pages(demo_db, tmp_path_factory):
+    rendered, monkeypatch = _render_all(demo_db, tmp_path_factory, "zh")
+    yield rendered
+    monkeypatch.undo()
+
+
+@pytest.fixture(scope="module")
+def en_pages(demo_db, tmp_path_factory):
+    rendered, monkeypatch = _render_all(demo_db, tmp_path_factory, "en")
     yield rendered
     monkeypatch.undo()
 
@@ -176,3 +188,16 @@ def test_campaign_results_without_orders_read_as_a_sentence(demo_copy, monkeypat
     assert any("活动之后还没有客户下单" in i.value for i in at.info)
     charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
     assert "chart_campaign_rates" not in charts
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_english_page_shows_no_missing_value_words_or_platform_ids(en_pages, page):
+    at = en_pages[page]
+    texts = _texts(at) + _headers(at) + _cells(at) + _chart_texts(at)
+    assert _bad(texts, MISSING) == []
+    assert _bad(texts, PLATFORM_IDS) == []
+
+
+def test_english_overview_names_provinces_in_english(en_pages):
+    charts = _chart_texts(en_pages["pages/overview.py"])
+    assert "Guangdong" in charts and "广东" not in charts
