@@ -240,12 +240,13 @@ with tab_history:
             outcome=history["outcome"].map(lambda o: t(f"import.history.outcome.{o}")),
         )
         counts = [c for c in HISTORY_COLUMNS if c.startswith("rows_")]
+        # the outcome right after the file, so it never scrolls out of sight
+        first = ["import_id", "file_name", "outcome"]
         tables.show(
-            shown,
+            shown[[*first, *[c for c in shown.columns if c not in first]]],
             {"platform": "platform", "started_at": "timestamp", "finished_at": "timestamp"}
             | dict.fromkeys(counts, "count"),
             {c: t(f"import.history.col.{c}") for c in HISTORY_COLUMNS},
-            width="content",
         )
         undoable = history.loc[history["outcome"] == "imported", "import_id"].tolist()
         if undoable:

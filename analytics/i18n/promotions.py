@@ -92,7 +92,7 @@ ZH = {
         "会用店铺自己的订单。"
     ),
     "promo.page.margin": "毛利率",
-    "promo.page.margin.help": "（售价 − 成本）÷ 售价，所有计算器共用。",
+    "promo.page.margin.help": "（售价 − 成本）÷ 售价，店铺只有这一个毛利率：所有计算器共用；点「设为默认」后，「复购与流失」里的预计客户价值也按它计算。",
     "promo.page.period": "统计周期",
     "promo.page.last_days": "近 {days} 天",
     "promo.page.period.help": "客单价、建议门槛、满减和拼单用 {start} 至 {end} 的有效订单。",
@@ -311,7 +311,7 @@ EN = {
         "Once orders are imported, the AOV, thresholds and pooling use the shop's own orders."
     ),
     "promo.page.margin": "Gross margin",
-    "promo.page.margin.help": "(Price − cost) ÷ price, shared by every calculator.",
+    "promo.page.margin.help": "(Price − cost) ÷ price: the shop's one gross margin, shared by every calculator; after 'Save as default' the expected customer value on Repurchase & churn uses it too.",
     "promo.page.period": "Period",
     "promo.page.last_days": "{days} days",
     "promo.page.period.help": (
