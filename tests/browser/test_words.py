@@ -43,7 +43,7 @@ def test_chinese_pages_show_names_and_separators(dashboard, page):
     assert len(values) == 6
     assert not [v for v in values if re.search(r"(?<![\d.,])\d{4,}", v)], values
     for link in ("总览", "生命周期", "客户分层", "营销名单"):
-        page.get_by_role("link", name=link).click()
+        page.get_by_role("link", name=link, exact=True).click()
         _wait_idle(page)
         page.wait_for_timeout(1500)
         text = page.locator("[data-testid='stMain']").inner_text()
