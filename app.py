@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics import i18n, store
 from analytics.i18n import t
-from ui import auth, state
+from ui import auth, format, state
 from ui.navigation import PAGES
 
 HERE = Path(__file__).parent
@@ -43,7 +43,7 @@ with st.sidebar:
         horizontal=True,
     )
     shops = store.shops(con)
-    shop_labels = {"": t("sidebar.all_shops"), **{s: s for s in shops}}
+    shop_labels = {"": t("sidebar.all_shops"), **{s: format.shop(s) for s in shops}}
     chosen = st.selectbox(
         t("sidebar.shop"),
         list(shop_labels),

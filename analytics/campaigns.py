@@ -188,7 +188,9 @@ class CampaignSettings:
     contacted_days: int = 7
     exclude_refunded: bool = True
     exclude_bad_review: bool = True
-    holdout_pct: float = 0.0
+    #: 10% kept uncontacted by default, so every campaign's effect can be measured (seed
+    #: 003 judges every campaign by its response); 0 switches the control group off.
+    holdout_pct: float = 10.0
     seed: int = 42
 
 

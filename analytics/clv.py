@@ -38,6 +38,7 @@ from scipy.optimize import minimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from analytics.errors import InputError
+from analytics.settings import DEFAULT_MARGIN
 from analytics.store import SHOP_FILTER
 
 #: Days per model time unit.
@@ -646,7 +647,7 @@ def clv(
     *,
     as_of: date,
     horizon_days: int = 365,
-    margin: float = 0.3,
+    margin: float = DEFAULT_MARGIN,
     annual_discount_rate: float = 0.1,
     shop: str | None = None,
 ) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pandas as pd
 from analytics.errors import InputError
 from analytics.i18n import t
 from analytics.kpis import kpis
+from analytics.settings import DEFAULT_MARGIN, MARGIN_SETTINGS
 from analytics.store import SHOP_FILTER
 
 # ----------------------------------------------------------------------------- checks
@@ -985,8 +986,9 @@ def ads_roi(
 
 # ------------------------------------------------------ planner settings and defaults
 
-#: Name of the planner's settings in the ``settings`` table (``analytics.settings``).
-SETTINGS_NAME = "promotion"
+#: Name of the planner's settings in the ``settings`` table (``analytics.settings``); its
+#: margin is the shop's one gross margin (``analytics.settings.gross_margin``).
+SETTINGS_NAME = MARGIN_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -996,7 +998,7 @@ class PromotionSettings:
     Raises InputError on an impossible value, so nothing impossible is ever stored.
     """
 
-    margin: float = 0.4  #: the shop's gross margin, the default of every calculator
+    margin: float = DEFAULT_MARGIN  #: the shop's gross margin (analytics.settings.gross_margin)
     period_days: int = 90  #: days up to the as-of date whose orders give AOV and thresholds
     reach: float = 0.2  #: 满减 "within reach" band: X·(1 − reach) <= amount < X
 

@@ -547,7 +547,7 @@ def top_clv(
     as_of: date,
     limit: int = 100,
     horizon_days: int = 365,
-    margin: float = 0.3,
+    margin: float = settings.DEFAULT_MARGIN,
     annual_discount_rate: float = 0.1,
     shop: str | None = None,
 ) -> pd.DataFrame:

@@ -130,7 +130,7 @@ _SEGMENT_LIST = (
     ),
     Segment(
         "promising",
-        "有潜力",
+        "值得培养",
         "Promising",
         "按购买品类推送相关优惠和搭配套餐，引导第二次购买。",
         "Related-category offers and bundles based on what they bought, to win a second order.",

@@ -34,12 +34,15 @@ from analytics.kpis import sales_by_period
 
 MARK_COLUMNS = ("date", "start", "end", "name_zh", "name_en", "kind")
 KINDS = ("public_holiday", "spring_festival", "shopping")
-#: (month, day, name_zh, name_en) of the shopping festivals, every year.
+#: (month, day, name_zh, name_en) of the shopping festivals, every year since it began.
 SHOPPING_DAYS = (
     (6, 18, "618", "618"),
     (11, 11, "双11", "Double 11"),
     (12, 12, "双12", "Double 12"),
 )
+#: The first year each festival was held: 双11 by Taobao Mall in 2009, 双12 by Taobao in
+#: 2011; JD's 店庆 sale on June 18 became the 618 festival around 2010. No mark before.
+SHOPPING_FIRST_YEAR = {"618": 2010, "双11": 2009, "双12": 2011}
 PERIODS = ("month", "week")
 
 _SPRING_FESTIVAL_ZH = "春节"
@@ -121,6 +124,8 @@ def calendar_marks(start: date, end: date) -> pd.DataFrame:
     rows = list(_holiday_periods(first, last)) if first <= last else []
     for year in range(start.year, end.year + 1):
         for month, day, name_zh, name_en in SHOPPING_DAYS:
+            if year < SHOPPING_FIRST_YEAR[name_zh]:
+                continue
             when = date(year, month, day)
             rows.append((when, when, when, name_zh, name_en, "shopping"))
     rows = [row for row in rows if row[1] <= end and row[2] >= start]

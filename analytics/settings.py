@@ -16,6 +16,12 @@ from analytics.store import bump_data_version, transaction
 
 T = TypeVar("T")
 
+#: The shop's gross margin (毛利率) until the owner sets it: one setting, read by the
+#: promotion planner and by the customer value model (``gross_margin``).
+DEFAULT_MARGIN = 0.4
+#: The settings row that stores it (the promotion planner's settings).
+MARGIN_SETTINGS = "promotion"
+
 
 def load(con, name: str, cls: type[T]) -> T:
     """The stored settings ``name`` as a ``cls`` instance (defaults when none stored)."""
@@ -37,6 +43,16 @@ def save(con, name: str, value) -> None:
     from analytics import scores  # settings are read by the scores: import late
 
     scores.refresh_if_present(con)
+
+
+def gross_margin(con) -> float:
+    """The shop's gross margin as stored by the promotion planner's 设为默认 (a fraction),
+    or ``DEFAULT_MARGIN``. The value model and the planner both start from it."""
+    row = con.execute("SELECT value FROM settings WHERE name = ?", [MARGIN_SETTINGS]).fetchone()
+    if row is None:
+        return DEFAULT_MARGIN
+    margin = json.loads(row[0]).get("margin")
+    return float(margin) if isinstance(margin, int | float) else DEFAULT_MARGIN
 
 
 def _thaw(value):

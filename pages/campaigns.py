@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import campaigns, export
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import action_sections, auth, state
+from ui import action_sections, auth, format, state, tables
 from ui.widgets import chart, download, download_csv, empty_state
 
 ctx = state.context()
@@ -132,15 +132,22 @@ removed_slots = dict(zip(campaigns.EXCLUSIONS, [column.empty() for column in col
 
 # ----------------------------------------------------------------------------- 3. holdout
 st.subheader(t("campaigns.holdout"))
-c1, c2 = st.columns([3, 1])
-holdout = c1.slider(
+holdout = st.slider(
     t("campaigns.holdout_pct"),
     0,
     50,
     int(defaults.holdout_pct),
     help=t("campaigns.holdout_pct.help"),
 )
-seed = c2.number_input(t("campaigns.seed"), min_value=0, value=defaults.seed, step=1)
+st.caption(t("campaigns.holdout.explain"))
+with st.expander(t("campaigns.advanced")):
+    seed = st.number_input(
+        t("campaigns.seed"),
+        min_value=0,
+        value=defaults.seed,
+        step=1,
+        help=t("campaigns.seed.help"),
+    )
 
 try:
     spec = campaigns.ListSpec(
@@ -180,26 +187,36 @@ if kind == "churn":
     action_sections.churn_summary(ctx)
 elif kind == "upgrade":
     action_sections.upgrade_summary(ctx, value)
-counts = target.counts()
+# Right after 生成名单 the list just made is shown (its members now count as contacted, so
+# the same spec would find nobody); any change to the spec previews the next list.
+made = st.session_state.get("campaigns_logged")
+if made and made.get("spec") == spec and made.get("as_of") == ctx.as_of:
+    counts, members = made["counts"], made["members"]
+    st.info(
+        t("campaigns.preview.made", id=made["id"], days=spec.exclude_contacted_days),
+        icon=":material/task_alt:",
+    )
+else:
+    counts, members = target.counts(), target.members
 for column, name in zip(
     st.columns(5), ("source", "filtered", "final", "treatment", "control"), strict=True
 ):
-    column.metric(t(f"campaigns.count.{name}"), f"{counts[name]:,}", border=True)
+    column.metric(t(f"campaigns.count.{name}"), format.count(counts[name]), border=True)
 
 PREVIEW_ROWS = 200
 PREVIEW_LABELS = tuple(c for c in campaigns.MEMBER_COLUMNS if c != "platform")
-if target.size == 0:
+PREVIEW_KINDS = {"orders": "count", "spend": "money_fen", "last_purchase": "day"}
+if len(members) == 0:
     empty_state(t("campaigns.preview.empty"))
 else:
-    shown = export.with_masked_phones(target.members.head(PREVIEW_ROWS))
+    shown = export.with_masked_phones(members.head(PREVIEW_ROWS))
     shown["grp"] = shown["grp"].map(lambda g: t(f"campaigns.grp.{g}"))
-    st.dataframe(
+    tables.show(
         shown.drop(columns=["platform"]),
-        hide_index=True,
-        width="stretch",
-        column_config={name: t(f"campaigns.col.{name}") for name in PREVIEW_LABELS},
+        PREVIEW_KINDS,
+        {name: t(f"campaigns.col.{name}") for name in PREVIEW_LABELS},
     )
-    st.caption(t("campaigns.preview.caption", shown=len(shown), total=target.size))
+    st.caption(t("campaigns.preview.caption", shown=len(shown), total=len(members)))
 
 # ----------------------------------------------------------------------------- 5. create
 st.subheader(t("campaigns.log"))
@@ -250,6 +267,10 @@ if st.session_state.pop("campaigns_create", False) and target.size:
             "base": f"{base}_{campaign_id}",
             "frame": export.export_frame(target.members, full_phone=full_phone, lang=ctx.lang),
             "full_phone": full_phone,
+            "spec": spec,
+            "as_of": ctx.as_of,
+            "counts": target.counts(),
+            "members": target.members,
         }
         st.rerun()  # the preview now shows the new campaign's members as contacted
 
@@ -298,41 +319,48 @@ for row in results.itertuples():
         )
 
 labels = [f"#{i} {n}" for i, n in zip(results["campaign_id"], results["name"], strict=True)]
-left, right = st.columns(2)
-with left:
-    fig = go.Figure()
-    fig.add_bar(x=labels, y=results["treatment_rate"], name=t("campaigns.results.treatment"))
-    fig.add_bar(x=labels, y=results["control_rate"], name=t("campaigns.results.control"))
-    fig.update_layout(
-        title=t("campaigns.results.rates"),
-        barmode="group",
-        yaxis={"tickformat": ".1%"},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    chart(
-        fig,
-        results[["campaign_id", "name", "treatment_rate", "control_rate"]],
-        "campaign_rates",
-    )
-with right:
-    measured = results[results["has_control"]]
-    fig = go.Figure(
-        go.Scatter(
-            x=[f"#{i} {n}" for i, n in zip(measured["campaign_id"], measured["name"], strict=True)],
-            y=measured["uplift"],
-            error_y={"type": "data", "array": measured["uplift_margin"], "visible": True},
-            mode="markers",
-            marker={"size": 10},
+responded = results[["treatment_buyers", "control_buyers"]].fillna(0).to_numpy().sum() > 0
+if not responded:
+    empty_state(t("campaigns.results.no_orders"))
+else:
+    left, right = st.columns(2)
+    with left:
+        fig = go.Figure()
+        fig.add_bar(x=labels, y=results["treatment_rate"], name=t("campaigns.results.treatment"))
+        fig.add_bar(x=labels, y=results["control_rate"], name=t("campaigns.results.control"))
+        fig.update_layout(
+            title=t("campaigns.results.rates"),
+            barmode="group",
+            yaxis={"tickformat": ".1%"},
+            legend={"orientation": "h", "y": -0.2},
         )
-    )
-    fig.add_hline(y=0, line_dash="dot")
-    fig.update_layout(title=t("campaigns.results.uplift"), yaxis={"tickformat": ".1%"})
-    chart(
-        fig,
-        measured[["campaign_id", "name", "uplift", "uplift_ci_low", "uplift_ci_high"]],
-        "campaign_uplift",
-    )
-st.caption(t("campaigns.results.ci"))
+        chart(
+            fig,
+            results[["campaign_id", "name", "treatment_rate", "control_rate"]],
+            "campaign_rates",
+        )
+    with right:
+        measured = results[results["has_control"]]
+        fig = go.Figure(
+            go.Scatter(
+                x=[
+                    f"#{i} {n}"
+                    for i, n in zip(measured["campaign_id"], measured["name"], strict=True)
+                ],
+                y=measured["uplift"],
+                error_y={"type": "data", "array": measured["uplift_margin"], "visible": True},
+                mode="markers",
+                marker={"size": 10},
+            )
+        )
+        fig.add_hline(y=0, line_dash="dot")
+        fig.update_layout(title=t("campaigns.results.uplift"), yaxis={"tickformat": ".1%"})
+        chart(
+            fig,
+            measured[["campaign_id", "name", "uplift", "uplift_ci_low", "uplift_ci_high"]],
+            "campaign_uplift",
+        )
+    st.caption(t("campaigns.results.ci"))
 
 PERCENT = ("treatment_rate", "control_rate", "uplift", "uplift_ci_low", "uplift_ci_high")
 MONEY = (
@@ -342,22 +370,17 @@ MONEY = (
     "offer_spend",
 )
 COUNTS = ("treatment_members", "control_members", "treatment_buyers", "control_buyers")
-config = {
+labels = {
     "campaign_id": "#",
     "name": t("campaigns.rcol.campaign"),
-    "created_at": st.column_config.DatetimeColumn(
-        t("campaigns.rcol.created_at"), format="YYYY-MM-DD HH:mm"
-    ),
-    "roi": st.column_config.NumberColumn(t("campaigns.rcol.roi"), format="%.2f"),
+    "created_at": t("campaigns.rcol.created_at"),
+    "roi": t("campaigns.rcol.roi"),
 }
-config |= {c: st.column_config.NumberColumn(t(f"campaigns.rcol.{c}")) for c in COUNTS}
-config |= {
-    c: st.column_config.NumberColumn(t(f"campaigns.rcol.{c}"), format="percent") for c in PERCENT
-}
-config |= {
-    c: st.column_config.NumberColumn(t(f"campaigns.rcol.{c}"), format="¥%.2f") for c in MONEY
-}
+labels |= {c: t(f"campaigns.rcol.{c}") for c in (*COUNTS, *PERCENT, *MONEY)}
+kinds = {"created_at": "timestamp", "roi": "number"}
+kinds |= {c: "count" for c in COUNTS} | {c: "percent" for c in PERCENT}
+kinds |= {c: "money_fen" for c in MONEY}
 table = results[["campaign_id", "name", "created_at", *COUNTS, *PERCENT, *MONEY, "roi"]]
-st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+tables.show(table, kinds, labels)
 download_csv(results, "campaign_results.csv", key="campaigns_dl_results")
 st.caption(t("campaigns.results.roi_note"))

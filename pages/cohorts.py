@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics import cohorts
 from analytics.i18n import t
-from ui import state
+from ui import charts, format, state
 from ui.widgets import chart, download_csv, empty_state
 
 HEATMAP_METRICS = ("retention", "revenue", "orders")
@@ -56,6 +56,12 @@ if table.empty:
     empty_state(t("cohorts.none"))
     st.stop()
 
+
+def cohort_label(cohort: str) -> str:
+    """A month cohort as the reader says it (2024年1月 / Jan 2024); weeks as they are."""
+    return format.month(f"{cohort}-01", ctx.lang) if period == "month" else cohort
+
+
 # Heatmap -----------------------------------------------------------------------------
 last = HEATMAP_COHORTS[period]
 matrix = cohorts.cohort_matrix(table, metric, last=last)
@@ -65,7 +71,7 @@ fig = go.Figure(
     go.Heatmap(
         z=matrix.to_numpy(),
         x=[str(age) for age in matrix.columns],
-        y=list(matrix.index),
+        y=[cohort_label(c) for c in matrix.index],
         zmin=low,
         zmax=high,
         colorscale="Blues",
@@ -88,11 +94,13 @@ if table["cohort"].nunique() > last:
 # Cumulative revenue per customer -----------------------------------------------------
 curves = cohorts.revenue_curves(table, last=CURVE_COHORTS)
 fig = px.line(
-    curves,
+    curves.assign(cohort=[cohort_label(c) for c in curves["cohort"]]),
     x="age",
     y="revenue_per_customer_cum",
     color="cohort",
     markers=period == "month",
+    # one colour per cohort: 24 distinct colours before any repeats
+    color_discrete_sequence=charts.distinct_colors(curves["cohort"].nunique()),
     labels={
         "age": t(f"cohorts.axis.age.{period}"),
         "revenue_per_customer_cum": t("cohorts.axis.revenue_per_customer"),

@@ -8,14 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from analytics.errors import ImportRefused, InputError
-from analytics.i18n import t
+from analytics.i18n import language, t
 from analytics.importers import ImportResult, import_orders, preview
 from analytics.importers.detect import BY_PLATFORM
 from analytics.importers.formats import FIELDS, ITEM_FIELDS
 from analytics.importers.history import HISTORY_COLUMNS, import_history, undo_import
 from analytics.importers.mappings import saved_mapping
 from analytics.importers.profiles import import_profiles
-from ui import auth, state
+from ui import auth, format, state, tables
 from ui.uploads import saved_upload
 
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
@@ -71,17 +71,23 @@ def _show_result(result: ImportResult | ImportRefused) -> None:
             _show_problems(result.problems)
         return
     if result.lines_written:
-        st.caption(t("importers.lines_written", file=result.file_name, n=result.lines_written))
+        st.caption(
+            t(
+                "importers.lines_written",
+                file=result.file_name,
+                n=format.count(result.lines_written),
+            )
+        )
     st.success(
         t(
             "import.done",
             file=result.file_name,
             id=result.import_id,
-            read=result.rows_read,
-            inserted=result.inserted,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            rejected=result.rejected,
+            read=format.count(result.rows_read),
+            inserted=format.count(result.inserted),
+            updated=format.count(result.updated),
+            unchanged=format.count(result.unchanged),
+            rejected=format.count(result.rejected),
         )
     )
     if result.platform == "buyers":
@@ -92,12 +98,18 @@ def _show_result(result: ImportResult | ImportRefused) -> None:
         st.info(t("importers.merged", n=result.merged))
         st.caption(t("importers.merged.help"))
     if result.problems:
-        st.warning(t("import.rejected_rows", n=result.rejected))
+        st.warning(t("import.rejected_rows", n=format.count(result.rejected)))
         _show_problems(result.problems)
 
 
 with tab_orders:
-    st.caption(t("importers.big_files"))
+    st.caption(t("import.big_files"))
+    with st.expander(t("import.cli.title"), icon=":material/terminal:"):
+        st.caption(t("import.cli.help"))
+        st.code(
+            "python -m analytics import " + ("文件名.csv" if language() == "zh" else "FILE.csv"),
+            language="bash",
+        )
     uploads = st.file_uploader(
         t("import.files"),
         type=FILE_TYPES,
@@ -176,9 +188,18 @@ with tab_orders:
             else:
                 st.warning(t("import.map_needed"))
 
+    # Files imported in this session stay in the uploader; the button waits for new ones.
+    done = st.session_state.setdefault("imported_files", set())
+    pending = [u for u in ready if u.file_id not in done]
+    if ready and not pending:
+        st.caption(t("import.done_all"))
     if uploads and st.button(
-        t("import.run", n=len(ready)), type="primary", disabled=not ready, icon=":material/upload:"
+        t("import.run", n=len(pending) or len(ready)),
+        type="primary",
+        disabled=not pending,
+        icon=":material/upload:",
     ):
+        ready = pending
         results = []
         for upload in ready:
             bar = st.progress(0.0, text=upload.name)
@@ -200,6 +221,7 @@ with tab_orders:
             bar.empty()
         state.scored_as_of()  # the per-customer scores, right after the import
         st.session_state["import_results"] = results
+        done.update(u.file_id for u in ready)
         st.session_state.pop("laoke_context", None)
         st.rerun()
 
@@ -227,15 +249,17 @@ with tab_history:
         st.info(t("import.history.empty"))
     else:
         shown = history.assign(
-            platform=history["platform"].fillna(""),
-            shop=history["shop"].fillna(""),
             kind=history["kind"].map(lambda k: t(f"import.history.kind.{k}")),
             outcome=history["outcome"].map(lambda o: t(f"import.history.outcome.{o}")),
         )
-        st.dataframe(
-            shown,
-            hide_index=True,
-            column_config={c: t(f"import.history.col.{c}") for c in HISTORY_COLUMNS},
+        counts = [c for c in HISTORY_COLUMNS if c.startswith("rows_")]
+        # the outcome right after the file, so it never scrolls out of sight
+        first = ["import_id", "file_name", "outcome"]
+        tables.show(
+            shown[[*first, *[c for c in shown.columns if c not in first]]],
+            {"platform": "platform", "started_at": "timestamp", "finished_at": "timestamp"}
+            | dict.fromkeys(counts, "count"),
+            {c: t(f"import.history.col.{c}") for c in HISTORY_COLUMNS},
         )
         undoable = history.loc[history["outcome"] == "imported", "import_id"].tolist()
         if undoable:

@@ -14,19 +14,12 @@ import streamlit as st
 from analytics import lifecycle, settings
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, state
+from ui import auth, charts, format, state, tables
 from ui.widgets import chart, download_csv, empty_state
 
-#: Greens for buyers still close to the shop, through amber to grey for the lost.
-STAGE_COLORS = {
-    lifecycle.NEW: "#7fb3d5",
-    "active": "#2e8b57",
-    "silent": "#8cc084",
-    "sleeping": "#f0b429",
-    "at_risk": "#e4572e",
-    "lost": "#9e9e9e",
-}
-TYPE_COLORS = ("#b0bec5", "#7fb3d5", "#f0b429", "#8cc084", "#2e8b57")
+#: Greens for buyers still close to the shop, through amber to grey for the lost; the same
+#: colours on every page (``ui.charts``).
+STAGE_COLORS = {lifecycle.NEW: charts.STAGE_COLORS["new"], **charts.STAGE_COLORS}
 #: Rows shown in the customer table (the download has them all).
 LIST_ROWS = 1000
 
@@ -41,6 +34,12 @@ con = state.cursor()
 cuts = lifecycle.stage_cuts(con)
 type_settings = lifecycle.customer_type_settings(con)
 st.caption(t("lifecycle.intro", as_of=ctx.as_of, **asdict(cuts)))
+
+
+def _translucent(color: str, alpha: float = 0.35) -> str:
+    """``#2b8a3e`` → ``rgba(43, 138, 62, 0.35)``: a Sankey link in its source's colour."""
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def stage_name(stage: str) -> str:
@@ -103,8 +102,11 @@ else:
                     "label": [stage_name(s) for s in nodes],
                     "color": [STAGE_COLORS[s] for s in nodes],
                     "pad": 18,
+                    "line": {"width": 0},
                 },
+                textfont={"color": "#1f2937", "size": 13},
                 link={
+                    "color": [_translucent(STAGE_COLORS[s]) for s in flows["from_stage"]],
                     "source": [sources.index(s) for s in flows["from_stage"]],
                     "target": [len(sources) + targets.index(s) for s in flows["to_stage"]],
                     "value": flows["customers"],
@@ -126,7 +128,7 @@ with left:
             y=types["customers"],
             text=[t("lifecycle.revenue_label", revenue=r) for r in types["revenue"]],
             textposition="outside",
-            marker_color=list(TYPE_COLORS),
+            marker_color=charts.color_list(types["customer_type"], charts.CUSTOMER_TYPE_COLORS),
         )
     )
     fig.update_layout(title=t("lifecycle.types.chart"), yaxis={"title": t("lifecycle.customers")})
@@ -134,7 +136,11 @@ with left:
     onboarding = state.cached(lifecycle.onboarding_customers, as_of=ctx.as_of, shop=ctx.shop)
     if not onboarding.empty:
         st.info(
-            t("lifecycle.onboarding", n=len(onboarding), days=type_settings.onboarding_days),
+            t(
+                "lifecycle.onboarding",
+                n=format.count(len(onboarding)),
+                days=type_settings.onboarding_days,
+            ),
             icon=":material/waving_hand:",
         )
         download_csv(
@@ -171,7 +177,8 @@ with right:
             y=steps,
             x=funnel["customers"],
             text=texts,
-            textinfo="value+text",
+            texttemplate="%{x:,}<br>%{text}",
+            textinfo="none",
             marker={"color": ["#7fb3d5", "#8cc084", "#3fa06b", "#2e8b57"]},
         )
     )
@@ -253,10 +260,16 @@ if rows.empty:
 else:
     st.caption(t("lifecycle.list.count", n=f"{len(rows):,}"))
     shown = rows.head(LIST_ROWS).drop(columns=["stage"])
-    st.dataframe(
-        shown.rename(columns={c: t(f"lifecycle.col.{c}") for c in shown.columns}),
-        hide_index=True,
-        width="stretch",
+    tables.show(
+        shown,
+        {
+            "platform": "platform",
+            "last_order_date": "day",
+            "days_since_last": "days",
+            "valid_orders": "count",
+            "revenue": "money_fen",
+        },
+        {c: t(f"lifecycle.col.{c}") for c in shown.columns},
     )
     if len(rows) > LIST_ROWS:
         st.caption(t("lifecycle.list.truncated", shown=f"{LIST_ROWS:,}", n=f"{len(rows):,}"))

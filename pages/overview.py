@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import kpis, monitoring, regions, seasonality
 from analytics.i18n import t
 from analytics.importers.identity import unknown_buyers
-from ui import action_sections, state
+from ui import action_sections, charts, format, state
 from ui.demo import offer_demo_shop
 from ui.widgets import chart, empty_state, kpi_cards
 
@@ -23,6 +23,7 @@ HOLIDAY_FILL = "rgba(99, 110, 250, 0.15)"
 SPRING_FILL = "rgba(228, 87, 86, 0.2)"
 SHOPPING_LINE = "rgba(214, 39, 40, 0.55)"
 FLAG_COLOR = "#d62728"
+ORDERS_LINE = "#ff7f0e"
 
 
 def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
@@ -49,8 +50,8 @@ def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
                 text=name,
                 showarrow=False,
                 textangle=-90,
-                xanchor="right",
-                yanchor="top",
+                xanchor="center",
+                yanchor="bottom",
                 font={"size": 10, "color": "#666"},
             )
     fig.add_scatter(
@@ -112,30 +113,50 @@ else:
     bar_period = {"xperiod": "M1"}
 marks = seasonality.marks_for_periods(sales["period_start"], grain)
 fig = go.Figure()
+# The period holding the as-of date is still running: hatched bar, dashed line to it.
+running = charts.unfinished(sales["period_start"], grain, ctx.as_of)
 fig.add_bar(
     x=sales["period_start"],
     y=sales["revenue"],
     name=t("kpi.revenue"),
     xperiodalignment="middle",
+    marker={"pattern": {"shape": ["/" if r else "" for r in running]}},
     **bar_period,
 )
+done = sales[[not r for r in running]]
 fig.add_scatter(
-    x=sales["period_start"],
-    y=sales["orders"],
+    x=done["period_start"],
+    y=done["orders"],
     name=t("kpi.valid_orders"),
     yaxis="y2",
     mode="lines+markers",
     xperiodalignment="middle",
+    line={"color": ORDERS_LINE},
     **bar_period,
 )
+if any(running) and len(sales) > 1:
+    tail = sales.tail(2)
+    fig.add_scatter(
+        x=tail["period_start"],
+        y=tail["orders"],
+        name=t("overview.unfinished"),
+        yaxis="y2",
+        mode="lines+markers",
+        xperiodalignment="middle",
+        line={"color": ORDERS_LINE, "dash": "dash"},
+        marker={"symbol": ["circle", "circle-open"]},
+        **bar_period,
+    )
 draw_marks(fig, marks, ctx.lang)
 fig.update_layout(
     title=title,
     yaxis={"title": t("kpi.revenue")},
     yaxis2={"title": t("kpi.valid_orders"), "overlaying": "y", "side": "right"},
     legend={"orientation": "h", "y": -0.15},
-    height=440,
+    height=480,
 )
+labels = marks.loc[marks["kind"] != "public_holiday", f"name_{ctx.lang}"]
+charts.labels_above(fig, list(labels))
 chart(fig, sales, f"sales_by_{grain}")
 st.caption(t("monitoring.sales.caption"))
 
@@ -161,7 +182,7 @@ with right:
     fig = go.Figure(
         go.Bar(
             x=top["revenue"][::-1],
-            y=top["province"][::-1],
+            y=[format.province(p, ctx.lang) for p in top["province"][::-1]],
             orientation="h",
             text=[f"{share:.1%}" for share in top["revenue_share"][::-1]],
             textposition="auto",
@@ -174,7 +195,7 @@ with right:
 action_sections.agenda_section(ctx)
 
 # Weekly monitoring strip (seed 003): flagged weeks in red, explained below.
-st.subheader(t("monitoring.strip.title"))
+st.subheader(t("monitoring.strip.title"), help=t("monitoring.strip.help"))
 st.caption(t("monitoring.strip.caption", weeks=MONITOR_WEEKS))
 weekly = state.cached(
     monitoring.weekly_monitor, as_of=ctx.as_of, weeks=MONITOR_WEEKS, shop=ctx.shop
@@ -200,7 +221,9 @@ for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
         marker={"symbol": symbols},
         name=t(f"monitoring.metric.{metric}"),
         customdata=weekly[f"marks_{ctx.lang}"],
-        hovertemplate="%{x|%Y-%m-%d}: %{y}<br>%{customdata}<extra></extra>",
+        hovertemplate="%{x|%Y-%m-%d}: %{y"
+        + {"repurchase_rate": ":.1%", "aov": ":,.2f"}.get(metric, ":,.0f")
+        + "}<br>%{customdata}<extra></extra>",
     )
     fig.add_scatter(
         x=flagged["week_start"],

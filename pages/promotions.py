@@ -16,7 +16,7 @@ from analytics import promotions, scenarios, settings
 from analytics.errors import InputError
 from analytics.i18n import t
 from analytics.promotions import PromotionSettings
-from ui import auth, state
+from ui import auth, state, tables
 from ui.widgets import chart, download_csv, empty_state
 
 PERIODS = (30, 90, 180, 365)
@@ -268,15 +268,11 @@ def break_even_tab(margin: float) -> None:
     table = _attempt(promotions.break_even_table, margin=margin)
     if table is not None and not table.empty:
         st.subheader(t("promo.table.break_even"))
-        st.dataframe(
-            table.rename(columns=lambda c: t(f"promo.col.{c}")),
-            hide_index=True,
-            column_config={
-                t("promo.col.discount"): st.column_config.NumberColumn(format="percent"),
-                t("promo.col.volume_multiplier"): st.column_config.NumberColumn(format="%.2f"),
-                t("promo.col.extra_volume"): st.column_config.NumberColumn(format="percent"),
-                t("promo.col.new_margin_rate"): st.column_config.NumberColumn(format="percent"),
-            },
+        tables.show(
+            table,
+            {"volume_multiplier": "multiplier"}
+            | dict.fromkeys(("discount", "extra_volume", "new_margin_rate"), "percent"),
+            {c: t(f"promo.col.{c}") for c in table.columns},
         )
         download_csv(table, "promo_break_even_table.csv", key="dl_promo_break_even_table")
 
@@ -397,8 +393,16 @@ def pooling_tab() -> None:
     )
     st.caption(t("promo.page.pairs", n=min(PAIRS_SHOWN, len(pairs))))
     labels = ("order_a", "amount_a", "order_b", "amount_b", "combined")
-    shown = pairs.head(PAIRS_SHOWN).rename(columns={c: t(f"promo.col.{c}") for c in labels})
-    st.dataframe(shown, hide_index=True)
+    tables.show(
+        pairs.head(PAIRS_SHOWN),
+        {
+            "platform": "platform",
+            **dict.fromkeys(("amount_a", "amount_b", "combined"), "money_fen"),
+        },
+        {"platform": t("common.col.platform"), "shop": t("common.col.shop")}
+        | {c: t(f"promo.col.{c}") for c in labels},
+        width="content",
+    )
     download_csv(pairs, "promo_pooling_pairs.csv", key="dl_promo_pooling_pairs")
 
 
@@ -558,7 +562,7 @@ periods = sorted({*PERIODS, prefs.period_days})
 if ss.get("promo.days", 0) not in (*periods, None):
     ss["promo.days"] = prefs.period_days
 
-left, middle, right = st.columns([4, 4, 2], vertical_alignment="bottom")
+left, middle, right = st.columns([3, 5, 2], vertical_alignment="bottom")
 with left:
     margin = st.slider(
         t("promo.page.margin"),

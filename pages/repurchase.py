@@ -11,10 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import clv, repurchase, scores
+from analytics import clv, repurchase, scores, settings
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import action_sections, state
+from ui import action_sections, format, state, tables
 from ui.widgets import chart, download_csv, empty_state
 
 ctx = state.context()
@@ -38,10 +38,52 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def customer_list(df: pd.DataFrame, name: str) -> None:
-    table = labelled(df)
-    st.dataframe(table, hide_index=True, width="stretch")
-    download_csv(table, f"{name}_{ctx.as_of}.csv", key=f"dl_{name}", label=t("repurchase.download"))
+#: How the list columns read (``ui.tables`` kinds).
+KINDS = {
+    "platform": "platform",
+    "last_purchase": "day",
+    "expected_date": "day",
+    "remind_date": "day",
+    "last_order_date": "day",
+    "cycle_days": "days",
+    "median_days": "days",
+    "p25_days": "days",
+    "p75_days": "days",
+    "days_until_expected": "days",
+    "days_since_last": "days",
+    "expected_gap_days": "days",
+    "overdue_ratio": "number",
+    "revenue": "money_fen",
+    "value_at_risk": "money",
+    "p_alive": "percent",
+    "expected_purchases": "number",
+    "expected_aov": "money_fen",
+    "clv": "money_fen",
+    "customers": "count",
+    "purchases": "count",
+    "buyers": "count",
+    "frequency": "count",
+}
+
+
+def show_table(df: pd.DataFrame, labels: dict | None = None) -> None:
+    """``df`` on the page in the reader's formats, columns in the UI language."""
+    names = {c: t(f"repurchase.col.{c}") for c in df.columns} | (labels or {})
+    # The buyer and what matters about them first; the expected value right after the
+    # name; the shop (the same on most rows) last, so nothing important scrolls away.
+    first = [c for c in ("customer_id", "customer_name", "clv") if c in df.columns]
+    last = [c for c in ("platform", "shop") if c in df.columns]
+    shown = df[[*first, *[c for c in df.columns if c not in first + last], *last]].copy()
+    if "basis" in shown:
+        shown["basis"] = shown["basis"].map(lambda b: t(f"repurchase.basis.{b}"))
+    tables.show(shown, KINDS, names)
+
+
+def customer_list(df: pd.DataFrame, name: str, labels: dict | None = None) -> None:
+    show_table(df, labels)
+    download_csv(
+        labelled(df), f"{name}_{ctx.as_of}.csv", key=f"dl_{name}", label=t("repurchase.download")
+    )
 
 
 tab_cycles, tab_reminders, tab_churn, tab_value = st.tabs(
@@ -122,7 +164,7 @@ with tab_cycles:
             legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         )
         chart(fig, cycles, f"repurchase_cycles_{level}")
-        st.dataframe(labelled(cycles), hide_index=True, width="stretch")
+        show_table(cycles)
 
 # Reminders ---------------------------------------------------------------------------
 with tab_reminders:
@@ -151,7 +193,7 @@ with tab_reminders:
     if due.empty:
         empty_state(t("repurchase.reminders.none"))
     else:
-        st.markdown(t("repurchase.reminders.count", n=len(due)))
+        st.markdown(t("repurchase.reminders.count", n=format.count(len(due))))
         customer_list(due, "repurchase_reminders")
 
 # Churn warning -----------------------------------------------------------------------
@@ -172,12 +214,12 @@ with tab_churn:
     if overdue.empty:
         empty_state(t("repurchase.churn.none", factor=factor))
     else:
-        st.markdown(t("repurchase.churn.count", n=len(overdue)))
+        st.markdown(t("repurchase.churn.count", n=format.count(len(overdue))))
         customer_list(overdue, "repurchase_churn_risk")
 
 # Purchase models ---------------------------------------------------------------------
 with tab_value:
-    st.subheader(t("repurchase.alive.title"))
+    st.subheader(t("repurchase.alive.title"), help=t("repurchase.alive.model"))
     st.caption(t("repurchase.alive.help"))
     scored = state.use_scores(ctx)
     if scored:
@@ -205,6 +247,7 @@ with tab_value:
                 zmin=0,
                 zmax=1,
                 colorscale="RdYlGn",
+                colorbar={"tickformat": ".0%"},
                 text=[[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()],
                 texttemplate="%{text}",
                 hovertemplate="%{x} / %{y}: %{z:.1%}<extra></extra>",
@@ -264,14 +307,21 @@ with tab_value:
             )
             chart(fig, check, "repurchase_holdout")
 
-    st.subheader(t("repurchase.clv.title"))
+    st.subheader(t("repurchase.clv.title"), help=t("repurchase.clv.model"))
     st.caption(t("repurchase.clv.help"))
     c1, c2, c3, c4 = st.columns(4)
-    margin = c1.slider(
-        t("repurchase.clv.margin"), 0.05, 1.0, 0.3, step=0.05, key="repurchase_margin"
+    margin = settings.gross_margin(state.cursor())
+    c1.metric(
+        t("repurchase.clv.margin"), format.percent(margin, 0), help=t("repurchase.clv.margin.help")
     )
     discount = c2.slider(
-        t("repurchase.clv.discount"), 0.0, 0.5, 0.1, step=0.01, key="repurchase_discount"
+        t("repurchase.clv.discount"),
+        0.0,
+        0.5,
+        0.1,
+        step=0.01,
+        format="percent",
+        key="repurchase_discount",
     )
     horizon = c3.selectbox(
         t("repurchase.clv.horizon"), (90, 180, 365, 730), index=2, key="repurchase_horizon"
@@ -293,7 +343,12 @@ with tab_value:
     except InputError as exc:
         st.warning(str(exc))
     else:
-        customer_list(values, "repurchase_top_clv")
+        purchases = (
+            t("repurchase.col.expected_purchases")
+            if horizon == 365
+            else t("repurchase.col.expected_purchases_days", days=horizon)
+        )
+        customer_list(values, "repurchase_top_clv", {"expected_purchases": purchases})
 
 # Manual cycles beside the learned ones; products bought together (issue 15).
 st.divider()

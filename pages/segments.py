@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import demographics, export, pareto, regions, rfm, settings, tiers
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, state
+from ui import auth, charts, format, state, tables
 from ui.widgets import chart, download, empty_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,17 +37,29 @@ def _download(data, file_name: str, *, key: str, label: str | None = None) -> No
     download(data, file_name, key=key, label=label)
 
 
+#: How the columns of the customer lists read (``ui.tables`` kinds).
+LIST_KINDS = {
+    "recency_days": "days",
+    "frequency": "count",
+    "monetary": "money_fen",
+    "r": "count",
+    "f": "count",
+    "m": "count",
+    "province": "province",
+    "valid_orders": "count",
+    "revenue": "money_fen",
+    "orders_to_next": "count",
+    "spend_to_next": "money_fen",
+}
+
+
 def _table(df, columns: list[str], config: dict) -> None:
     """The first ``SHOWN_ROWS`` rows of ``df`` as a table, saying so when there are more."""
     if len(df) > SHOWN_ROWS:
         st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
-    st.dataframe(
-        export.with_masked_phones(df.head(SHOWN_ROWS)[columns]),  # full phones: owner files only
-        hide_index=True,
-        width="stretch",
-        height=360,
-        column_config=config,
-    )
+    # Phones masked on screen for everyone: full phones only in an owner's file.
+    shown = export.with_masked_phones(df.head(SHOWN_ROWS))
+    tables.show(shown, LIST_KINDS, config, columns=columns, height=360)
 
 
 def _columns(names: list[str]) -> dict:
@@ -194,6 +206,7 @@ def _rfm_tab() -> None:
                 texttemplate="<b>%{label}</b><br>%{value:,}<br>%{customdata[0]:.1%}",
                 hovertemplate="<b>%{label}</b><br>" + t("segments.rfm.hover") + "<extra></extra>",
                 branchvalues="total",
+                marker_colors=charts.color_list(drawn["segment"], charts.SEGMENT_COLORS),
             )
         )
         fig.update_layout(title=t("segments.rfm.treemap"), height=460)
@@ -223,26 +236,34 @@ def _rfm_tab() -> None:
         )
         chart(fig, grid, "rfm_grid")
 
-    if rfm_settings.method == "quintile" and (summary["customers"] == 0).any():
-        st.caption(t("segments.rfm.empty_hint"))
+    empty_segments = summary.loc[summary["customers"] == 0, "name"]
+    if rfm_settings.method == "quintile" and len(empty_segments):
+        quote = "「{}」" if ctx.lang == "zh" else "{}"
+        names = ("" if ctx.lang == "zh" else ", ").join(quote.format(n) for n in empty_segments)
+        st.caption(t("segments.rfm.empty_hint", names=names))
     st.subheader(t("segments.rfm.table"))
-    st.dataframe(
-        summary[["name", "customers", "share", "revenue", "revenue_share", "action"]],
-        hide_index=True,
-        width="stretch",
-        height=35 * (len(summary) + 1) + 3,  # every segment without scrolling
-        column_config={
-            "name": t("segments.col.segment"),
-            "customers": st.column_config.NumberColumn(
-                t("segments.col.customers"), format="localized"
-            ),
-            "share": st.column_config.NumberColumn(t("segments.col.share"), format="percent"),
-            "revenue": st.column_config.NumberColumn(t("segments.col.revenue"), format="¥%.0f"),
-            "revenue_share": st.column_config.NumberColumn(
-                t("segments.col.revenue_share"), format="percent"
-            ),
-            "action": st.column_config.TextColumn(t("segments.col.action"), width="large"),
-        },
+    # st.table wraps text, so every suggested action is read in full
+    st.table(
+        format.table(
+            summary[["name", "customers", "share", "revenue", "revenue_share", "action"]],
+            {
+                "customers": "count",
+                "share": "percent",
+                "revenue": "money",
+                "revenue_share": "percent",
+            },  # fmt: skip
+            {
+                name: t(f"segments.col.{key}")
+                for name, key in (
+                    ("name", "segment"),
+                    ("customers", "customers"),
+                    ("share", "share"),
+                    ("revenue", "revenue"),
+                    ("revenue_share", "revenue_share"),
+                    ("action", "action"),
+                )
+            },  # fmt: skip
+        ).set_index(t("segments.col.segment"))
     )
 
     st.subheader(t("segments.members.title"))
@@ -286,7 +307,7 @@ def _rfm_tab() -> None:
         "province",
         "city",
     ]
-    _table(members, shown, _columns([c for c in shown if c not in ("r", "f", "m")]))
+    _table(members, shown, _columns(shown))
     _download(
         members,
         f"segment_{segment}_{ctx.as_of}.csv",
@@ -311,7 +332,11 @@ def _tiers_tab() -> None:
     left, right = st.columns(2)
     with left:
         fig = go.Figure(
-            go.Bar(x=summary["name"], y=summary["customers"], text=summary["customers"])
+            go.Bar(
+                x=summary["name"],
+                y=summary["customers"],
+                text=[format.count(n) for n in summary["customers"]],
+            )
         )
         fig.update_layout(title=t("segments.tiers.customers"), height=360)
         chart(fig, summary, "tier_customers")
@@ -400,7 +425,12 @@ def _profile_tab() -> None:
         fig.update_layout(
             barmode="stack",
             height=380,
-            xaxis={"title": t("segments.age.band")},
+            xaxis={
+                "title": t("segments.age.band"),
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": ["<18", *[b for b in demographics.AGE_BANDS if b != "<18"]],
+            },
             legend={"orientation": "h", "y": -0.2},
         )
         chart(fig, ages, "age_bands")
@@ -413,7 +443,7 @@ def _profile_tab() -> None:
         fig = go.Figure(
             go.Bar(
                 x=top["customers"][::-1],
-                y=top["province"][::-1],
+                y=[format.province(p, ctx.lang) for p in top["province"][::-1]],
                 orientation="h",
                 text=[t("segments.province.bar_text", share=s) for s in top["revenue_share"][::-1]],
                 textposition="auto",

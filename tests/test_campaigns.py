@@ -15,7 +15,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from analytics import customers, store
+from analytics import campaigns, customers, store
 from analytics.campaigns import (
     ListSpec,
     TargetList,
@@ -543,7 +543,7 @@ def cli_db(tmp_path):
 def test_export_list_writes_the_file_and_logs_the_campaign(cli_db, tmp_path, capsys):
     out = tmp_path / "list.csv"
     code = main(["export-list", "--db", str(cli_db), "--segment", "all", "--out", str(out),
-                 "--name", "老客回访", "--offer-cost", "5"])  # fmt: skip
+                 "--name", "老客回访", "--offer-cost", "5", "--holdout", "0"])  # fmt: skip
     assert code == 0
     text = capsys.readouterr().out
     assert "3 from the source" in text and "excluded refunded: 1 removed" in text
@@ -681,3 +681,8 @@ def test_rfm_lists_carry_the_rfm_modules_name_and_action(con):
     assert ids(target) == ["a"]
     assert target.members["segment"].iloc[0] == SEGMENTS[segment].name("en")
     assert target.members["suggested_offer"].iloc[0] == SEGMENTS[segment].action("en")
+
+
+def test_campaign_settings_hold_out_ten_percent_by_default(con):
+    # Without a control group no campaign can be measured (seed 003): 10% unless changed.
+    assert campaigns.load_settings(con).holdout_pct == 10

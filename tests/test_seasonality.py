@@ -158,3 +158,17 @@ def test_sales_by_week_name_the_festival_of_its_week(con):
 def test_sales_with_marks_of_an_empty_store_is_an_empty_frame(con):
     df = sales_with_marks(con, period="week")
     assert df.empty and {"marks_zh", "marks_en"} <= set(df.columns)
+
+
+def test_shopping_festivals_are_marked_only_from_the_year_they_began():
+    marks = calendar_marks(date(2008, 1, 1), date(2011, 12, 31))
+    shopping = marks[marks["kind"] == "shopping"]
+    pairs = zip(shopping["date"], shopping["name_zh"], strict=True)
+    assert [(d.year, name) for d, name in pairs] == [
+        (2009, "双11"),
+        (2010, "618"),
+        (2010, "双11"),
+        (2011, "618"),
+        (2011, "双11"),
+        (2011, "双12"),
+    ]

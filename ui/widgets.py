@@ -9,19 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from analytics import downloads, export, store
-from analytics.i18n import t
-from ui import auth, state
+from analytics.i18n import language, t
+from ui import auth, charts, format, state
 
 PERCENT_METRICS = {"repurchase_rate", "returning_revenue_share"}
 MONEY_METRICS = {"revenue", "aov"}
 
 
 def fmt_value(metric: str, value: float) -> str:
+    """A KPI value as the cards show it ("—" when there is none)."""
     if metric in PERCENT_METRICS:
-        return f"{value:.1%}"
+        return format.percent(value)
     if metric in MONEY_METRICS:
-        return f"¥{value:,.2f}" if metric == "aov" else f"¥{value:,.0f}"
-    return f"{value:,.0f}"
+        return format.money(value, fen=metric == "aov")
+    return format.count(value)
 
 
 def kpi_cards(change: pd.DataFrame) -> None:
@@ -162,9 +163,15 @@ def download_csv(df: pd.DataFrame, file_name: str, *, key: str, label: str | Non
     download(df, file_name, key=key, label=label)
 
 
-def chart(fig, data: pd.DataFrame, name: str) -> None:
-    """A plotly chart with a download of the data it draws."""
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="")
+def chart(fig, data: pd.DataFrame, name: str, *, empty: str | None = None) -> None:
+    """A plotly chart in the reader's formats (``ui.charts.polish``) with a download of the
+    data it draws; a chart with nothing to draw is replaced by a sentence (``empty``)."""
+    if charts.is_empty(fig) or data is None or data.empty:
+        empty_state(empty or t("common.chart_empty"))
+        return
+    margin = {"l": 10, "r": 10, "t": 40, "b": 10, **(fig.layout.margin.to_plotly_json() or {})}
+    fig.update_layout(margin=margin, legend_title_text="")
+    charts.polish(fig, language())
     st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
     download_csv(data, f"{name}.csv", key=f"dl_{name}")
 

@@ -16,6 +16,7 @@ from analytics.cli._common import (
 )
 
 clv = lazy_module("analytics.clv")
+settings = lazy_module("analytics.settings")
 
 #: Columns ``report clv`` prints, one row per customer.
 CLV_COLUMNS = [
@@ -54,7 +55,11 @@ def register(commands, reports) -> None:
         "--horizon", type=_positive_int, default=365, help="days ahead (default 365)"
     )
     value.add_argument(
-        "--margin", type=float, default=0.3, help="gross margin as a fraction (default 0.3)"
+        "--margin",
+        type=float,
+        default=None,
+        help="gross margin as a fraction (default: the shop's margin set in the promotion "
+        "planner, else 0.4)",
     )
     value.add_argument(
         "--discount-rate",
@@ -106,7 +111,7 @@ def run_clv(args) -> int:
         con,
         as_of=as_of(con, args),
         horizon_days=args.horizon,
-        margin=args.margin,
+        margin=settings.gross_margin(con) if args.margin is None else args.margin,
         annual_discount_rate=args.discount_rate,
         shop=args.shop,
     )

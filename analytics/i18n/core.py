@@ -26,9 +26,9 @@ ZH = {
     "kpi.aov": "客单价",
     "kpi.aov.help": "销售额 ÷ 有效订单数。上一期：{previous}",
     "kpi.repurchase_rate": "复购率",
-    "kpi.repurchase_rate.help": "期间内买了 2 次及以上的客户 ÷ 购买客户。上一期：{previous}",
-    "kpi.returning_revenue_share": "老客户销售占比",
-    "kpi.returning_revenue_share.help": "期间内复购客户贡献的销售额占比。上一期：{previous}",
+    "kpi.repurchase_rate.help": "期间内买了 2 次及以上的客户 ÷ 期间内的购买客户（只数这段时间里的订单）。上一期：{previous}",
+    "kpi.returning_revenue_share": "复购客户销售占比",
+    "kpi.returning_revenue_share.help": "期间内买了 2 次及以上的客户贡献的销售额 ÷ 期间销售额。和下面图里的「回头客」（以前买过）不是一回事。上一期：{previous}",
     "overview.title": "总览",
     "overview.empty": "数据库里还没有订单。可以先加载示例店铺看看效果，或者去「数据导入」上传店铺后台导出的订单报表。",
     "overview.go_import": "去导入订单",
@@ -36,9 +36,9 @@ ZH = {
     "overview.last_days": "近 {days} 天",
     "overview.period.help": "截至 {as_of} 的近 {days} 天，与再往前 {days} 天相比。",
     "overview.sales_by_month": "每月销售额与订单数",
-    "overview.new_vs_returning": "每月新客与老客",
+    "overview.new_vs_returning": "每月新客与回头客",
     "overview.new": "新客（首单）",
-    "overview.returning": "老客（回购）",
+    "overview.returning": "回头客（以前买过）",
     "overview.top_provinces": "销售额最高的省份",
     "demo.load": "加载示例店铺",
     "demo.loading": "正在生成并导入示例店铺（约 2 万客户、3 年订单）…",
@@ -66,7 +66,7 @@ ZH = {
     "import.refused": "{file}：未导入 — {reason}",
     "import.done": "{file}：已导入（#{id}）。读取 {read} 行，新增 {inserted}，更新 {updated}，未变 {unchanged}，跳过 {rejected}。",
     "import.rejected_rows": "有 {n} 行因内容有误被跳过：",
-    "import.profiles.intro": "上传客户资料表：买家会员名（customer_id）以及生日/年龄、性别、标签、差评（1/0）中的任意几列。",
+    "import.profiles.intro": "上传客户资料表：买家会员名（列名可以是 `买家会员名` 或 `customer_id`），以及生日/年龄、性别、标签、差评（1/0）中的任意几列。",
     "import.profiles.file": "客户资料文件",
     "import.profiles.run": "导入客户资料",
     "import.history.empty": "还没有导入记录。",
@@ -138,10 +138,12 @@ EN = {
     "kpi.aov": "AOV",
     "kpi.aov.help": "Revenue / valid orders. Previous period: {previous}",
     "kpi.repurchase_rate": "Repurchase rate",
-    "kpi.repurchase_rate.help": "Buyers with 2+ orders in the period / buyers. "
+    "kpi.repurchase_rate.help": "Buyers with 2+ orders within the period / the period's buyers. "
     "Previous period: {previous}",
-    "kpi.returning_revenue_share": "Returning revenue share",
-    "kpi.returning_revenue_share.help": "Share of the period's revenue from repeat buyers. "
+    "kpi.returning_revenue_share": "Repeat buyers' revenue share",
+    "kpi.returning_revenue_share.help": "Revenue from buyers with 2+ orders within the "
+    "period / the period's revenue; not the 'returning' buyers of the chart below (bought "
+    "before). "
     "Previous period: {previous}",
     "overview.title": "Overview",
     "overview.empty": "No orders yet. Load the demo shop to look around, or upload your "
@@ -153,7 +155,7 @@ EN = {
     "overview.sales_by_month": "Revenue and orders by month",
     "overview.new_vs_returning": "New and returning buyers by month",
     "overview.new": "New (first order)",
-    "overview.returning": "Returning",
+    "overview.returning": "Returning (bought before)",
     "overview.top_provinces": "Top provinces by revenue",
     "demo.load": "Load the demo shop",
     "demo.loading": "Generating and importing the demo shop (~20k buyers, 3 years)…",

@@ -4,10 +4,10 @@
 ZH = {
     "monitoring.metric.new_customers": "新客",
     "monitoring.metric.aov": "客单价",
-    "monitoring.metric.repurchase_rate": "复购率",
+    "monitoring.metric.repurchase_rate": "回头客占比",
     "monitoring.in_sentence.new_customers": "新客",
     "monitoring.in_sentence.aov": "客单价",
-    "monitoring.in_sentence.repurchase_rate": "复购率",
+    "monitoring.in_sentence.repurchase_rate": "回头客占比",
     "monitoring.value.new_customers": "{n} 人",
     "monitoring.week": "{year} 年第 {week} 周（{start_month}月{start_day}日–{end_month}月{end_day}日）",
     "monitoring.week.partial": "{year} 年第 {week} 周（{start_month}月{start_day}日–{end_month}月{end_day}日，本周未完）",
@@ -28,8 +28,9 @@ ZH = {
     "monitoring.sales.title_week": "每周销售额与订单数（近 {weeks} 周）",
     "monitoring.sales.caption": "浅色阴影为法定节假日放假期间，红色阴影为春节，虚线为 618、双11、双12 大促。鼠标移到底部三角上可看节日名称。",
     "monitoring.sales.marks_trace": "节假日/大促",
-    "monitoring.strip.title": "周度监测：新客、客单价、复购率",
-    "monitoring.strip.caption": "近 {weeks} 周，每周与前 8 周的中位数比较（稳健 z 分数，偏离 ≥ 3 标红）。复购率 = 当周买家中并非首次下单的比例。本周未完时，只和前 8 周同样的天数比较。",
+    "monitoring.strip.title": "周度监测：新客、客单价、回头客占比",
+    "monitoring.strip.caption": "近 {weeks} 周，每周与前 8 周的中位数比较，明显偏离的周标红，原因写在图下。回头客占比 = 当周买家中以前买过（或当周买了 2 次）的比例，和上面按期间算的「复购率」不是一回事。",
+    "monitoring.strip.help": "偏离用稳健 z 分数衡量：(本周值 − 前 8 周中位数) ÷ (1.4826 × 中位数绝对偏差)，绝对值 ≥ 3 标红。本周未完时，只和前 8 周同样的天数比较；未完的一周画成空心点。",
     "monitoring.strip.flagged": "异常周",
     "monitoring.strip.baseline": "前 8 周中位数",
     "monitoring.strip.none": "近 {weeks} 周没有明显异常。",
@@ -40,10 +41,10 @@ ZH = {
 EN = {
     "monitoring.metric.new_customers": "New customers",
     "monitoring.metric.aov": "AOV",
-    "monitoring.metric.repurchase_rate": "Repurchase rate",
+    "monitoring.metric.repurchase_rate": "Returning buyers",
     "monitoring.in_sentence.new_customers": "new customers",
     "monitoring.in_sentence.aov": "AOV",
-    "monitoring.in_sentence.repurchase_rate": "repurchase rate",
+    "monitoring.in_sentence.repurchase_rate": "returning-buyer share",
     "monitoring.value.new_customers": "{n}",
     "monitoring.week": "Week {week} of {year} ({start}–{end})",
     "monitoring.week.partial": "Week {week} of {year} ({start}–{end}, week to date)",
@@ -67,11 +68,14 @@ EN = {
     "Festival; dashed lines: the 618, Double 11 and Double 12 shopping festivals. Hover the "
     "triangles at the bottom for names.",
     "monitoring.sales.marks_trace": "Holidays & festivals",
-    "monitoring.strip.title": "Weekly monitoring: new customers, AOV, repurchase rate",
+    "monitoring.strip.title": "Weekly monitoring: new customers, AOV, returning buyers",
     "monitoring.strip.caption": "Last {weeks} weeks; each week is compared with the median "
-    "of the 8 weeks before it (robust z-score, flagged in red at 3 or more). Repurchase rate "
-    "= share of the week's buyers for whom it was not their first order. The current, "
-    "unfinished week is compared with the same days of the previous 8 weeks.",
+    "of the 8 weeks before it; clearly unusual weeks are red and explained below the charts. "
+    "Returning buyers = share of the week's buyers who had bought before (or twice that "
+    "week); not the same measure as the period's repurchase rate above.",
+    "monitoring.strip.help": "Unusual means a robust z-score of 3 or more: (week − median "
+    "of the 8 weeks before) / (1.4826 × median absolute deviation). The current, unfinished "
+    "week is compared with the same days of the previous 8 weeks and drawn as an open dot.",
     "monitoring.strip.flagged": "Anomaly",
     "monitoring.strip.baseline": "Median of previous 8 weeks",
     "monitoring.strip.none": "No unusual week in the last {weeks} weeks.",

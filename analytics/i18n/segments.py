@@ -19,7 +19,7 @@ ZH = {
     "segments.rfm.grid.r": "R 最近购买得分（5 = 最近）",
     "segments.rfm.grid.f": "F 购买次数得分（5 = 最多）",
     "segments.rfm.grid.hover": "R %{y} · F %{x}<br>%{text}<br>客户 %{z:,} 人",
-    "segments.rfm.empty_hint": "有的分层是空的：多数客户只买过一次时，购买次数相同的客户得分相同，F 分会跳档（例如从 1 直接到 4），「潜力」「需要关注」等分层就没有人。可在「⚙ RFM 设置」里改用固定分档。",
+    "segments.rfm.empty_hint": "这些分层现在没有客户：{names}。多数客户只买过一次时，购买次数相同的客户得分相同，F 分会跳档（例如从 1 直接到 4），相邻的分层就没有人。可在「⚙ RFM 设置」里改用固定分档。",
     "segments.rfm.table": "各分层客户数、销售额与建议动作",
     "segments.col.segment": "分层",
     "segments.col.customers": "客户数",
@@ -33,6 +33,9 @@ ZH = {
     "segments.col.frequency": "有效订单",
     "segments.col.monetary": "消费金额",
     "segments.col.phone": "手机",
+    "segments.col.r": "R 分",
+    "segments.col.f": "F 分",
+    "segments.col.m": "M 分",
     "segments.col.province": "省份",
     "segments.col.city": "城市",
     "segments.col.tier": "等级",
@@ -126,10 +129,10 @@ EN = {
     "segments.rfm.grid.r": "R recency score (5 = most recent)",
     "segments.rfm.grid.f": "F frequency score (5 = most orders)",
     "segments.rfm.grid.hover": "R %{y} · F %{x}<br>%{text}<br>%{z:,} buyers",
-    "segments.rfm.empty_hint": "Some segments are empty: when most buyers bought once, "
-    "buyers with the same number of orders share a score, so F skips scores (e.g. 1 to 4) and "
-    "segments such as Potential loyalist or Need attention stay empty. Fixed bins "
-    "(⚙ RFM settings) avoid this.",
+    "segments.rfm.empty_hint": "These segments hold no buyer now: {names}. When most buyers "
+    "bought once, buyers with the same number of orders share a score, so F skips scores "
+    "(e.g. 1 to 4) and the segments in between stay empty. Fixed bins (⚙ RFM settings) "
+    "avoid this.",
     "segments.rfm.table": "Buyers, revenue and suggested action per segment",
     "segments.col.segment": "Segment",
     "segments.col.customers": "Buyers",
@@ -143,6 +146,9 @@ EN = {
     "segments.col.frequency": "Valid orders",
     "segments.col.monetary": "Spend",
     "segments.col.phone": "Phone",
+    "segments.col.r": "R score",
+    "segments.col.f": "F score",
+    "segments.col.m": "M score",
     "segments.col.province": "Province",
     "segments.col.city": "City",
     "segments.col.tier": "Tier",

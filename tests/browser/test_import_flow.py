@@ -24,17 +24,20 @@ def test_load_demo_shop_then_see_the_overview(dashboard, page):
 
 def test_uploading_the_same_export_twice_counts_it_once(dashboard, page, tmp_path):
     url, db = dashboard
-    export = write_export(
-        tmp_path / "ExportOrderList.csv",
-        [order("1", "张三", paid="100"), order("2", "李四", paid="50"), order("3", "张三")],
-    )
+    rows = [order("1", "张三", paid="100"), order("2", "李四", paid="50"), order("3", "张三")]
+    # The same export downloaded twice (the browser names the second copy "… (1)"): the
+    # import button rests once a file is imported, so the second attempt is a new upload.
+    exports = {
+        1: write_export(tmp_path / "ExportOrderList.csv", rows),
+        2: write_export(tmp_path / "ExportOrderList (1).csv", rows),
+    }
     # Open the dashboard at its root first, as a user does: Streamlit serves the very first
     # run of a process from the legacy pages/ folder when it starts on a deep URL.
     page.goto(url)
     page.get_by_role("link", name="数据导入").click()
     expected = {1: "新增 3，更新 0，未变 0", 2: "新增 0，更新 0，未变 3"}
     for attempt in (1, 2):
-        page.locator("input[type='file']").first.set_input_files(str(export))
+        page.locator("input[type='file']").first.set_input_files(str(exports[attempt]))
         page.get_by_text("淘宝/天猫 订单报表").first.wait_for()
         page.get_by_role("button", name="导入 1 个文件").click()
         # The second upload of the same file inserts nothing: every order is unchanged.

@@ -1,0 +1,203 @@
+"""Every page read in Chinese on the demo shop, as a shop owner reads it: no None/NaN, no
+platform ids such as ``taobao``, no identifier-looking English (snake_case, raw column
+names) in the text, tables or charts, and thousands separators in the KPI cards."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.pages.apptest import ROOT, dashboard
+from ui.navigation import PAGES as MENU
+
+PAGES = [path for path, _key, _icon in MENU if (ROOT / path).exists()]
+
+#: Words a shop owner should never read in the Chinese UI.
+MISSING = re.compile(r"\b(None|NaN|nan|NaT|null|undefined)\b")
+PLATFORM_IDS = re.compile(r"\b(taobao|tmall|jd|pdd|douyin|youzan|generic)\b")
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+#: Raw column names that must be labelled before they reach a page.
+RAW_COLUMNS = {"platform", "shop", "customer_id", "customer_name", "r", "f", "m", "phone"}
+
+
+def _texts(at) -> list[str]:
+    """Every piece of text the page shows outside code blocks and charts."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                 "warning", "error", "toast"):  # fmt: skip
+        out += [str(e.value) for e in getattr(at, kind)]
+    for m in at.metric:
+        out += [m.label, str(m.value)]
+    for kind in ("button", "checkbox", "toggle", "text_input", "number_input", "slider",
+                 "date_input", "radio", "selectbox", "multiselect"):  # fmt: skip
+        for widget in getattr(at, kind):
+            out.append(widget.label)
+            out += [str(o) for o in getattr(widget, "options", [])]
+    out += [tab.label for tab in at.tabs] + [e.label for e in at.expander]
+    return out
+
+
+def _headers(at) -> list[str]:
+    """Table column headers as shown: the configured label, else the raw column name."""
+    out: list[str] = []
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        for column in frame.value.columns:
+            out.append(str(config.get(str(column), {}).get("label") or column))
+    return out
+
+
+def _cells(at) -> list[str]:
+    """The text cells of every table (the first 50 rows): data, where buyer ids such as
+    tb_1908224 are allowed, but not None/NaN or platform ids."""
+    out: list[str] = []
+    for frame in at.dataframe:
+        df = frame.value
+        for column in df.columns:
+            if df[column].dtype == object or str(df[column].dtype).startswith("str"):
+                out += [str(v) for v in df[column].head(50)]
+    return out
+
+
+def _chart_texts(at) -> list[str]:
+    """Titles, axis titles, legend names, category labels and bar texts of every chart."""
+    out: list[str] = []
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        layout = spec.get("layout", {})
+        for value in layout.values():
+            if isinstance(value, dict):
+                title = value.get("title")
+                out.append(title.get("text", "") if isinstance(title, dict) else str(title or ""))
+                out += [str(v) for v in value.get("ticktext", [])]
+        out += [a.get("text", "") for a in layout.get("annotations", [])]
+        for trace in spec.get("data", []):
+            out.append(str(trace.get("name", "")))
+            for key in ("text", "labels", "x", "y"):
+                values = trace.get(key)
+                if isinstance(values, list):
+                    out += [str(v) for v in values if isinstance(v, str)]
+            node = trace.get("node", {})
+            out += [str(v) for v in node.get("label", [])]
+    return out
+
+
+def _render_all(demo_db, tmp_path_factory, lang: str):
+    """Each page rendered once in ``lang`` on a copy of the demo shop."""
+    import shutil
+
+    monkeypatch = pytest.MonkeyPatch()
+    db = tmp_path_factory.mktemp("words") / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    rendered = {}
+    for page in PAGES:
+        at = dashboard(db, monkeypatch, lang=lang).run()
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        rendered[page] = at
+    return rendered, monkeypatch
+
+
+@pytest.fixture(scope="module")
+def zh_pages(demo_db, tmp_path_factory):
+    rendered, monkeypatch = _render_all(demo_db, tmp_path_factory, "zh")
+    yield rendered
+    monkeypatch.undo()
+
+
+@pytest.fixture(scope="module")
+def en_pages(demo_db, tmp_path_factory):
+    rendered, monkeypatch = _render_all(demo_db, tmp_path_factory, "en")
+    yield rendered
+    monkeypatch.undo()
+
+
+#: Code spans (`customer_id`, a column name the user's file may carry) and file names.
+ALLOWED = re.compile(r"`[^`]*`|\S+\.(csv|xlsx|xls|txt)\b")
+
+
+def _bad(texts: list[str], pattern: re.Pattern) -> list[str]:
+    return sorted({text for text in texts if pattern.search(ALLOWED.sub("", text))})
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_page_shows_no_missing_value_words(zh_pages, page):
+    at = zh_pages[page]
+    assert _bad(_texts(at) + _headers(at) + _cells(at) + _chart_texts(at), MISSING) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_page_names_platforms_not_ids(zh_pages, page):
+    at = zh_pages[page]
+    assert _bad(_texts(at) + _headers(at) + _cells(at) + _chart_texts(at), PLATFORM_IDS) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_page_shows_no_identifiers(zh_pages, page):
+    at = zh_pages[page]
+    texts = _texts(at) + _headers(at) + _chart_texts(at)
+    assert _bad(texts, SNAKE_CASE) == []
+    assert sorted({t for t in _headers(at) if t in RAW_COLUMNS}) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_kpi_cards_have_thousands_separators(zh_pages, page):
+    values = [str(m.value) for m in zh_pages[page].metric]
+    unseparated = [v for v in values if re.search(r"(?<![\d.,])\d{4,}", v)]
+    assert unseparated == []
+
+
+def test_overview_cards_on_the_demo_shop_read_with_separators(zh_pages):
+    cards = {m.label: m.value for m in zh_pages["pages/overview.py"].metric}
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", cards["有效订单"])
+    assert re.fullmatch(r"¥\d{1,3}(,\d{3})+", cards["销售额"])
+    assert re.fullmatch(r"\d+\.\d%", cards["复购率"])
+
+
+def test_overview_names_two_different_measures_differently(zh_pages):
+    at = zh_pages["pages/overview.py"]
+    cards = [m.label for m in at.metric]
+    charts = _chart_texts(at)
+    assert "复购率" in cards and "复购率" not in charts
+    assert "回头客占比" in charts
+
+
+def test_after_creating_a_list_the_preview_shows_the_list_made(demo_copy, monkeypatch):
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/campaigns.py").run()
+    assert at.slider[0].value == 10  # the holdout measures by default
+    before = {m.label: m.value for m in at.metric}
+    next(b for b in at.button if b.label == "生成名单").click().run()
+    assert not at.exception, at.exception
+    after = {m.label: m.value for m in at.metric}
+    assert after["营销组（下载）"] == before["营销组（下载）"] != "0"
+    assert not any("这个条件下没有客户" in i.value for i in at.info)
+    assert any("这是刚生成的名单" in i.value and "近 7 天已营销过" in i.value for i in at.info)
+    # the next list (any change to the spec) leaves the contacted customers out
+    at.slider[0].set_value(20).run()
+    assert {m.label: m.value for m in at.metric}["排除后"] == "0"
+    assert any("这个条件下没有客户" in i.value for i in at.info)
+
+
+def test_campaign_results_without_orders_read_as_a_sentence(demo_copy, monkeypatch):
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/campaigns.py").run()
+    next(b for b in at.button if b.label == "生成名单").click().run()
+    assert any("活动之后还没有客户下单" in i.value for i in at.info)
+    charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    assert "chart_campaign_rates" not in charts
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_english_page_shows_no_missing_value_words_or_platform_ids(en_pages, page):
+    at = en_pages[page]
+    texts = _texts(at) + _headers(at) + _cells(at) + _chart_texts(at)
+    assert _bad(texts, MISSING) == []
+    assert _bad(texts, PLATFORM_IDS) == []
+
+
+def test_english_overview_names_provinces_in_english(en_pages):
+    charts = _chart_texts(en_pages["pages/overview.py"])
+    assert "Guangdong" in charts and "广东" not in charts

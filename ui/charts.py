@@ -1,0 +1,230 @@
+"""Plotly charts that read like the rest of the page: the reader's number and date formats,
+fixed colours for the things that have a name, and labels that stay out of the data.
+
+``polish(fig, lang)`` is applied by ``ui.widgets.chart`` to every chart: thousands
+separators instead of k/M (and 万 on large Chinese axes), months as ``2024年1月``, dates
+without a time of day, hover labels in the same format. The colour maps give every RFM
+segment, lifecycle stage and customer type one colour on every page and every shop.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from analytics.i18n import language
+
+#: One colour per RFM segment id (``analytics.rfm.SEGMENTS``): warm for the best, cool for
+#: the ones to win back, grey for the lost.
+SEGMENT_COLORS = {
+    "champions": "#c0392b",
+    "loyal": "#e67e22",
+    "potential_loyalist": "#f1c40f",
+    "new": "#27ae60",
+    "promising": "#82c91e",
+    "need_attention": "#16a085",
+    "about_to_sleep": "#3498db",
+    "at_risk": "#8e44ad",
+    "cant_lose": "#d6336c",
+    "hibernating": "#5c7cfa",
+    "lost": "#95a5a6",
+}
+
+#: One colour per lifecycle stage id (``analytics.lifecycle``), green fading to grey; the
+#: Sankey's "not a customer yet" start node is light blue.
+STAGE_COLORS = {
+    "new": "#74c0fc",
+    "active": "#2b8a3e",
+    "silent": "#94d82d",
+    "sleeping": "#fab005",
+    "at_risk": "#f76707",
+    "lost": "#868e96",
+}
+
+#: One colour per customer type id (``analytics.lifecycle`` customer types).
+CUSTOMER_TYPE_COLORS = {
+    "potential": "#adb5bd",
+    "new": "#74c0fc",
+    "one_time": "#fab005",
+    "repeat": "#40c057",
+    "loyal": "#c0392b",
+}
+
+#: Distinct colours for many lines (cohorts): 24 before any repeats.
+MANY_COLORS: tuple[str, ...] = tuple(qualitative.Dark24)
+
+_WAN = 10_000
+
+
+def color_list(ids: Iterable[str], colors: dict[str, str]) -> list[str]:
+    """The fixed colour of each id, in order (grey for an id with none)."""
+    return [colors.get(str(i), "#adb5bd") for i in ids]
+
+
+def distinct_colors(n: int) -> list[str]:
+    """``n`` colours, all different while ``n`` <= 24 (cohort lines)."""
+    return [MANY_COLORS[i % len(MANY_COLORS)] for i in range(n)]
+
+
+def nice_ticks(top: float, bottom: float = 0.0, target: int = 5) -> list[float]:
+    """Round tick values from ``bottom`` to past ``top`` (1, 2, 2.5, 5 × 10^k steps)."""
+    span = max(top - min(bottom, 0), 1e-9)
+    raw = span / target
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(min(bottom, 0) / step) * step
+    count = int(math.ceil((top - start) / step)) + 1
+    return [start + i * step for i in range(count)]
+
+
+def wan(value: float) -> str:
+    """``150000`` → ``15万``; ``25000`` → ``2.5万``; below 10,000 with separators."""
+    if abs(value) < _WAN:
+        return f"{value:,.0f}"
+    return f"{value / _WAN:,.4g}万"
+
+
+def _values(trace, axis_letter: str) -> np.ndarray:
+    values = getattr(trace, axis_letter, None)
+    if values is None:
+        return np.array([])
+    try:
+        array = pd.to_numeric(pd.Series(list(values)), errors="coerce").to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        return np.array([])
+    return array[np.isfinite(array)]
+
+
+def _is_dates(values) -> bool:
+    if values is None or len(values) == 0:
+        return False
+    sample = values[0]
+    return isinstance(sample, pd.Timestamp | np.datetime64) or (
+        hasattr(sample, "year") and hasattr(sample, "month")
+    )
+
+
+def _axis_name(letter: str, ref: str | None) -> str:
+    """``("y", "y2")`` → ``"yaxis2"``."""
+    suffix = (ref or letter)[1:]
+    return f"{letter}axis{suffix}"
+
+
+def _stacked_top(traces: list, letter: str) -> float:
+    """The highest value an axis must show (stacked bars add up)."""
+    tops = [float(_values(t, letter).max()) for t in traces if len(_values(t, letter))]
+    top = max(tops, default=0.0)
+    bars = [t for t in traces if t.type == "bar"]
+    if len(bars) > 1 and len(bars) == len(traces):
+        sums = pd.concat(
+            [pd.Series(_values(t, letter)).reset_index(drop=True) for t in bars], axis=1
+        ).sum(axis=1)
+        top = max(top, float(sums.max()) if len(sums) else 0.0)
+    return top
+
+
+def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
+    """Number and date formats of the reader's language on every cartesian axis of ``fig``.
+
+    - numeric axes: thousands separators; on Chinese axes reaching 100,000 ticks in 万;
+      an axis that already has a ``tickformat`` or tick texts is left as it is;
+    - date axes: ``2024年1月`` / ``Jan 2024`` for months, ``%Y-%m-%d`` for days, no time;
+    - a second y axis keeps its own round ticks (no grid lines of its own).
+    """
+    lang = lang or language()
+    fig.update_layout(separators=".,")
+    if lang == "zh":
+        fig.update_layout(font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"})
+    cartesian = [
+        t for t in fig.data if t.type in ("bar", "scatter", "scattergl", "box", "histogram")
+    ]
+    groups: dict[tuple[str, str], list] = {}
+    for trace in cartesian:
+        for letter in ("x", "y"):
+            ref = getattr(trace, f"{letter}axis", None)
+            groups.setdefault((letter, _axis_name(letter, ref)), []).append(trace)
+    for (letter, axis_name), traces in groups.items():
+        try:
+            axis = fig.layout[axis_name]
+        except (KeyError, ValueError):
+            continue
+        if axis.tickformat or axis.ticktext or axis.type == "category":
+            continue
+        sample = getattr(traces[0], letter, None)
+        if _is_dates(sample):
+            month_start = (
+                all(pd.Timestamp(v).day == 1 for v in list(sample)[:50] if v is not None)
+                and len(sample) > 1
+            )
+            if month_start and pd.Series(pd.to_datetime(list(sample))).diff().dt.days.min() >= 28:
+                axis.update(tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
+                axis.update(hoverformat="%Y年%-m月" if lang == "zh" else "%b %Y")
+            else:
+                axis.update(tickformat="%Y-%m-%d", hoverformat="%Y-%m-%d")
+            continue
+        values = [v for t in traces for v in _values(t, letter)]
+        if not values:
+            continue
+        top = _stacked_top(traces, letter)
+        bottom = min(values)
+        if lang == "zh" and top >= 10 * _WAN and not isinstance(sample, str):
+            ticks = nice_ticks(top, bottom)
+            axis.update(tickmode="array", tickvals=ticks, ticktext=[wan(v) for v in ticks])
+        else:
+            axis.update(tickformat=",~f")
+        axis.update(hoverformat=",.0f" if max(abs(v) for v in values) >= 100 else ",.2~f")
+        if axis_name.startswith("yaxis") and axis_name != "yaxis" and axis.overlaying:
+            axis.update(showgrid=False, tickmode=axis.tickmode or "auto", rangemode="tozero")
+    return fig
+
+
+def unfinished(period_starts: Iterable, period: str, as_of) -> list[bool]:
+    """For each period (``"week"`` or ``"month"`` starting on the given day): True when it
+    ends after ``as_of``, i.e. its figures are still growing and must not read as a drop."""
+    last_day = pd.Timestamp(as_of)
+    out = []
+    for start in period_starts:
+        start = pd.Timestamp(start)
+        end = start + (pd.Timedelta(days=7) if period == "week" else pd.offsets.MonthBegin(1))
+        out.append(end - pd.Timedelta(days=1) > last_day)
+    return out
+
+
+def is_empty(fig: go.Figure) -> bool:
+    """True when no trace of ``fig`` has a single value to draw."""
+    for trace in fig.data:
+        for attr in ("y", "x", "values", "z", "value"):
+            values = getattr(trace, attr, None)
+            if values is None:
+                continue
+            if isinstance(values, str):
+                return False
+            try:
+                if len(values) > 0:
+                    return False
+            except TypeError:
+                return False
+        link = getattr(trace, "link", None)
+        if link is not None and link.value is not None and len(link.value) > 0:
+            return False
+    return True
+
+
+def label_room(names: Sequence[str], size: int = 10) -> int:
+    """Pixels a label rotated upright needs: CJK characters a full em, others ~0.6 em."""
+    widths = [sum(size if ch >= "\u2e80" else 0.6 * size for ch in str(n)) for n in names]
+    return int(max(widths, default=0)) + 6
+
+
+def labels_above(fig: go.Figure, names: Sequence[str], size: int = 10) -> None:
+    """Room between the title and the plot for upright event labels anchored at the top of
+    the plot (``y=1, yanchor="bottom"``), so they never sit on the tallest bar."""
+    fig.update_layout(
+        margin={"t": 50 + label_room(names, size)}, title={"y": 0.99, "yanchor": "top"}
+    )
