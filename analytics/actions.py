@@ -301,7 +301,7 @@ def upgrade_within_reach(
     recent = df["last_order_date"].map(lambda d: (as_of - d).days) <= cfg.upgrade_max_days
     df = df[recent].copy()
     df["aov"] = (df["revenue"] / df["valid_orders"]).round(2)
-    df["next_min_spend"] = df["next_tier"].map(thresholds)
+    df["next_min_spend"] = df["next_tier"].map(thresholds).astype(float)  # float when empty
     gap = df["spend_to_next"].astype(float)
     by_spend = (gap > 0) & (gap <= cfg.upgrade_gap_pct / 100 * df["next_min_spend"] + 1e-9)
     if cfg.upgrade_one_order:

@@ -44,6 +44,7 @@ import pandas as pd
 
 from analytics import store
 from analytics.errors import InputError
+from analytics.settings import DEFAULT_MARGIN, gross_margin
 
 #: Meta key holding the data version the stored scores were built for.
 VERSION_KEY = "scores_version"
@@ -51,7 +52,7 @@ VERSION_KEY = "scores_version"
 HORIZONS = (30, 90, 180, 365)
 #: CLV as stored: the defaults of ``analytics.clv.clv``.
 CLV_HORIZON_DAYS = 365
-CLV_MARGIN = 0.3
+CLV_MARGIN = DEFAULT_MARGIN  # readers scale it to the margin they ask for
 CLV_DISCOUNT = 0.1
 #: The age bands' random seed (``analytics.demographics`` default).
 AGE_SEED = 42
@@ -343,7 +344,7 @@ LIMIT $limit
 """
 
 
-def top_clv(con, *, limit: int = 100, margin: float = CLV_MARGIN) -> pd.DataFrame:
+def top_clv(con, *, limit: int = 100, margin: float | None = None) -> pd.DataFrame:
     """The stored customers with the highest CLV (365 days, 10% discount) at ``margin``.
 
     Columns as :func:`analytics.repurchase.top_clv`. Raises InputError when the models
@@ -351,6 +352,7 @@ def top_clv(con, *, limit: int = 100, margin: float = CLV_MARGIN) -> pd.DataFram
     """
     if not limit >= 1:
         raise InputError(f"limit must be a whole number >= 1; got {limit}")
+    margin = gross_margin(con) if margin is None else margin
     if not 0 < margin <= 1:
         raise InputError(f"the margin must be a fraction in (0, 1]; got {margin}")
     for model in ("bgnbd", "gamma_gamma"):
@@ -370,9 +372,11 @@ ORDER BY clv DESC, platform, shop, customer_id
 """
 
 
-def clv_table(con, *, margin: float = CLV_MARGIN) -> pd.DataFrame:
+def clv_table(con, *, margin: float | None = None) -> pd.DataFrame:
     """:func:`analytics.clv.clv`'s customers and value columns from the stored scores
-    (365 days, 10% discount, at ``margin``), highest CLV first."""
+    (365 days, 10% discount, at ``margin``; None: the shop's gross margin), highest CLV
+    first."""
+    margin = gross_margin(con) if margin is None else margin
     if not 0 < margin <= 1:
         raise InputError(f"the margin must be a fraction in (0, 1]; got {margin}")
     bgnbd_params(con)

@@ -421,8 +421,21 @@ def cli_shop(tmp_path):
 )
 def test_export_list_writes_each_new_source(cli_shop, tmp_path, segment, expected):
     out = tmp_path / "list.csv"
-    argv = ["export-list", "--db", str(cli_shop), "--segment", segment, "--as-of", "2024-06-30",
-            "--out", str(out), "--exclude-recent-days", "0"]  # fmt: skip
+    argv = [
+        "export-list",
+        "--db",
+        str(cli_shop),
+        "--segment",
+        segment,
+        "--as-of",
+        "2024-06-30",
+        "--out",
+        str(out),
+        "--exclude-recent-days",
+        "0",
+        "--holdout",
+        "0",
+    ]  # fmt: skip  (every member in the file)
     assert main(argv) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [row["买家ID"] for row in rows] == expected
@@ -431,8 +444,23 @@ def test_export_list_writes_each_new_source(cli_shop, tmp_path, segment, expecte
 
 def test_export_list_filters_on_aov(cli_shop, tmp_path):
     out = tmp_path / "list.csv"
-    argv = ["export-list", "--db", str(cli_shop), "--segment", "all", "--as-of", "2024-06-30",
-            "--out", str(out), "--exclude-recent-days", "0", "--aov", "above"]  # fmt: skip
+    argv = [
+        "export-list",
+        "--db",
+        str(cli_shop),
+        "--segment",
+        "all",
+        "--as-of",
+        "2024-06-30",
+        "--out",
+        str(out),
+        "--exclude-recent-days",
+        "0",
+        "--aov",
+        "above",
+        "--holdout",
+        "0",
+    ]  # fmt: skip  (every member in the file)
     assert main(argv) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert sorted(row["买家ID"] for row in rows) == ["big", "mid", "old", "u1"]
@@ -459,8 +487,21 @@ def test_export_list_refuses_an_unknown_event_with_exit_2(cli_shop, tmp_path, ca
 )
 def test_export_list_writes_the_calendar_sources(cli_shop, tmp_path, segment, as_of, expected):
     out = tmp_path / "list.csv"
-    argv = ["export-list", "--db", str(cli_shop), "--segment", segment, "--as-of", as_of,
-            "--out", str(out), "--exclude-recent-days", "0"]  # fmt: skip
+    argv = [
+        "export-list",
+        "--db",
+        str(cli_shop),
+        "--segment",
+        segment,
+        "--as-of",
+        as_of,
+        "--out",
+        str(out),
+        "--exclude-recent-days",
+        "0",
+        "--holdout",
+        "0",
+    ]  # fmt: skip  (every member in the file)
     assert main(argv) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert sorted(row["买家ID"] for row in rows) == expected

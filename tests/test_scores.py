@@ -148,7 +148,7 @@ def test_top_clv_from_scores_equals_the_computed_one(scored):
     assert list(got.columns) == list(expected.columns)
     assert list(got["customer_id"]) == list(expected["customer_id"])
     assert np.allclose(got["clv"], expected["clv"], rtol=1e-9)
-    half = scores.top_clv(scored, limit=20, margin=0.15)
+    half = scores.top_clv(scored, limit=20, margin=scores.CLV_MARGIN / 2)
     assert np.allclose(half["clv"], expected["clv"] / 2, rtol=1e-9)
 
 

@@ -187,6 +187,13 @@ def manual_cycles_section(ctx) -> None:
             st.error(str(exc))
             return
         if not table.empty:
+            table = table.assign(  # missing as numbers (blank) or "—", never None
+                manual_days=pd.to_numeric(table["manual_days"], errors="coerce"),
+                per_unit=[
+                    "—" if v is None or pd.isna(v) else ("✓" if v else "")
+                    for v in table["per_unit"]
+                ],
+            )
             st.dataframe(
                 table,
                 hide_index=True,

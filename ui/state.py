@@ -251,5 +251,6 @@ def use_scores(ctx: Context) -> bool:
     if scored is not None and ctx.as_of == scored and ctx.shop is None:
         return True
     shop = ctx.shop or i18n.t("scores.all_shops")
-    st.caption(i18n.t("scores.computing", scored=scored, as_of=ctx.as_of, shop=shop))
+    missing = "—"  # no stored scores yet (empty store, or another process is writing)
+    st.caption(i18n.t("scores.computing", scored=scored or missing, as_of=ctx.as_of, shop=shop))
     return False

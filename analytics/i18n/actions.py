@@ -31,7 +31,7 @@ ZH = {
     "campaigns.value.count": "联系人数（0 = 按预算）",
     "campaigns.value.pct": "与下一等级的差距（%）",
     "campaigns.value.pair": "买过 A、未买 B（A,B）",
-    "campaigns.value.upsell": "品类,价格（价格可省略）",
+    "campaigns.value.upsell": "品类和价格，中间用英文逗号（价格可省略）",
     # ------------------------------------------------------------------ reasons and offers
     "actions.reason.churn": "第 {rank} 名：存活概率 {p_alive:.0%}，超周期 {ratio:.1f} 倍，预计损失 ¥{loss:,.0f}/年",
     "actions.reason.upgrade": "再消费 ¥{amount:,.0f} 升级{tier}",

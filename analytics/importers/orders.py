@@ -589,7 +589,7 @@ def import_orders(
         remember = bool(mapping) and detection.mapping != detected.mapping
         remember = remember and (saved is None or saved.mapping != detection.mapping)
         with import_settings(con), transaction(con):
-            result = _import(con, source, detection, import_id, shop, progress)
+            result = _import_leniently(con, source, detection, import_id, shop, progress)
             if remember:
                 mappings.save_mapping(con, source.header, detection.mapping)
             if result.inserted or result.updated or result.lines_written:
@@ -606,6 +606,24 @@ def import_orders(
         with transaction(con):
             record(con, base, _sha(hashing), result, platform if platform != "auto" else None)
         raise
+
+
+def _import_leniently(con, source, detection, import_id, shop, progress) -> ImportResult:
+    """``_import``, read again without DuckDB's CSV strict mode when strict mode failed on
+    the file as a whole: DuckDB 2.0.1's strict state machine rejects some well-formed files
+    ("reached an invalid state"). The failed read aborted the transaction, so it is rolled
+    back and begun again (nothing else has been written in it yet)."""
+    try:
+        return _import(con, source, detection, import_id, shop, progress)
+    except ImportRefused as refused:
+        detail = str(refused.params.get("detail", ""))
+        if not (source.kind == "csv" and source.strict and "invalid state" in detail):
+            raise
+    con.execute("ROLLBACK")
+    con.execute("BEGIN TRANSACTION")
+    _drop_temps(con)
+    source.strict = False
+    return _import(con, source, detection, import_id, shop, progress)
 
 
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="laoke-sha256")

@@ -78,6 +78,10 @@ class TableSource:
     first_line: int = 2  # file line (1-based) of the first data row
     #: xlsx: header column -> formula cells below the header with no calculated value
     uncached_formulas: dict[str, int] = field(default_factory=dict)
+    #: CSV read in DuckDB's strict mode (rows with extra fields become named problems).
+    #: Cleared for a retry when strict mode fails on a well-formed file: DuckDB 2.0.1's
+    #: strict state machine rejects some valid files whole ("reached an invalid state").
+    strict: bool = True
     _frame: object = field(default=None, repr=False)
 
     @contextmanager
@@ -113,7 +117,8 @@ class TableSource:
         return (
             f"read_csv({lit(str(path))}, header = false, skip = 1, delim = {lit(self.delimiter)}, "
             f"quote = '\"', escape = '\"', columns = {{{columns}}}, auto_detect = false, "
-            "strict_mode = true, parallel = true, ignore_errors = true, store_rejects = true, "
+            f"strict_mode = {str(self.strict).lower()}, parallel = true, ignore_errors = true, "
+            "store_rejects = true, "
             f"rejects_table = '{_REJECTS}', rejects_scan = '{_REJECT_SCANS}')"
         )
 
