@@ -63,6 +63,7 @@ from statistics import NormalDist
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.export import EXPORT_FIELDS, FIGURE_FIELDS
 from analytics.i18n import catalogs, language, t
 from analytics.store import SHOP_FILTER, bump_data_version, shop_filter, transaction
 
@@ -151,26 +152,8 @@ SOURCE_MODULES = {
     "churn_risk": "analytics.repurchase",
     **{kind: "analytics.actions" for kind in ACTION_KINDS},
 }
-#: Columns of ``TargetList.members``.
-MEMBER_COLUMNS = (
-    "platform",
-    "shop",
-    "customer_id",
-    "customer_name",
-    "phone",
-    "segment",
-    "reason",
-    "suggested_offer",
-    "grp",
-    "orders",
-    "spend",
-    "last_purchase",
-    "aov",
-    "tier",
-    "stage",
-    "expected_next",
-    "send_date",
-)
+#: Columns of ``TargetList.members``: the key, the exported fields, the group, the figures.
+MEMBER_COLUMNS = ("platform", "shop", *EXPORT_FIELDS, "grp", *FIGURE_FIELDS)
 #: Two-sided 95 % normal quantile (1.96).
 Z95 = NormalDist().inv_cdf(0.975)
 _KEY = ["platform", "shop", "customer_id"]
