@@ -28,7 +28,7 @@ Public functions:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import numpy as np
@@ -190,60 +190,119 @@ def _bgnbd_arrays(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.nda
 
 def _aggregate(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Identical rows collapsed: the distinct rows and how many times each occurs."""
-    counts = pd.DataFrame({i: c for i, c in enumerate(columns)}).value_counts(sort=False)
-    distinct = counts.index.to_frame(index=False)
-    return [distinct[i].to_numpy(float) for i in range(len(columns))], counts.to_numpy(float)
+    distinct, codes = _distinct_rows(*columns)
+    return distinct, np.bincount(codes, minlength=len(distinct[0])).astype(float)
 
 
-def _bgnbd_nll(log_params, x, x_inv, x_u, t_x, t, w, total, levels=None):
+def _packed_key(columns) -> tuple[np.ndarray, list[int]] | None:
+    """Whole numbers >= 0 packed into one int64 (mixed radix), with the radices; or None."""
+    bases = []
+    for column in columns:
+        if not len(column) or column.min() < 0 or (column != np.round(column)).any():
+            return None
+        bases.append(int(column.max()) + 1)
+    if math.prod(bases) >= 2**62:
+        return None
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, base in zip(columns, bases, strict=True):
+        key = key * base + column.astype(np.int64)
+    return key, bases
+
+
+@dataclass(frozen=True)
+class _BgNbdData:
+    """What the BG/NBD likelihood needs of (weighted) customers, arranged so that each
+    evaluation touches the repeat buyers' rows once and everything else per level.
+
+    Terms of one customer that depend on x alone are summed per distinct frequency
+    (``x_u`` with weights ``w_x``), terms of (x, T) alone per distinct T (``t_u`` with
+    weights ``w_t`` and frequency-weights ``wx_t``); only the mix of the two branches
+    (alive at T, or dropped out after the last purchase) is computed per repeat row.
+    """
+
+    total: float
+    x_u: np.ndarray
+    w_x: np.ndarray
+    t_u: np.ndarray
+    w_t: np.ndarray
+    wx_t: np.ndarray
+    tx_u: np.ndarray
+    # The repeat rows (x > 0): frequency, weight and indices into x_u, t_u and tx_u.
+    x: np.ndarray
+    w: np.ndarray
+    x_inv: np.ndarray
+    t_inv: np.ndarray
+    tx_inv: np.ndarray
+
+
+def _bgnbd_data(x, t_x, t, w) -> _BgNbdData:
+    x_u, x_inv = np.unique(x, return_inverse=True)
+    t_u, t_inv = np.unique(t, return_inverse=True)
+    repeat = x > 0
+    tx_u, tx_inv = np.unique(t_x[repeat], return_inverse=True)
+    return _BgNbdData(
+        total=float(w.sum()),
+        x_u=x_u,
+        w_x=np.bincount(x_inv, w, len(x_u)),
+        t_u=t_u,
+        w_t=np.bincount(t_inv, w, len(t_u)),
+        wx_t=np.bincount(t_inv, w * x, len(t_u)),
+        tx_u=tx_u,
+        x=x[repeat],
+        w=w[repeat],
+        x_inv=x_inv[repeat],
+        t_inv=t_inv[repeat],
+        tx_inv=tx_inv,
+    )
+
+
+def _bgnbd_nll(log_params, data: _BgNbdData):
     """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) and its gradient.
 
-    ``x_u`` are the distinct frequencies and ``x_inv`` maps each row to its own, so the
-    special functions of ``x`` are computed once per distinct frequency; ``levels``
-    (:func:`_levels` of T and of t_x) does the same for the logarithms of alpha + T and
-    alpha + t_x (whole days take few values).
+    Per customer, with A = B(a, b + x) / B(a, b), D = B(a + 1, b + x - 1) / B(a, b):
+
+        L = Gamma(r + x) alpha^r / Gamma(r) * [A (alpha + T)^-(r + x)
+                                               + [x > 0] D (alpha + t_x)^-(r + x)]
+
+    log L = lg + r log alpha + term1 + softplus(term2 - term1), term1 and term2 the logs
+    of the two branches; p2 = expit(term2 - term1) is the share of the second.
     """
     r, alpha, a, b = np.exp(log_params)
-    repeat = x > 0
-    # Per distinct frequency.
+    d, n = data, data.total
+    x_u = d.x_u
     lg_rx = gammaln(r + x_u) - gammaln(r)
     bl1 = betaln(a, b + x_u) - betaln(a, b)
     bl2 = betaln(a + 1, b + np.maximum(x_u, 1) - 1) - betaln(a, b)
     psi_rx = digamma(r + x_u)
     psi_abx = digamma(a + b + x_u)
     psi_bx = digamma(b + x_u)
-    lg_rx, bl1, bl2, psi_rx, psi_abx, psi_bx = (
-        v[x_inv] for v in (lg_rx, bl1, bl2, psi_rx, psi_abx, psi_bx)
+    log_at_u = np.log(alpha + d.t_u)
+    inv_at_u = 1.0 / (alpha + d.t_u)
+
+    # Per repeat row: the second branch against the first.
+    log_at = log_at_u[d.t_inv]
+    gap = np.log(alpha + d.tx_u)[d.tx_inv] - log_at  # log((alpha + t_x) / (alpha + T))
+    rx = r + d.x
+    diff = (bl2 - bl1)[d.x_inv] - rx * gap
+    w_p2 = d.w * expit(diff)
+    mixed = _wsum(d.w, np.logaddexp(0.0, diff))
+    inv_gap = (1.0 / (alpha + d.tx_u))[d.tx_inv] - inv_at_u[d.t_inv]
+    w_p2_x = np.bincount(d.x_inv, w_p2, len(x_u))
+
+    sum_log_at = log_at_u @ d.w_t
+    ll = (
+        d.w_x @ (lg_rx + bl1) + n * r * np.log(alpha) - (r * sum_log_at + log_at_u @ d.wx_t) + mixed
     )
-
-    if levels is None:
-        levels = (_levels(t), _levels(t_x))
-    (t_u, t_inv), (tx_u, tx_inv) = levels
-    log_at = np.log(alpha + t_u)[t_inv]
-    log_atx = np.log(alpha + tx_u)[tx_inv]
-    term1 = bl1 - (r + x) * log_at
-    term2 = np.where(repeat, bl2 - (r + x) * log_atx, -np.inf)
-    # logaddexp(term1, term2) and the share of term2 from one exp.
-    high = np.maximum(term1, term2)
-    ratio = np.exp(-np.abs(term1 - term2))
-    mix = high + np.log1p(ratio)
-    share_low = ratio / (1.0 + ratio)
-    # share of the "dropped out after the last purchase" branch
-    p2 = np.where(term2 > term1, 1.0 - share_low, share_low)
-    ll = lg_rx + r * np.log(alpha) + mix
-    p1 = 1.0 - p2
-
-    b_last = b + np.maximum(x, 1) - 1  # b + x - 1 where it is used (x > 0)
-    d_r = psi_rx - digamma(r) + np.log(alpha) - p1 * log_at - p2 * log_atx
-    inv_at = (1.0 / (alpha + t_u))[t_inv]
-    inv_atx = (1.0 / (alpha + tx_u))[tx_inv]
-    d_alpha = r / alpha - (r + x) * (p1 * inv_at + p2 * inv_atx)
-    d_a = digamma(a + b) - psi_abx + p2 / a
-    d_b = digamma(a + b) - psi_abx - digamma(b) + psi_bx - np.where(repeat, p2 / b_last, 0.0)
-
-    value = -_wsum(w, ll) / total
-    grad = -np.array([_wsum(w, d) for d in (d_r, d_alpha, d_a, d_b)]) * np.exp(log_params)
-    return value, grad / total
+    d_r = d.w_x @ psi_rx + n * (np.log(alpha) - digamma(r)) - sum_log_at - _wsum(w_p2, gap)
+    d_alpha = (
+        n * r / alpha - (r * (inv_at_u @ d.w_t) + inv_at_u @ d.wx_t) - _wsum(w_p2 * rx, inv_gap)
+    )
+    shared = n * digamma(a + b) - d.w_x @ psi_abx
+    d_a = shared + w_p2_x.sum() / a
+    b_last = b + np.maximum(x_u, 1) - 1  # b + x - 1 where it is used (x > 0)
+    d_b = shared + d.w_x @ psi_bx - n * digamma(b) - w_p2_x @ (1.0 / b_last)
+    grad = -np.array([d_r, d_alpha, d_a, d_b]) * np.exp(log_params)
+    return -ll / n, grad / n
 
 
 def _wsum(weights: np.ndarray, values: np.ndarray) -> float:
@@ -251,12 +310,7 @@ def _wsum(weights: np.ndarray, values: np.ndarray) -> float:
     return float(np.einsum("i,i->", weights, values))
 
 
-def _levels(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values and, for each row, the index of its own."""
-    return np.unique(values, return_inverse=True)
-
-
-def _minimize_nll(nll, start: np.ndarray, args: tuple):
+def _minimize_nll(nll, start: np.ndarray, args: tuple, ftol: float = 1e-13):
     """Minimize a mean negative log-likelihood over log-parameters (value and gradient).
 
     L-BFGS-B with the analytic gradient; when it stops short of a stationary point (a line
@@ -264,7 +318,7 @@ def _minimize_nll(nll, start: np.ndarray, args: tuple):
     from elsewhere and the best point found is kept.
     """
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
-    options = {"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9}
+    options = {"maxiter": 1000, "ftol": ftol, "gtol": 1e-9}
     best = minimize(
         nll, start, args=args, jac=True, method="L-BFGS-B", bounds=bounds, options=options
     )
@@ -313,10 +367,11 @@ def fit_bgnbd(
         raise InputError(f"BG/NBD needs at least {MIN_CUSTOMERS} customers to fit; got {n:g}")
     if w[x > 0].sum() == 0:
         raise InputError("BG/NBD needs at least one repeat buyer (frequency > 0); got none")
+    if weights is None and initial is None:
+        initial = _warm_start(lambda rows: fit_bgnbd(x[rows], t_x[rows], t[rows]), len(x))
     if weights is None:
         (x, t_x, t), w = _aggregate(x, t_x, t)
-    x_u, x_inv = np.unique(x, return_inverse=True)
-    args = (x, x_inv, x_u, t_x, t, w, n, (_levels(t), _levels(t_x)))
+    args = (_bgnbd_data(x, t_x, t, w),)
 
     start = np.log(initial) if initial else np.log([1.0, max(float(np.mean(t)), 1.0), 1.0, 1.0])
     res = _minimize_nll(_bgnbd_nll, start, args)
@@ -332,6 +387,25 @@ def fit_bgnbd(
         log_likelihood=float(log_likelihood),
         n=round(n),
     )
+
+
+#: Fits on more than twice this many customers start from a fit on a random sample of
+#: this many: the full fit then takes a few steps from near its optimum instead of dozens.
+WARM_START_ROWS = 100_000
+
+
+def _warm_start(fit, n: int) -> tuple[float, ...] | None:
+    """The parameters ``fit(rows)`` finds on a fixed random sample of ``WARM_START_ROWS`` of
+    ``n`` rows, as a starting point; None for small fits or when the sample cannot be fitted."""
+    if n <= 2 * WARM_START_ROWS:
+        return None
+    rows = np.sort(np.random.default_rng(0).choice(n, WARM_START_ROWS, replace=False))
+    try:
+        params = fit(rows)
+    except InputError:
+        return None
+    values = tuple(v for k, v in asdict(params).items() if k not in ("log_likelihood", "n"))
+    return values if all(0 < v < math.inf for v in values) else None
 
 
 #: A fitted Gamma(r, alpha) or Beta(a, b) with shape parameters past this is "everyone
@@ -395,21 +469,55 @@ def expected_purchases(params: BgNbdParams, t, frequency, recency, T) -> np.ndar
     if (horizon < 0).any():
         raise InputError("the prediction horizon t must be >= 0")
     if horizon.ndim == 0 or horizon.shape[-1] == 1:
-        pairs = pd.MultiIndex.from_arrays([x, big_t])
-        codes, distinct = pd.factorize(pairs)
-        ux = distinct.get_level_values(0).to_numpy(float)
-        ut = distinct.get_level_values(1).to_numpy(float)
-        if_alive = _purchases_if_alive(params, horizon, ux, ut)[..., codes]
+        by_pair, codes = _if_alive_by_pair(params, horizon, x, big_t)
+        if_alive = by_pair[..., codes]
     else:
         if_alive = _purchases_if_alive(params, horizon, x, big_t)
     expected = if_alive * expit(-_log_dropout_odds(params, x, t_x, big_t))
+    _require_finite(params, expected)
+    return expected
+
+
+def _if_alive_by_pair(params: BgNbdParams, horizon, x, big_t) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_purchases_if_alive` once per distinct (x, T): the values (horizons x pairs)
+    and, for each customer, the index of its pair."""
+    (ux, ut), codes = _distinct_rows(x, big_t)
+    return _purchases_if_alive(params, horizon, ux, ut), codes
+
+
+def _distinct_rows(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows of ``columns`` and, for each row, the index of its own.
+
+    One sort of a single key, not a multi-column group-by: whole numbers >= 0 (frequency,
+    recency and T in days) are packed into one integer, two columns into one complex number.
+    """
+    packed = _packed_key(columns)
+    if packed is not None:
+        key, bases = packed
+        distinct_keys, codes = np.unique(key, return_inverse=True)
+        distinct = []
+        for base in reversed(bases):
+            distinct.append((distinct_keys % base).astype(float))
+            distinct_keys = distinct_keys // base
+        return distinct[::-1], codes
+    if len(columns) == 2:  # one sort of a complex key, not a two-column group-by
+        key = np.empty(len(columns[0]), dtype=complex)
+        key.real, key.imag = columns
+        distinct_keys, codes = np.unique(key, return_inverse=True)
+        return [distinct_keys.real.copy(), distinct_keys.imag.copy()], codes
+    frame = pd.DataFrame({i: c for i, c in enumerate(columns)})
+    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    first = frame.drop_duplicates()
+    return [first[i].to_numpy(float) for i in first.columns], codes
+
+
+def _require_finite(params: BgNbdParams, expected: np.ndarray) -> None:
     if not np.isfinite(expected).all():
         r, alpha, a, b = params.r, params.alpha, params.a, params.b
         raise InputError(
             "expected purchases cannot be computed for these BG/NBD parameters "
             f"(r={r:.3g}, alpha={alpha:.3g}, a={a:.3g}, b={b:.3g})"
         )
-    return expected
 
 
 #: Gauss-Jacobi nodes of the quadrature over the dropout probability.
@@ -548,31 +656,71 @@ def _hyp2f1_series(a, b, c, z, max_terms: int = 100_000) -> np.ndarray:
 # --------------------------------------------------------------------------- Gamma-Gamma
 
 
-def _gg_nll(log_params, x, m, w, total, levels=None):
+@dataclass(frozen=True)
+class _GammaGammaData:
+    """What the Gamma-Gamma likelihood needs of (weighted) repeat buyers: the spend x m
+    and weights per row, and every term free of the parameters summed once per fit."""
+
+    total: float
+    x_u: np.ndarray
+    w_x: np.ndarray  # weight per distinct frequency
+    wx_x: np.ndarray  # weight times frequency per distinct frequency
+    spend: np.ndarray  # x m per row
+    w: np.ndarray
+    wx: np.ndarray  # w x per row
+    sum_w_log_m: float
+    sum_wx_log_m: float
+    sum_wx_log_x: float
+
+
+def _gg_data(x, m, w) -> _GammaGammaData:
+    x_u, x_inv = np.unique(x, return_inverse=True)
+    log_m = np.log(m)
+    return _GammaGammaData(
+        total=float(w.sum()),
+        x_u=x_u,
+        w_x=np.bincount(x_inv, w, len(x_u)),
+        wx_x=np.bincount(x_inv, w * x, len(x_u)),
+        spend=x * m,
+        w=w,
+        wx=w * x,
+        sum_w_log_m=_wsum(w, log_m),
+        sum_wx_log_m=_wsum(w * x, log_m),
+        sum_wx_log_x=_wsum(w * x, np.log(x)),
+    )
+
+
+def _gg_nll(log_params, data: _GammaGammaData):
     """Mean negative log-likelihood of Gamma-Gamma for mean spend m over x occasions.
 
-    ``levels`` (:func:`_gg_levels`) lets the special functions of p x be computed once
-    per distinct frequency and the logarithms of x and m once per fit.
+    Per customer: log L = lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log v
+    + (p x - 1) log m + p x log x - (p x + q) log(x m + v). Only log(x m + v) and its
+    reciprocal are computed per row; the rest is summed per distinct frequency or once.
     """
     p, q, v = np.exp(log_params)
-    x_u, x_inv, log_m, log_x = _gg_levels(x, m) if levels is None else levels
-    px = p * x
-    log_xmv = np.log(x * m + v)
-    lg = (gammaln(p * x_u + q) - gammaln(p * x_u))[x_inv]
-    ll = lg - gammaln(q) + q * np.log(v) + (px - 1) * log_m + px * log_x - (px + q) * log_xmv
-    psi_pxq = digamma(p * x_u + q)[x_inv]
-    d_p = x * (psi_pxq - digamma(p * x_u)[x_inv] + log_m + log_x - log_xmv)
-    d_q = psi_pxq - digamma(q) + np.log(v) - log_xmv
-    d_v = q / v - (px + q) / (x * m + v)
-    grad = -np.array([_wsum(w, d) for d in (d_p, d_q, d_v)]) * np.exp(log_params)
-    return -_wsum(w, ll) / total, grad / total
+    d, n = data, data.total
+    px = p * d.x_u
+    log_spend = np.log(d.spend + v)
+    inv_spend = 1.0 / (d.spend + v)
+    sum_wx_log, sum_w_log = _wsum(d.wx, log_spend), _wsum(d.w, log_spend)
+    psi_pxq = digamma(px + q)
+    ll = (
+        d.w_x @ (gammaln(px + q) - gammaln(px))
+        + n * (q * np.log(v) - gammaln(q))
+        + p * (d.sum_wx_log_m + d.sum_wx_log_x)
+        - d.sum_w_log_m
+        - (p * sum_wx_log + q * sum_w_log)
+    )
+    d_p = d.wx_x @ (psi_pxq - digamma(px)) + d.sum_wx_log_m + d.sum_wx_log_x - sum_wx_log
+    d_q = d.w_x @ psi_pxq + n * (np.log(v) - digamma(q)) - sum_w_log
+    d_v = n * q / v - (p * _wsum(d.wx, inv_spend) + q * _wsum(d.w, inv_spend))
+    grad = -np.array([d_p, d_q, d_v]) * np.exp(log_params)
+    return -ll / n, grad / n
 
 
-def _gg_levels(x: np.ndarray, m: np.ndarray) -> tuple:
-    return (*_levels(x), np.log(m), np.log(x))
-
-
-def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaParams:
+def fit_gamma_gamma(
+    frequency, monetary_value, *, initial: tuple[float, float, float] | None = None
+) -> GammaGammaParams:
     """Fit Gamma-Gamma by maximum likelihood on the repeat buyers (frequency > 0).
 
     ``monetary_value`` is each customer's mean spend per repeat occasion; customers with
@@ -590,9 +738,13 @@ def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaParams:
             f"Gamma-Gamma needs at least {MIN_REPEAT_BUYERS} repeat buyers (customers with "
             f"a second purchase day) to fit spend per purchase; got {n}"
         )
-    (x, m), w = _aggregate(x[keep], m[keep])
-    start = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1e-6)])
-    res = _minimize_nll(_gg_nll, start, (x, m, w, float(n), _gg_levels(x, m)))
+    x, m = x[keep], m[keep]
+    if initial is None:
+        initial = _warm_start(lambda rows: fit_gamma_gamma(x[rows], m[rows]), n)
+    (x, m), w = _aggregate(x, m)
+    mean = max(float(np.average(m, weights=w)), 1e-6)
+    start = np.log(initial if initial else [1.0, 1.0, mean])
+    res = _minimize_nll(_gg_nll, start, (_gg_data(x, m, w),))
     p, q, v = np.exp(res.x)
     log_likelihood = -res.fun * n
     if not np.isfinite([p, q, v, log_likelihood]).all():
@@ -709,24 +861,25 @@ def predict(
     Columns as :func:`clv` (in the summary's order), plus ``expected_purchases_<h>`` for
     each of ``horizons`` (days). Raises :class:`InputError` when a prediction is not finite.
     """
-    x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    x, t_x, t = _bgnbd_arrays(*(summary[c] for c in ("frequency", "recency", "T")))
     ends = _month_ends(float(horizon_days))
     steps = np.concatenate([ends, np.asarray(horizons, dtype=float)])
-    cumulative_all = expected_purchases(bgnbd, steps[:, None], x, t_x, t)
-    cumulative = cumulative_all[: len(ends)]
-    per_month = np.diff(cumulative, axis=0, prepend=0.0)
+    # Per distinct (x, T): the purchases expected if alive at each step, and the
+    # discounted monthly sum; per customer they are scaled by P(alive).
+    by_pair, codes = _if_alive_by_pair(params=bgnbd, horizon=steps[:, None], x=x, big_t=t)
+    per_month = np.diff(by_pair[: len(ends)], axis=0, prepend=0.0)
     monthly_rate = (1.0 + annual_discount_rate) ** (1.0 / 12.0) - 1.0
     discount = (1.0 + monthly_rate) ** -np.arange(1, len(ends) + 1)
-    discounted = discount @ per_month
+    alive = expit(-_log_dropout_odds(bgnbd, x, t_x, t))
     aov = expected_aov(gamma_gamma, x, summary["monetary_value"].to_numpy(float))
 
     out = summary[[*_KEY, "frequency", "recency", "T"]].copy()
-    out["p_alive"] = p_alive(bgnbd, x, t_x, t)
-    out["expected_purchases"] = cumulative[-1]
+    out["p_alive"] = alive
+    out["expected_purchases"] = by_pair[len(ends) - 1][codes] * alive
     out["expected_aov"] = aov
-    out["clv"] = discounted * aov * margin
+    out["clv"] = (discount @ per_month)[codes] * alive * aov * margin
     for i, h in enumerate(horizons):
-        out[f"expected_purchases_{h}"] = cumulative_all[len(ends) + i]
+        out[f"expected_purchases_{h}"] = by_pair[len(ends) + i][codes] * alive
     values = out[["p_alive", "expected_purchases", "expected_aov", "clv"]].to_numpy()
     if not np.isfinite(values).all():
         raise InputError(
