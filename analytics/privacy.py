@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from analytics import export, store
+from analytics import export, store, views
 from analytics.errors import InputError
 
 if TYPE_CHECKING:
@@ -176,6 +176,7 @@ def delete_customer(con, key: CustomerKey, *, user: str) -> dict[str, int]:
                 "rows": json.dumps(counts),
             },
         )
+        views.clear(con)  # they may list the customer; the next rebuild stores them again
         store.bump_data_version(con)
     return counts
 

@@ -42,7 +42,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from analytics import store
+from analytics import store, views
 from analytics.errors import InputError
 from analytics.settings import DEFAULT_MARGIN, gross_margin
 
@@ -110,8 +110,9 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     """Recompute ``customer_scores`` and ``model_fits``; the number of customers scored.
 
     ``as_of`` defaults to the newest order's day. ``progress(fraction, step)`` is called
-    as each step starts (step ids: stages, rfm, tiers, ages, models, churn, write). Runs
-    in its own transaction (or the caller's) and leaves the data version as it is.
+    as each step starts (step ids: stages, rfm, tiers, ages, models, churn, write, views).
+    Then the pages' default views are stored (:func:`analytics.views.rebuild`). Runs in
+    its own transactions (or the caller's) and leaves the data version as it is.
     """
     from analytics import clv, demographics, lifecycle, repurchase, rfm, tiers
 
@@ -174,6 +175,8 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
                 ],
             )
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [VERSION_KEY, str(version)])
+    report(0.92, "views")
+    views.rebuild(con, as_of=as_of, progress=lambda share: report(0.92 + 0.08 * share, "views"))
     report(1.0, "done")
     return len(frame)
 

@@ -447,8 +447,17 @@ CREATE TABLE model_fits (
 );
 """
 
+# V8: page views computed once per data version (analytics.views), as Arrow IPC bytes.
+_V8 = """
+CREATE TABLE stored_views (
+    key          VARCHAR PRIMARY KEY,  -- views.key(): the function and its arguments
+    data_version BIGINT NOT NULL,      -- served only while this is the data version
+    payload      BLOB NOT NULL
+);
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

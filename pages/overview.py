@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import kpis, monitoring, regions, seasonality
+from analytics import kpis, monitoring, regions, seasonality, views
 from analytics.i18n import t
 from analytics.importers.identity import unknown_buyers
 from ui import action_sections, charts, format, state
@@ -18,7 +18,7 @@ from ui.widgets import chart, empty_state, kpi_cards
 
 #: Weeks drawn in the weekly sales chart and in the monitoring strip.
 SALES_WEEKS = 52
-MONITOR_WEEKS = 26
+MONITOR_WEEKS = views.MONITOR_WEEKS  # the stored default view's
 HOLIDAY_FILL = "rgba(99, 110, 250, 0.15)"
 SPRING_FILL = "rgba(228, 87, 86, 0.2)"
 SHOPPING_LINE = "rgba(214, 39, 40, 0.55)"

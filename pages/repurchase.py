@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import clv, repurchase, scores, settings
+from analytics import clv, repurchase, scores, settings, views
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import action_sections, format, state, tables
@@ -169,7 +169,9 @@ with tab_cycles:
 # Reminders ---------------------------------------------------------------------------
 with tab_reminders:
     left, right = st.columns(2)
-    within = left.slider(t("repurchase.within"), 0, 60, 7, key="repurchase_within")
+    within = left.slider(
+        t("repurchase.within"), 0, 60, views.REMINDER_DAYS, key="repurchase_within"
+    )
     before = right.number_input(
         t("repurchase.remind_before"),
         min_value=0,
@@ -265,7 +267,7 @@ with tab_value:
     left, right = st.columns(2)
     calibration_end = left.date_input(
         t("repurchase.holdout.calibration_end"),
-        value=ctx.as_of - timedelta(days=180),
+        value=ctx.as_of - timedelta(days=views.HOLDOUT_DAYS),
         max_value=ctx.as_of,
         key=f"repurchase_calibration_end_{ctx.as_of}",
     )

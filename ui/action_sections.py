@@ -7,13 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import actions, crosssell, manual_cycles
+from analytics import actions, crosssell, manual_cycles, views
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, state
 from ui.widgets import download_csv, empty_state
 
-AGENDA_DAYS = 30
+AGENDA_DAYS = views.AGENDA_DAYS  # the stored default view's
 PAIR_MIN_COUNT = 3
 
 

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from analytics import i18n, store
+from analytics import i18n, store, views
 from analytics.i18n import t
 from ui import auth
 
@@ -122,6 +122,9 @@ def generation() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_call(qualname: str, db: str, generation: str, version: int, kwargs: dict):
+    stored = views.lookup(cursor(), qualname, kwargs)  # a default view stored at import
+    if stored is not views.MISSING:
+        return stored
     module, _, name = qualname.rpartition(".")
     fn = getattr(importlib.import_module(module), name)
     return fn(cursor(), **kwargs)

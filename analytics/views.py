@@ -1,0 +1,222 @@
+"""Page views computed once per data version, stored beside the per-customer scores.
+
+The first view of a page after an import should read rows, not run its heaviest queries:
+the monthly sales with their calendar marks, the weekly monitor, the 30-day agenda, the
+repurchase cycles, reminders, churn warning and the model's holdout check each scan every
+order (or fit a model), seconds at a million orders; so does the cycle table beside the
+manual cycles. :func:`rebuild` runs right after
+:func:`analytics.scores.rebuild` (so after every import, undo and settings save) and stores
+what each of those functions returns for the view a page opens on: the newest order's day,
+all shops, the stored settings and the page's default controls (``VIEWS`` below). A page
+asks :func:`lookup` first (``ui.state.cached`` does) and computes only what is not stored:
+another date, one shop, a changed control.
+
+Results are stored as Arrow IPC bytes (DataFrames only; nothing is unpickled from the
+file), each with the data version it was computed for, and served only while that version
+is current. An error a function raises for the default view (too few customers to fit a
+model, say) is stored as its message and raised again as :class:`InputError`.
+
+Public functions:
+    rebuild   compute and store every default view (``progress`` per view)
+    lookup    the stored result of ``fn(con, **kwargs)``, or ``MISSING``
+    clear     forget every stored view
+    key       the canonical text of one call (what is stored under)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from analytics import store
+from analytics.errors import InputError
+
+#: Returned by :func:`lookup` when nothing is stored for a call.
+MISSING = object()
+#: Days the agenda looks ahead, weeks the weekly monitor shows, and days of reminders:
+#: the controls' defaults on the Overview and Repurchase pages.
+AGENDA_DAYS = 30
+MONITOR_WEEKS = 26
+REMINDER_DAYS = 7
+#: The holdout check's default calibration end, this many days before the as-of date.
+HOLDOUT_DAYS = 180
+LANGUAGES = ("zh", "en")
+
+
+def _one(**kwargs) -> Callable[[object, date], Iterator[dict]]:
+    return lambda con, as_of: iter(
+        [{k: v(con, as_of) if callable(v) else v for k, v in kwargs.items()}]
+    )
+
+
+def _as_of(con, as_of: date) -> date:
+    return as_of
+
+
+def _repurchase_settings(con, as_of: date):
+    from analytics import repurchase
+
+    return repurchase.load_settings(con)
+
+
+def _agenda(con, as_of: date) -> Iterator[dict]:
+    for lang in LANGUAGES:
+        yield {"as_of": as_of, "days": AGENDA_DAYS, "shop": None, "lang": lang}
+
+
+def _cycles(con, as_of: date) -> Iterator[dict]:
+    cfg = _repurchase_settings(con, as_of)
+    yield {
+        "as_of": as_of,
+        "level": "product",
+        "min_customers": int(cfg.min_customers),
+        "settings": cfg,
+        "shop": None,
+    }
+
+
+def _cycle_tables(con, as_of: date) -> Iterator[dict]:
+    from analytics import manual_cycles
+
+    for level in manual_cycles.LEVELS:
+        yield {"as_of": as_of, "level": level, "shop": None}
+
+
+def _churn(con, as_of: date) -> Iterator[dict]:
+    cfg = _repurchase_settings(con, as_of)
+    yield {"as_of": as_of, "factor": float(cfg.overdue_factor), "settings": cfg, "shop": None}
+
+
+def _holdout(con, as_of: date) -> Iterator[dict]:
+    yield {
+        "calibration_end": as_of - timedelta(days=HOLDOUT_DAYS),
+        "holdout_end": as_of,
+        "shop": None,
+    }
+
+
+#: The stored functions (qualified names) and, per store and as-of date, the keyword
+#: arguments of each default view: the Overview's, then the Repurchase page's.
+VIEWS: dict[str, Callable[[object, date], Iterator[dict]]] = {
+    "analytics.seasonality.sales_with_marks": _one(period="month", shop=None),
+    "analytics.kpis.sales_by_period": _one(period="month", shop=None),
+    "analytics.monitoring.weekly_monitor": _one(as_of=_as_of, weeks=MONITOR_WEEKS, shop=None),
+    "analytics.actions.agenda": _agenda,
+    "analytics.repurchase.product_cycles": _cycles,
+    "analytics.repurchase.reminders": _one(
+        as_of=_as_of, within_days=REMINDER_DAYS, settings=_repurchase_settings, shop=None
+    ),
+    "analytics.repurchase.churn_risk": _churn,
+    "analytics.manual_cycles.cycle_table": _cycle_tables,
+    "analytics.clv.holdout_check": _holdout,
+}
+
+
+def _calls(con, as_of: date) -> Iterator[tuple[str, dict]]:
+    for qualname, calls in VIEWS.items():
+        for kwargs in calls(con, as_of):
+            yield qualname, kwargs
+
+
+def key(qualname: str, kwargs: dict) -> str:
+    """``module.function(name=value, ...)`` with the arguments sorted by name and each
+    value written canonically (dates as ISO text, settings as their dataclass repr)."""
+    args = ", ".join(f"{name}={_canonical(kwargs[name])}" for name in sorted(kwargs))
+    return f"{qualname}({args})"
+
+
+def _canonical(value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))  # a slider's 2.0 and a setting's 2 are one view
+    if dataclasses.is_dataclass(value):
+        return repr(value)
+    return repr(value)
+
+
+def _resolve(qualname: str):
+    module, _, name = qualname.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def rebuild(con, *, as_of: date, progress: Callable[[float], None] | None = None) -> int:
+    """Compute every default view for ``as_of`` and store it (replacing what was stored);
+    the number stored. Runs in the caller's transaction (or its own)."""
+    version = store.data_version(con)
+    calls = list(_calls(con, as_of))
+    rows = []
+    for i, (qualname, kwargs) in enumerate(calls):
+        if progress:
+            progress(i / len(calls))
+        try:
+            rows.append(
+                (key(qualname, kwargs), version, _encode(_resolve(qualname)(con, **kwargs)))
+            )
+        except InputError as exc:
+            rows.append((key(qualname, kwargs), version, _encode_error(str(exc))))
+    with store.transaction(con):
+        con.execute("DELETE FROM stored_views")
+        con.executemany("INSERT INTO stored_views VALUES (?, ?, ?)", rows)
+    return len(rows)
+
+
+def lookup(con, qualname: str, kwargs: dict):
+    """What ``fn(con, **kwargs)`` returned when the views were stored, if they were
+    stored for the current data version and this exact call; else ``MISSING``. Raises
+    the stored InputError when the call raised one."""
+    if qualname not in VIEWS:
+        return MISSING
+    rows = con.execute(
+        "SELECT payload FROM stored_views WHERE key = ? AND data_version = ?",
+        [key(qualname, kwargs), store.data_version(con)],
+    ).fetchall()
+    if not rows:
+        return MISSING
+    return _decode(rows[0][0])
+
+
+def clear(con) -> None:
+    """Forget every stored view (a customer's deletion; the next rebuild stores them again)."""
+    con.execute("DELETE FROM stored_views")
+
+
+_ERROR_FIELD = "laoke_error"
+
+
+def _encode(frame) -> bytes:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"stored views hold DataFrames; got {type(frame).__name__}")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _encode_error(message: str) -> bytes:
+    return _encode(pd.DataFrame({_ERROR_FIELD: [message]}))
+
+
+def _decode(payload: bytes):
+    table = pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
+    if table.column_names == [_ERROR_FIELD]:
+        raise InputError(table.column(0)[0].as_py())
+    frame = table.to_pandas()
+    # Object columns come back as they were returned: text as object (not pandas' string
+    # dtype), and a column with no value at all (an outer merge's) as NaN, not None.
+    for column in (table.schema.pandas_metadata or {}).get("columns", []):
+        name = column["name"]
+        if column["numpy_type"] != "object" or name not in frame:
+            continue
+        if pa.types.is_null(table.schema.field(name).type):
+            frame[name] = pd.Series(np.nan, index=frame.index, dtype=object)
+        elif frame[name].dtype != object:
+            frame[name] = frame[name].astype(object)
+    return frame

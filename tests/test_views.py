@@ -1,0 +1,138 @@
+"""Stored page views (analytics.views): what is stored equals what the function computes,
+is served only for its exact call and data version, and the pages' first view reads it."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+
+from analytics import privacy, repurchase, scores, store, views
+from analytics.errors import InputError
+from analytics.importers import import_orders
+from tests.conftest import FIXTURES
+from tests.pages.apptest import dashboard
+
+
+@pytest.fixture(scope="module")
+def viewed_db(demo_db, tmp_path_factory):
+    """The demo shop with its scores and views built once (copy before writing)."""
+    path = tmp_path_factory.mktemp("viewed") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    con = store.connect(path)
+    scores.rebuild(con)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def viewed_copy(viewed_db, tmp_path):
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(viewed_db, path)
+    return path
+
+
+def _calls(con):
+    return list(views._calls(con, store.latest_order_date(con)))
+
+
+def test_every_stored_view_equals_what_its_function_computes(viewed_db):
+    con = store.connect(viewed_db, read_only=True)
+    try:
+        calls = _calls(con)
+        assert {name for name, _ in calls} == set(views.VIEWS)
+        for qualname, kwargs in calls:
+            stored = views.lookup(con, qualname, kwargs)
+            assert stored is not views.MISSING, qualname
+            computed = views._resolve(qualname)(con, **kwargs)
+            assert len(stored) > 0, qualname  # the demo shop has data for every view
+            pd.testing.assert_frame_equal(stored, computed, obj=qualname)
+    finally:
+        con.close()
+
+
+def test_a_view_other_than_the_default_is_not_served(viewed_db):
+    con = store.connect(viewed_db, read_only=True)
+    try:
+        as_of = store.latest_order_date(con)
+        cfg = repurchase.load_settings(con)
+        default = {"as_of": as_of, "within_days": views.REMINDER_DAYS, "settings": cfg}
+        assert views.lookup(
+            con, "analytics.repurchase.reminders", default | {"shop": None}
+        ) is not (views.MISSING)
+        for other in (
+            {"shop": "taobao/demo"},
+            {"shop": None, "within_days": 8},
+            {"shop": None, "as_of": as_of - timedelta(days=1)},
+        ):
+            assert views.lookup(con, "analytics.repurchase.reminders", default | other) is (
+                views.MISSING
+            )
+        assert views.lookup(con, "analytics.kpis.kpi_change", {}) is views.MISSING
+    finally:
+        con.close()
+
+
+def test_an_import_makes_the_stored_views_stale_until_the_next_rebuild(viewed_copy):
+    con = store.connect(viewed_copy)
+    try:
+        qualname, kwargs = _calls(con)[0]
+        assert views.lookup(con, qualname, kwargs) is not views.MISSING
+        import_orders(con, FIXTURES / "taobao_small.csv")
+        assert views.lookup(con, qualname, kwargs) is views.MISSING
+        scores.rebuild(con)
+        assert views.lookup(con, qualname, kwargs) is not views.MISSING
+    finally:
+        con.close()
+
+
+def test_deleting_a_customer_forgets_every_stored_view(viewed_copy):
+    con = store.connect(viewed_copy)
+    try:
+        reminders = next(
+            (views.lookup(con, q, k) for q, k in _calls(con) if q.endswith(".reminders"))
+        )
+        row = reminders.iloc[0]
+        key = privacy.CustomerKey(row["platform"], row["shop"], row["customer_id"])
+        privacy.delete_customer(con, key, user="owner")
+        assert con.execute("SELECT count(*) FROM stored_views").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_an_error_of_the_default_view_is_stored_and_raised_again(tmp_path):
+    path = tmp_path / "small.duckdb"
+    con = store.connect(path)
+    try:
+        import_orders(con, FIXTURES / "taobao_small.csv")  # 3 orders: no model can be fitted
+        scores.rebuild(con)
+        as_of = store.latest_order_date(con)
+        kwargs = next(k for q, k in views._calls(con, as_of) if q.endswith("holdout_check"))
+        with pytest.raises(InputError, match="too few customers"):
+            views.lookup(con, "analytics.clv.holdout_check", kwargs)
+    finally:
+        con.close()
+
+
+def test_the_first_view_of_overview_and_repurchase_runs_no_stored_function(
+    viewed_copy, monkeypatch
+):
+    """Right after an import (scores and views rebuilt), a fresh server's first views of
+    the Overview and the Repurchase page read every heavy figure from the store."""
+
+    for qualname in views.VIEWS:
+        original = views._resolve(qualname)
+
+        @functools.wraps(original)  # the same name: pages look the stored view up by it
+        def refuse(*_args, _name=qualname, **_kwargs):
+            raise AssertionError(f"{_name} computed on a page view although it is stored")
+
+        monkeypatch.setattr(qualname, refuse)
+    at = dashboard(viewed_copy, monkeypatch).run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/repurchase.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
