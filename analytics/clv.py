@@ -65,23 +65,20 @@ WITH occasions AS (
     FROM buyer_valid_orders
     WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
     GROUP BY platform, shop, customer_id, CAST(order_time AS DATE)
-),
-marked AS (
-    SELECT *, min(day) OVER (PARTITION BY platform, shop, customer_id) AS first_day
-    FROM occasions
 )
 SELECT platform, shop, customer_id,
        count(*) FILTER (WHERE day <= $cal_end) - 1 AS frequency,
        date_diff('day', min(day), max(day) FILTER (WHERE day <= $cal_end)) / $unit_days
            AS recency,
        date_diff('day', min(day), $cal_end) / $unit_days AS "T",
+       -- mean spend of the repeat occasions: all up to $cal_end but the first day's
        coalesce(
-           sum(spend) FILTER (WHERE day > first_day AND day <= $cal_end)
+           (sum(spend) FILTER (WHERE day <= $cal_end) - arg_min(spend, day))
                / nullif(count(*) FILTER (WHERE day <= $cal_end) - 1, 0),
            0.0
        ) AS monetary_value,
        count(*) FILTER (WHERE day > $cal_end) AS frequency_holdout
-FROM marked
+FROM occasions
 GROUP BY platform, shop, customer_id
 HAVING min(day) <= $cal_end
 ORDER BY platform, shop, customer_id
