@@ -42,7 +42,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.errors import ImportRefused, InputError
-from analytics.store import SCHEMA_VERSION, db_path, migrate, schema_version
+from analytics.store import SCHEMA_VERSION, configured, db_path, migrate, schema_version
 
 #: Seconds a write waits for another process's write before giving up (``$LAOKE_WAIT``).
 DEFAULT_WAIT = 30.0
@@ -233,7 +233,7 @@ def _new_generation(lay: _Layout, *, backup: str | None = None) -> Iterator:
         if not fresh:
             _checkpoint_in_place(lay)
             _copy(lay.db, temp)
-        con = duckdb.connect(str(temp))
+        con = configured(duckdb.connect(str(temp)))
         try:
             migrate(con)
             try:
@@ -262,7 +262,7 @@ def _checkpoint_in_place(lay: _Layout) -> None:
     if not Path(f"{lay.db}.wal").exists():
         return
     try:
-        con = duckdb.connect(str(lay.db))
+        con = configured(duckdb.connect(str(lay.db)))
     except duckdb.IOException as exc:
         raise StoreBusy(f"{lay.db}: another program holds this database open ({exc})") from None
     try:
@@ -313,7 +313,7 @@ def open_reader(path: str | os.PathLike | None = None) -> Reader:
                 pass
         try:
             alias, generation = _alias(lay)
-            con = duckdb.connect(str(alias), read_only=True)
+            con = configured(duckdb.connect(str(alias), read_only=True))
         except (FileNotFoundError, duckdb.IOException):
             continue  # a writer swapped the file and dropped the alias meanwhile: again
         if schema_version(con) < SCHEMA_VERSION:

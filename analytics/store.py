@@ -469,6 +469,13 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+def configured(con):
+    """``con`` with the settings of every connection LaoKe opens: no progress bar (a
+    report's stderr is the user's terminal, a page's the server log)."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False):
     """Open (creating and migrating if needed) the shop database and return the connection.
 
@@ -477,7 +484,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False):
     target = str(path) if str(path) == ":memory:" else str(db_path(path))
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(target, read_only=read_only)
+    con = configured(duckdb.connect(target, read_only=read_only))
     if not read_only:
         migrate(con)
     return con

@@ -119,8 +119,9 @@ def register(commands, reports) -> None:
 
 
 def _show(result, fmt: str) -> None:
-    """``emit`` with missing values (NA, NaT) as empty/null, whatever their dtype."""
-    if is_frame(result):
+    """``emit`` with missing values (NA, NaT) as empty/null, whatever their dtype (JSON and
+    CSV stream through Arrow, which writes every missing value as null/empty already)."""
+    if is_frame(result) and fmt not in ("json", "csv"):
         result = result.astype(object).where(result.notna(), None)
     emit(result, fmt)
 
