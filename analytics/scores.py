@@ -29,6 +29,7 @@ Public functions:
     model_limits the limits of BG/NBD the stored fit ran to, with their plain figures
     top_clv      the customers with the highest stored CLV, named
     clv_table    every customer's stored CLV columns, as ``report clv`` prints them
+    rfm_table    every buyer's stored RFM scores, as ``report rfm`` prints them
     p_alive_matrix  mean stored P(alive) by repeat purchase days x days since the last
 """
 
@@ -335,6 +336,22 @@ def bgnbd_params(con):
     if fit is None or fit.error:
         raise InputError(fit.error if fit else "the purchase model has not been fitted yet")
     return clv.BgNbdParams(**fit.params, log_likelihood=fit.log_likelihood, n=fit.customers)
+
+
+_RFM_SQL = """
+SELECT platform, shop, customer_id, customer_name, days_since_last AS recency_days,
+       valid_orders AS frequency, revenue AS monetary, r, f, m, segment
+FROM customer_scores
+WHERE r IS NOT NULL
+ORDER BY platform, shop, customer_id
+"""
+
+
+def rfm_table(con) -> pd.DataFrame:
+    """:func:`analytics.rfm.rfm_scores` (stored as-of date, all shops, stored settings)
+    from the stored rows: the same columns, one row per buyer with a valid order."""
+    df = _frame(con, _RFM_SQL, {})
+    return df.astype({"recency_days": "int64", "frequency": "int64", "monetary": "float64"})
 
 
 _TOP_CLV_SQL = """

@@ -251,3 +251,24 @@ def test_report_clv_reads_the_stored_scores_and_prints_what_clv_computes(scored_
     con.close()
     assert list(printed["customer_id"][:50]) == list(expected["customer_id"][:50])
     assert np.allclose(printed["clv"], expected["clv"], rtol=1e-9)
+
+
+def test_rfm_table_from_scores_equals_rfm_scores(scored):
+    expected = rfm.rfm_scores(scored, as_of=DEMO_END)
+    got = scores.rfm_table(scored)
+    pd.testing.assert_frame_equal(got, expected[list(got.columns)], check_dtype=False)
+
+
+def test_report_rfm_prints_the_same_rows_from_the_scores_as_computed(
+    scored_db, capsys, monkeypatch
+):
+    db = str(scored_db)
+    with monkeypatch.context() as patch:
+        patch.setattr(rfm, "rfm_scores", lambda *a, **k: pytest.fail("computed, not read"))
+        assert main(["report", "rfm", "--db", db, "--format", "csv"]) == 0
+    stored_csv = capsys.readouterr().out
+    # --method makes the report compute (the stored settings use quintiles).
+    assert main(["report", "rfm", "--db", db, "--format", "csv", "--method", "quintile"]) == 0
+    computed_csv = capsys.readouterr().out
+    assert stored_csv.count("\n") > 1000
+    assert stored_csv == computed_csv
