@@ -272,3 +272,17 @@ def test_report_rfm_prints_the_same_rows_from_the_scores_as_computed(
     computed_csv = capsys.readouterr().out
     assert stored_csv.count("\n") > 1000
     assert stored_csv == computed_csv
+
+
+def test_reports_on_stale_scores_compute_instead_of_failing_to_rebuild(demo_db, tmp_path, capsys):
+    """A report opens the store read-only: scores left stale by `import --skip-scores`
+    are not rebuilt there (that was a traceback), the figures are computed instead."""
+    db = tmp_path / "stale.duckdb"
+    shutil.copy(demo_db, db)
+    assert (
+        main(["import", str(FIXTURES / "taobao_small.csv"), "--db", str(db), "--skip-scores"]) == 0
+    )
+    capsys.readouterr()
+    for report in ("clv", "rfm"):
+        assert main(["report", report, "--db", str(db), "--format", "csv"]) == 0
+        assert capsys.readouterr().out.count("\n") > 1000

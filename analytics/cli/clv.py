@@ -120,8 +120,9 @@ def run_clv(args) -> int:
 
 
 def _stored_clv_fits(con, args) -> bool:
-    """Whether the stored scores answer this `report clv` (newest order day, all shops,
-    365 days at a 10% discount); they are rebuilt first when stale."""
+    """Whether the stored scores answer this `report clv` (current, newest order day, all
+    shops, 365 days at a 10% discount). Stale scores (an import with --skip-scores) are not
+    rebuilt here: a report only reads, so it computes instead."""
     from analytics import scores, store
 
     if args.shop or args.horizon != scores.CLV_HORIZON_DAYS:
@@ -130,7 +131,7 @@ def _stored_clv_fits(con, args) -> bool:
         return False
     if args.as_of and args.as_of != store.latest_order_date(con):
         return False
-    return scores.ensure(con) == as_of(con, args)
+    return scores.is_current(con) and scores.stored_as_of(con) == as_of(con, args)
 
 
 def run_holdout(args) -> int:
