@@ -61,7 +61,7 @@ _SUMMARY_SQL = f"""
 WITH occasions AS (
     SELECT platform, shop, customer_id,
            CAST(order_time AS DATE) AS day,
-           CAST(sum(net_amount) AS DOUBLE) AS spend
+           sum(net_amount) AS spend  -- DECIMAL: exact sums, the same on every run
     FROM buyer_valid_orders
     WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
     GROUP BY platform, shop, customer_id, CAST(order_time AS DATE)
@@ -73,7 +73,7 @@ SELECT platform, shop, customer_id,
        date_diff('day', min(day), $cal_end) / $unit_days AS "T",
        -- mean spend of the repeat occasions: all up to $cal_end but the first day's
        coalesce(
-           (sum(spend) FILTER (WHERE day <= $cal_end) - arg_min(spend, day))
+           CAST(sum(spend) FILTER (WHERE day <= $cal_end) - arg_min(spend, day) AS DOUBLE)
                / nullif(count(*) FILTER (WHERE day <= $cal_end) - 1, 0),
            0.0
        ) AS monetary_value,

@@ -42,3 +42,25 @@ def demo_con(demo_db, tmp_path):
     connection = store.connect(path)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def scored_db(demo_db, tmp_path_factory) -> Path:
+    """The demo shop with its per-customer scores and stored views built, as an import
+    leaves it (built once; copy it before writing)."""
+    from analytics import scores
+
+    path = tmp_path_factory.mktemp("scored") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    connection = store.connect(path)
+    scores.rebuild(connection)
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def scored_copy(scored_db, tmp_path) -> Path:
+    """A private copy of ``scored_db``, for a test that writes to it."""
+    path = tmp_path / "scored.duckdb"
+    shutil.copy(scored_db, path)
+    return path

@@ -29,17 +29,6 @@ from tests.conftest import DEMO_END, FIXTURES
 KEY = scores.KEY
 
 
-@pytest.fixture(scope="module")
-def scored_db(demo_db, tmp_path_factory):
-    """The demo shop with its scores built once (copy before writing)."""
-    path = tmp_path_factory.mktemp("scored") / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    con = store.connect(path)
-    scores.rebuild(con)
-    con.close()
-    return path
-
-
 @pytest.fixture
 def scored(scored_db):
     con = store.connect(scored_db, read_only=True)

@@ -4,7 +4,6 @@ is served only for its exact call and data version, and the pages' first view re
 from __future__ import annotations
 
 import functools
-import shutil
 from datetime import timedelta
 
 import pandas as pd
@@ -17,30 +16,12 @@ from tests.conftest import FIXTURES
 from tests.pages.apptest import dashboard
 
 
-@pytest.fixture(scope="module")
-def viewed_db(demo_db, tmp_path_factory):
-    """The demo shop with its scores and views built once (copy before writing)."""
-    path = tmp_path_factory.mktemp("viewed") / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    con = store.connect(path)
-    scores.rebuild(con)
-    con.close()
-    return path
-
-
-@pytest.fixture
-def viewed_copy(viewed_db, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(viewed_db, path)
-    return path
-
-
 def _calls(con):
     return list(views._calls(con, store.latest_order_date(con)))
 
 
-def test_every_stored_view_equals_what_its_function_computes(viewed_db):
-    con = store.connect(viewed_db, read_only=True)
+def test_every_stored_view_equals_what_its_function_computes(scored_db):
+    con = store.connect(scored_db, read_only=True)
     try:
         calls = _calls(con)
         assert {name for name, _ in calls} == set(views.VIEWS)
@@ -54,8 +35,8 @@ def test_every_stored_view_equals_what_its_function_computes(viewed_db):
         con.close()
 
 
-def test_a_view_other_than_the_default_is_not_served(viewed_db):
-    con = store.connect(viewed_db, read_only=True)
+def test_a_view_other_than_the_default_is_not_served(scored_db):
+    con = store.connect(scored_db, read_only=True)
     try:
         as_of = store.latest_order_date(con)
         cfg = repurchase.load_settings(con)
@@ -76,8 +57,8 @@ def test_a_view_other_than_the_default_is_not_served(viewed_db):
         con.close()
 
 
-def test_an_import_makes_the_stored_views_stale_until_the_next_rebuild(viewed_copy):
-    con = store.connect(viewed_copy)
+def test_an_import_makes_the_stored_views_stale_until_the_next_rebuild(scored_copy):
+    con = store.connect(scored_copy)
     try:
         qualname, kwargs = _calls(con)[0]
         assert views.lookup(con, qualname, kwargs) is not views.MISSING
@@ -89,8 +70,8 @@ def test_an_import_makes_the_stored_views_stale_until_the_next_rebuild(viewed_co
         con.close()
 
 
-def test_deleting_a_customer_forgets_every_stored_view(viewed_copy):
-    con = store.connect(viewed_copy)
+def test_deleting_a_customer_forgets_every_stored_view(scored_copy):
+    con = store.connect(scored_copy)
     try:
         reminders = next(
             (views.lookup(con, q, k) for q, k in _calls(con) if q.endswith(".reminders"))
@@ -118,7 +99,7 @@ def test_an_error_of_the_default_view_is_stored_and_raised_again(tmp_path):
 
 
 def test_the_first_view_of_overview_and_repurchase_runs_no_stored_function(
-    viewed_copy, monkeypatch
+    scored_copy, monkeypatch
 ):
     """Right after an import (scores and views rebuilt), a fresh server's first views of
     the Overview and the Repurchase page read every heavy figure from the store."""
@@ -131,7 +112,7 @@ def test_the_first_view_of_overview_and_repurchase_runs_no_stored_function(
             raise AssertionError(f"{_name} computed on a page view although it is stored")
 
         monkeypatch.setattr(qualname, refuse)
-    at = dashboard(viewed_copy, monkeypatch).run()
+    at = dashboard(scored_copy, monkeypatch).run()
     assert not at.exception, at.exception
     at.switch_page("pages/repurchase.py").run()
     assert not at.exception, at.exception
