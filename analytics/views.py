@@ -105,7 +105,6 @@ def _holdout(con, as_of: date) -> Iterator[dict]:
 #: arguments of each default view: the Overview's, then the Repurchase page's.
 VIEWS: dict[str, Callable[[object, date], Iterator[dict]]] = {
     "analytics.seasonality.sales_with_marks": _one(period="month", shop=None),
-    "analytics.kpis.sales_by_period": _one(period="month", shop=None),
     "analytics.monitoring.weekly_monitor": _one(as_of=_as_of, weeks=MONITOR_WEEKS, shop=None),
     "analytics.actions.agenda": _agenda,
     "analytics.repurchase.product_cycles": _cycles,

@@ -160,7 +160,8 @@ charts.labels_above(fig, list(labels))
 chart(fig, sales, f"sales_by_{grain}")
 st.caption(t("monitoring.sales.caption"))
 
-monthly = state.cached(kpis.sales_by_period, period="month", shop=ctx.shop)
+# The monthly sales of the chart above (the same call: computed, or stored, once).
+monthly = state.cached(seasonality.sales_with_marks, period="month", shop=ctx.shop)
 left, right = st.columns(2)
 with left:
     fig = go.Figure()
