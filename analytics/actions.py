@@ -135,9 +135,14 @@ def _overdue(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
 
 
 def _p_alive(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
-    """Modified BG/NBD P(alive) and expected purchases (365 days) per buyer."""
+    """Modified BG/NBD P(alive) and expected purchases (365 days) per buyer: the stored
+    scores' when they answer it, else fitted here."""
+    from analytics import scores
     from analytics.mbgnbd import customer_predictions
 
+    stored = scores.mbg_predictions(con, as_of=as_of, shop=shop)
+    if stored is not None:
+        return stored
     df = customer_predictions(con, as_of=as_of, shop=shop)
     return df[[*_KEY, "p_alive", "expected_purchases"]]
 

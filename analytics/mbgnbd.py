@@ -77,9 +77,10 @@ def _nll(log_params, x, t_x, t, w, total):
     return value, grad / total
 
 
-def fit_mbgnbd(frequency, recency, T) -> BgNbdParams:
+def fit_mbgnbd(frequency, recency, T, *, initial=None) -> BgNbdParams:
     """Fit the modified BG/NBD by maximum likelihood (same inputs and checks as
-    :func:`analytics.clv.fit_bgnbd`; identical customers are fitted once, weighted)."""
+    :func:`analytics.clv.fit_bgnbd`; identical customers are fitted once, weighted; a big
+    fit starts from a fit on a sample, as there)."""
     x, t_x, t = clv._bgnbd_arrays(frequency, recency, T)
     n = float(len(x))
     if n < clv.MIN_CUSTOMERS:
@@ -88,8 +89,11 @@ def fit_mbgnbd(frequency, recency, T) -> BgNbdParams:
         )
     if not (x > 0).any():
         raise InputError("the purchase model needs at least one repeat buyer; got none")
+    if initial is None:
+        initial = clv._warm_start(lambda rows: fit_mbgnbd(x[rows], t_x[rows], t[rows]), len(x))
     (x, t_x, t), w = clv._aggregate(x, t_x, t)
-    start = np.log([1.0, max(float(np.average(t, weights=w)), 1.0), 1.0, 1.0])
+    mean_t = max(float(np.average(t, weights=w)), 1.0)
+    start = np.log(initial if initial else [1.0, mean_t, 1.0, 1.0])
     res = clv._minimize_nll(_nll, start, (x, t_x, t, w, n))
     r, alpha, a, b = np.exp(res.x)
     log_likelihood = -res.fun * n
@@ -135,14 +139,22 @@ def customer_predictions(
     """
     summary = clv.purchase_summary(con, as_of=as_of, unit="day", shop=shop)
     clv._require_customers(summary, as_of, shop)
+    return predictions(summary, fit_summary(summary), horizon_days=horizon_days)
+
+
+def fit_summary(summary: pd.DataFrame) -> BgNbdParams:
+    """The modified BG/NBD fitted on a day-unit :func:`analytics.clv.purchase_summary`."""
+    return fit_mbgnbd(*(summary[c].to_numpy(float) for c in ("frequency", "recency", "T")))
+
+
+def predictions(
+    summary: pd.DataFrame, params: BgNbdParams, *, horizon_days: int = 365
+) -> pd.DataFrame:
+    """:func:`customer_predictions`'s columns for the customers of ``summary`` (days)."""
     x, t_x, t = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
-    params = fit_mbgnbd(x, t_x, t)
     out = summary[["platform", "shop", "customer_id", "frequency", "recency", "T"]].copy()
     out["p_alive"] = p_alive(params, x, t_x, t)
-    triples = pd.DataFrame({"x": x, "t_x": t_x, "t": t})
-    codes = triples.groupby(["x", "t_x", "t"], sort=False).ngroup().to_numpy()
-    distinct = triples.drop_duplicates()
-    ux, utx, ut = (distinct[c].to_numpy(float) for c in ("x", "t_x", "t"))
+    (ux, utx, ut), codes = clv._distinct_rows(x, t_x, t)
     out["expected_purchases"] = expected_purchases(params, float(horizon_days), ux, utx, ut)[codes]
     out["monetary_value"] = summary["monetary_value"].to_numpy(float)
     return out

@@ -6,9 +6,11 @@ data's as-of date (the newest order's day): customer type and lifecycle stage
 tier (:mod:`analytics.tiers`), age band (:mod:`analytics.demographics`), province (the
 customer summary), the purchase models (:mod:`analytics.clv`: P(alive), expected
 purchases over 30/90/180/365 days, expected spend per purchase, 365-day CLV at a 30%
-margin and 10% annual discount) and the churn warning (:mod:`analytics.repurchase`:
-expected gap, expected next order date, overdue factor, churn flag). Every column is what
-the module named computes for that customer; nothing is recomputed differently here.
+margin and 10% annual discount), the churn warning (:mod:`analytics.repurchase`:
+expected gap, expected next order date, overdue factor, churn flag) and the modified
+BG/NBD's P(alive) and 365-day purchases (:mod:`analytics.mbgnbd`, the churn list's).
+Every column is what the module named computes for that customer; nothing is recomputed
+differently here.
 
 ``model_fits`` holds the BG/NBD and Gamma-Gamma fits behind the scores: parameters, the
 as-of date, when they were fitted and how many customers they saw (or why they could not
@@ -30,6 +32,7 @@ Public functions:
     top_clv      the customers with the highest stored CLV, named
     clv_table    every customer's stored CLV columns, as ``report clv`` prints them
     rfm_table    every buyer's stored RFM scores, as ``report rfm`` prints them
+    mbg_predictions  the stored modified BG/NBD figures, as the churn list reads them
     p_alive_matrix  mean stored P(alive) by repeat purchase days x days since the last
 """
 
@@ -85,6 +88,8 @@ COLUMNS = (
     "expected_next_order",
     "overdue_factor",
     "churn_flag",
+    "mbg_p_alive",
+    "mbg_expected_purchases_365",
 )
 
 Progress = Callable[[float, str], None]
@@ -183,8 +188,34 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
 
 
 def _models(con, clv, as_of: date) -> tuple[pd.DataFrame, list[dict]]:
-    """Per-customer model columns and the two fits (with the error when one failed)."""
+    """Per-customer model columns and the fits (with the error when one failed)."""
     summary = clv.purchase_summary(con, as_of=as_of, unit="day")
+    out, fits = _bgnbd_models(summary, clv, as_of)
+    modified, fit = _mbgnbd_models(summary, clv, as_of)
+    return out.merge(modified, on=KEY, how="left"), [*fits, fit]
+
+
+def _mbgnbd_models(summary: pd.DataFrame, clv, as_of: date) -> tuple[pd.DataFrame, dict]:
+    """The modified BG/NBD's P(alive) and 365-day purchases (the churn list's figures)."""
+    from analytics import mbgnbd
+
+    try:
+        clv._require_customers(summary, as_of, None)
+        params = mbgnbd.fit_summary(summary)
+    except InputError as exc:
+        empty = pd.DataFrame(columns=[*KEY, "mbg_p_alive", "mbg_expected_purchases_365"])
+        return empty, _fit_row("mbgnbd", len(summary), None, None, str(exc))
+    out = mbgnbd.predictions(summary, params, horizon_days=365)
+    out = out.rename(
+        columns={"p_alive": "mbg_p_alive", "expected_purchases": "mbg_expected_purchases_365"}
+    )
+    values = {k: getattr(params, k) for k in ("r", "alpha", "a", "b")}
+    fit = _fit_row("mbgnbd", params.n, values, params.log_likelihood, None)
+    return out[[*KEY, "mbg_p_alive", "mbg_expected_purchases_365"]], fit
+
+
+def _bgnbd_models(summary: pd.DataFrame, clv, as_of: date) -> tuple[pd.DataFrame, list[dict]]:
+    """BG/NBD and Gamma-Gamma per customer and their two fits."""
     columns = [*KEY, "frequency", "recency", "T", "p_alive", "expected_aov", "clv"]
     columns += [f"expected_purchases_{h}" for h in HORIZONS]
     empty = pd.DataFrame(columns=columns)
@@ -347,6 +378,29 @@ ORDER BY platform, shop, customer_id
 """
 
 
+def mbg_predictions(con, *, as_of: date, shop: str | None = None) -> pd.DataFrame | None:
+    """:func:`analytics.mbgnbd.customer_predictions`' p_alive and expected_purchases (365
+    days) from the stored rows when they answer it (current scores for ``as_of``; all shops,
+    or ``shop`` of a one-shop store: the fit is over every buyer), else None. Raises the
+    stored fit's InputError when the model could not be fitted."""
+    if not is_current(con) or stored_as_of(con) != as_of:
+        return None
+    if shop is not None and len(store.shops(con)) > 1:
+        return None
+    fit = model_fit(con, "mbgnbd")
+    if fit is None:
+        return None
+    if fit.error:
+        raise InputError(fit.error)
+    return _frame(
+        con,
+        "SELECT platform, shop, customer_id, mbg_p_alive AS p_alive, "
+        "mbg_expected_purchases_365 AS expected_purchases FROM customer_scores "
+        f"WHERE mbg_p_alive IS NOT NULL AND {store.SHOP_FILTER} ORDER BY {', '.join(KEY)}",
+        {"shop": shop},
+    )
+
+
 def rfm_table(con) -> pd.DataFrame:
     """:func:`analytics.rfm.rfm_scores` (stored as-of date, all shops, stored settings)
     from the stored rows: the same columns, one row per buyer with a valid order."""
@@ -457,6 +511,6 @@ def fit_summary(con) -> dict:
     """The stored fits as plain data (for the CLI and notebooks)."""
     return {
         model: (asdict(fit) if fit else None)
-        for model in ("bgnbd", "gamma_gamma")
+        for model in ("bgnbd", "gamma_gamma", "mbgnbd")
         for fit in [model_fit(con, model)]
     }

@@ -456,8 +456,14 @@ CREATE TABLE stored_views (
 );
 """
 
+# V9: the modified BG/NBD's figures per customer (the churn list ranks by them).
+_V9 = """
+ALTER TABLE customer_scores ADD COLUMN mbg_p_alive DOUBLE;
+ALTER TABLE customer_scores ADD COLUMN mbg_expected_purchases_365 DOUBLE;
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

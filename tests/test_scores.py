@@ -275,3 +275,29 @@ def test_reports_on_stale_scores_compute_instead_of_failing_to_rebuild(demo_db, 
     for report in ("clv", "rfm"):
         assert main(["report", report, "--db", str(db), "--format", "csv"]) == 0
         assert capsys.readouterr().out.count("\n") > 1000
+
+
+def test_modified_bgnbd_columns_equal_the_churn_lists_own_fit(scored):
+    from analytics import mbgnbd
+
+    expected = mbgnbd.customer_predictions(scored, as_of=DEMO_END).set_index(KEY)
+    got = stored(scored, ["mbg_p_alive", "mbg_expected_purchases_365"]).loc[expected.index]
+    assert np.allclose(got["mbg_p_alive"], expected["p_alive"], rtol=1e-9, atol=0)
+    assert np.allclose(
+        got["mbg_expected_purchases_365"], expected["expected_purchases"], rtol=1e-9, atol=0
+    )
+    assert scores.model_fit(scored, "mbgnbd").customers == len(expected)
+
+
+def test_churn_ranking_reads_the_stored_modified_bgnbd(scored, monkeypatch):
+    from analytics import actions, mbgnbd
+
+    with monkeypatch.context() as patch:  # as on a store without current scores
+        patch.setattr(scores, "mbg_predictions", lambda *a, **k: None)
+        computed = actions.churn_ranking(scored, as_of=DEMO_END, shop=None)
+    with monkeypatch.context() as patch:
+        patch.setattr(mbgnbd, "customer_predictions", lambda *a, **k: pytest.fail("fitted"))
+        read = actions.churn_ranking(scored, as_of=DEMO_END, shop=None)
+    assert read.counts == computed.counts
+    assert read.counts["selected"] > 0
+    pd.testing.assert_frame_equal(read.selected, computed.selected, rtol=1e-9)
