@@ -142,10 +142,14 @@ def _tier(con, key):
 
 
 def _p_alive(con, key, as_of):
+    from analytics import scores
     from analytics.mbgnbd import customer_predictions
 
     try:
-        row = _one(customer_predictions(con, as_of=as_of, shop=_scope(key)), key)
+        predictions = scores.mbg_predictions(con, as_of=as_of, shop=_scope(key))
+        if predictions is None:  # no stored scores answer it: fit the shop's buyers
+            predictions = customer_predictions(con, as_of=as_of, shop=_scope(key))
+        row = _one(predictions, key)
     except InputError:
         return None
     return row and float(row["p_alive"])
