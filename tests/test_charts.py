@@ -51,7 +51,77 @@ def test_an_axis_with_its_own_format_is_left_alone():
 def test_daily_dates_show_no_time_of_day():
     days = pd.date_range("2026-10-01", periods=5, freq="D")
     fig = charts.polish(go.Figure(go.Scatter(x=days, y=[1, 2, 3, 4, 5])), "zh")
-    assert fig.layout.xaxis.tickformat == "%Y-%m-%d"
+    assert fig.layout.xaxis.tickformat == "%-m月%-d日"
+    assert "%H" not in fig.layout.xaxis.hoverformat
+
+
+WEEKS = pd.date_range("2026-04-27", periods=8, freq="W-MON")
+
+
+def _weekly() -> go.Figure:
+    return go.Figure(go.Scatter(x=WEEKS, y=[380, 470, 300, 310, 320, 300, 310, 330]))
+
+
+def test_weekly_axis_reads_month_and_day_in_chinese_with_the_year_on_hover():
+    axis = charts.polish(_weekly(), "zh").layout.xaxis
+    assert (axis.tickformat, axis.hoverformat) == ("%-m月%-d日", "%Y年%-m月%-d日")
+
+
+def test_weekly_axis_reads_may_1_in_english():
+    axis = charts.polish(_weekly(), "en").layout.xaxis
+    assert (axis.tickformat, axis.hoverformat) == ("%b %-d", "%b %-d, %Y")
+
+
+def test_a_day_axis_over_more_than_a_year_names_the_year_on_its_ticks():
+    weeks = pd.date_range("2025-01-06", periods=80, freq="W-MON")
+    fig = charts.polish(go.Figure(go.Scatter(x=weeks, y=list(range(80)))), "zh")
+    assert fig.layout.xaxis.tickformat == "%Y年%-m月%-d日"
+
+
+def _chinese_figures() -> dict[str, go.Figure]:
+    """One figure of each kind the pages draw: months with a second axis, weeks, days,
+    a heatmap with a colour bar, horizontal bars and a histogram of order values."""
+    heatmap = go.Figure(go.Heatmap(z=[[1_200_000, 35_000], [80_000, 0]], x=["0", "1"]))
+    heatmap.update_layout(xaxis={"type": "category"}, yaxis={"type": "category"})
+    bars = go.Figure(go.Bar(x=[640_000, 90_000], y=["广东", "浙江"], orientation="h"))
+    days = pd.date_range("2026-10-01", periods=40, freq="D")
+    return {
+        "months": _monthly_sales(),
+        "weeks": _weekly(),
+        "days": go.Figure(go.Bar(x=days, y=[3_500_000] * 40)),
+        "heatmap": heatmap,
+        "bars": bars,
+        "histogram": go.Figure(go.Histogram(x=[59, 99, 129, 199, 2_500_000])),
+    }
+
+
+def test_chinese_figures_carry_every_date_and_number_format_themselves():
+    """Streamlit's plotly.js knows only English: no axis of a Chinese chart may be left to
+    its defaults (``Jan 2024``, ``Mar 3``, ``20k``, ``1M``)."""
+    for name, fig in _chinese_figures().items():
+        charts.polish(fig, "zh")
+        layout = fig.layout
+        axes = [layout[k] for k in layout.to_plotly_json() if k[1:5] == "axis"]
+        assert axes, name
+        for axis in axes:
+            assert axis.exponentformat == "none" and axis.separatethousands, name
+            for fmt in (axis.tickformat, axis.hoverformat):
+                assert not fmt or ("%b" not in fmt and "%B" not in fmt), (name, fmt)
+        for trace in fig.data:
+            if trace.type == "heatmap":
+                assert trace.colorbar.exponentformat == "none", name
+    for name in ("months", "weeks", "days"):
+        axis = _chinese_figures()[name]
+        axis = charts.polish(axis, "zh").layout.xaxis
+        assert "年" in axis.hoverformat and "月" in axis.tickformat, name
+
+
+def test_chinese_charts_are_given_plotlys_chinese_locale():
+    config = charts.plotly_config("zh")
+    assert config["locale"] == "zh-CN"
+    months = config["locales"]["zh-CN"]["format"]["shortMonths"]
+    assert months[0] == "1月" and len(months) == 12
+    assert charts.plotly_config("en") == {}
 
 
 def test_wan_keeps_small_numbers_whole():

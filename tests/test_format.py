@@ -110,3 +110,11 @@ def test_table_formats_columns_and_labels_them():
     assert list(out.columns) == ["平台", "last_order", "销售额", "name"]
     assert out.iloc[0].tolist() == ["淘宝/天猫", "2026-10-31", "¥1,477", "张兰"]
     assert out.iloc[1].tolist() == ["—", "—", "—", "—"]
+
+
+def test_weeks_read_by_number_and_monday():
+    assert format.week("2026-W18", "zh") == "2026年第18周（4月27日起）"
+    assert format.week("2026-W18", "en") == "2026 wk 18 (from Apr 27)"
+    # any day of the week names the same week
+    assert format.week("2026-05-01", "zh") == format.week("2026-W18", "zh")
+    assert format.week(None, "zh") == "—"
