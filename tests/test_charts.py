@@ -167,3 +167,10 @@ def test_the_period_holding_the_as_of_date_is_unfinished():
     months = pd.to_datetime(["2026-09-01", "2026-10-01"])
     assert charts.unfinished(months, "month", pd.Timestamp("2026-10-31")) == [False, False]
     assert charts.unfinished(months, "month", pd.Timestamp("2026-10-30")) == [False, True]
+
+
+def test_labels_on_narrow_funnel_steps_keep_a_readable_size():
+    fig = go.Figure(go.Funnel(y=["1", "2", "3"], x=[36_366, 9_750, 800], text=["a", "b", "c"]))
+    charts.polish(fig, "zh")
+    assert fig.layout.uniformtext.minsize == charts.MIN_LABEL_SIZE
+    assert fig.layout.uniformtext.mode == "show"

@@ -68,6 +68,9 @@ DATE_FORMATS = {
     "zh": {"month": "%Y年%-m月", "day": "%-m月%-d日", "day_year": "%Y年%-m月%-d日"},
     "en": {"month": "%b %Y", "day": "%b %-d", "day_year": "%b %-d, %Y"},
 }
+#: The smallest size (px) of a label on a bar or funnel step (plotly shrinks them to fit).
+MIN_LABEL_SIZE = 11
+
 #: A day axis spanning more days than this names the year on every tick.
 LONG_SPAN_DAYS = 330
 
@@ -214,12 +217,18 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
     - date axes: ``2024年1月`` / ``Jan 2024`` for months; days and weeks (by their Monday)
       as ``5月1日`` / ``May 1`` (with the year when the axis spans more than a year), hover
       labels with the year; never a time of day nor an English month name in Chinese;
-    - every axis and colour bar: no k/M suffixes (``_no_si``);
+    - every axis and colour bar: no k/M suffixes (``_no_si``); bar labels never smaller
+      than ``MIN_LABEL_SIZE``;
     - a second y axis keeps its own round ticks (no grid lines of its own).
     """
     lang = "zh" if (lang or language()) == "zh" else "en"
     fig.update_layout(separators=".,")
     _no_si(fig)
+    if any(
+        tr.type in ("bar", "funnel") and (tr.text is not None or tr.texttemplate) for tr in fig.data
+    ):
+        # labels on narrow bars stay readable instead of shrinking to a few pixels
+        fig.update_layout(uniformtext={"minsize": MIN_LABEL_SIZE, "mode": "show"})
     if lang == "zh":
         fig.update_layout(font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"})
     cartesian = [
