@@ -270,3 +270,24 @@ def test_chinese_import_page_puts_chinese_words_on_the_uploader(real_zh_pages):
 
 def test_english_import_page_keeps_streamlits_uploader_words(en_pages):
     assert not [e for e in en_pages["pages/import.py"].get("html") if "st-key-" in e.proto.body]
+
+
+def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(real_db, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (buyer,) = con.execute(
+            "SELECT customer_id FROM customers WHERE platform = 'taobao' ORDER BY customer_id"
+        ).fetchone()
+    at = dashboard(db, monkeypatch).run()
+    at.switch_page("pages/privacy.py").run()
+    at.text_input(key="privacy_query").input(buyer).run()
+    assert not at.exception, at.exception
+    texts = _texts(at) + _cells(at)
+    assert _bad(texts, SNAKE_CASE) == [] and _bad(texts, PLATFORM_IDS) == []
+    assert any(text.startswith("订单：") for text in _texts(at))
+    assert at.selectbox(key="privacy_key").options[0].startswith("淘宝/天猫 · ")
