@@ -130,7 +130,7 @@ with tab_orders:
     ready = []
     for upload in uploads or []:
         detection, header, problem = _preview(upload, platform)
-        with st.expander(f"{upload.name} · {upload.size / 1e6:,.1f} MB", expanded=True):
+        with st.expander(f"{upload.name} · {format.file_size(upload.size)}", expanded=True):
             if problem:
                 st.error(t("import.refused", file=upload.name, reason=problem.text()))
                 continue

@@ -118,3 +118,10 @@ def test_weeks_read_by_number_and_monday():
     # any day of the week names the same week
     assert format.week("2026-05-01", "zh") == format.week("2026-W18", "zh")
     assert format.week(None, "zh") == "—"
+
+
+def test_file_sizes_read_in_the_unit_that_fits():
+    assert format.file_size(449) == "449 B"
+    assert format.file_size(12_345) == "12.3 KB"
+    assert format.file_size(19_000_000) == "19.0 MB"
+    assert format.file_size(2_100_000_000) == "2.1 GB"

@@ -172,6 +172,18 @@ def week(value, lang: str | None = None) -> str:
     return f"{year} wk {number_} (from {monday.strftime('%b')} {monday.day})"
 
 
+def file_size(size_bytes) -> str:
+    """A file's size as people read it: ``449 B``, ``12.3 KB``, ``19.0 MB``, ``2.1 GB``."""
+    if is_missing(size_bytes):
+        return MISSING
+    size = float(size_bytes)
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} GB"
+
+
 def platform(value, lang: str | None = None) -> str:
     """``taobao`` → 淘宝/天猫 (Taobao/Tmall in English); unknown ids are shown as given."""
     if is_missing(value):
