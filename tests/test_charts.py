@@ -174,3 +174,9 @@ def test_labels_on_narrow_funnel_steps_keep_a_readable_size():
     charts.polish(fig, "zh")
     assert fig.layout.uniformtext.minsize == charts.MIN_LABEL_SIZE
     assert fig.layout.uniformtext.mode == "show"
+
+
+def test_a_narrow_funnel_steps_label_goes_beside_it():
+    fig = go.Figure(go.Funnel(y=["1", "2", "3"], x=[36_366, 9_750, 4_928], text=["a", "b", "c"]))
+    charts.polish(fig, "zh")
+    assert list(fig.data[0].textposition) == ["inside", "outside", "outside"]

@@ -70,6 +70,8 @@ DATE_FORMATS = {
 }
 #: The smallest size (px) of a label on a bar or funnel step (plotly shrinks them to fit).
 MIN_LABEL_SIZE = 11
+#: A funnel step narrower than this share of the widest one has its label beside it.
+NARROW_STEP = 0.3
 
 #: A day axis spanning more days than this names the year on every tick.
 LONG_SPAN_DAYS = 330
@@ -229,6 +231,14 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
     ):
         # labels on narrow bars stay readable instead of shrinking to a few pixels
         fig.update_layout(uniformtext={"minsize": MIN_LABEL_SIZE, "mode": "show"})
+    for trace in fig.data:
+        if trace.type == "funnel" and trace.textposition is None:
+            # a narrow step's label goes beside it, where it has room
+            widths = _values(trace, "x")
+            top = float(widths.max()) if len(widths) else 0.0
+            trace.textposition = [
+                "inside" if top and w >= NARROW_STEP * top else "outside" for w in widths
+            ]
     if lang == "zh":
         fig.update_layout(font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"})
     cartesian = [

@@ -9,6 +9,7 @@ ZH = {
     "import.cli.title": "用命令行导入（大文件、批量导入）",
     "import.cli.help": "在 LaoKe 所在的文件夹打开终端，运行下面的命令（把「文件名」换成订单报表的路径）：",
     "import.done_all": "这些文件已经导入。要再导入，请先上传新的文件。",
+    "lifecycle.list.stage_option": "{name}（{range}）",
 }
 
 EN = {
@@ -20,4 +21,5 @@ EN = {
     "import.cli.title": "Import from the command line (big files, many files)",
     "import.cli.help": "Open a terminal in LaoKe's folder and run (replace FILE with the path of the order export):",
     "import.done_all": "These files are imported. Upload new files to import again.",
+    "lifecycle.list.stage_option": "{name} ({range})",
 }
