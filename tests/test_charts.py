@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -147,6 +148,19 @@ def test_a_segment_keeps_its_colour_whatever_the_order():
 
 def test_cohort_lines_get_distinct_colours():
     assert len(set(charts.distinct_colors(24))) == 24
+
+
+def test_a_years_cohort_lines_never_look_alike():
+    """Twelve monthly cohorts: no two colours closer than 100 in RGB (Dark24 in its own
+    order put #DA16FF and #FB00D1, two magentas 61 apart, on May and December)."""
+    import itertools
+
+    def rgb(color):
+        return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    twelve = charts.distinct_colors(12)
+    gaps = [np.linalg.norm(rgb(a) - rgb(b)) for a, b in itertools.combinations(twelve, 2)]
+    assert min(gaps) > 100
 
 
 def test_a_chart_without_values_is_empty():

@@ -56,8 +56,24 @@ CUSTOMER_TYPE_COLORS = {
     "loyal": "#c0392b",
 }
 
-#: Distinct colours for many lines (cohorts): 24 before any repeats.
-MANY_COLORS: tuple[str, ...] = tuple(qualitative.Dark24)
+
+def _far_apart(colors: Sequence[str]) -> tuple[str, ...]:
+    """``colors`` reordered so each next one is the farthest (RGB) from those before it:
+    the first dozen lines (a year of cohorts) never look alike (no two magentas)."""
+
+    def rgb(color: str) -> np.ndarray:
+        return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    chosen, rest = [colors[0]], list(colors[1:])
+    while rest:
+        best = max(rest, key=lambda c: min(np.linalg.norm(rgb(c) - rgb(o)) for o in chosen))
+        chosen.append(best)
+        rest.remove(best)
+    return tuple(chosen)
+
+
+#: Distinct colours for many lines (cohorts): 24 before any repeats, the first 12 far apart.
+MANY_COLORS: tuple[str, ...] = _far_apart(qualitative.Dark24)
 
 _WAN = 10_000
 
