@@ -291,3 +291,25 @@ def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path
     assert _bad(texts, SNAKE_CASE) == [] and _bad(texts, PLATFORM_IDS) == []
     assert any(text.startswith("订单：") for text in _texts(at))
     assert at.selectbox(key="privacy_key").options[0].startswith("淘宝/天猫 · ")
+
+
+def test_customer_lookup_shows_order_status_and_money_in_words(real_db, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(real_db, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (buyer,) = con.execute(
+            "SELECT customer_id FROM customers WHERE platform = 'taobao' ORDER BY customer_id"
+        ).fetchone()
+    at = dashboard(db, monkeypatch)
+    at.session_state["customer_search"] = buyer
+    at.run()
+    at.switch_page("pages/customer.py").run()
+    assert not at.exception, at.exception
+    orders = next(f.value for f in at.dataframe if "status" in f.value.columns)
+    assert set(orders["status"]) <= {"待付款", "已付款", "已发货", "交易成功", "交易关闭", "已退款"}
+    assert all(str(v).startswith("¥") for v in orders["amount"])
+    assert not [v for v in orders["order_time"] if re.search(r":\d\d:\d\d$", str(v))]
