@@ -194,3 +194,20 @@ def test_a_narrow_funnel_steps_label_goes_beside_it():
     fig = go.Figure(go.Funnel(y=["1", "2", "3"], x=[36_366, 9_750, 4_928], text=["a", "b", "c"]))
     charts.polish(fig, "zh")
     assert list(fig.data[0].textposition) == ["inside", "outside", "outside"]
+
+
+def test_a_single_month_reads_once_with_its_year():
+    """One month of data (a small shop): one tick 2024年3月, not 3月16日 five times."""
+    fig = go.Figure(go.Bar(x=[pd.Timestamp("2024-03-01")], y=[129.0]))
+    fig.add_scatter(x=[pd.Timestamp("2024-03-01")], y=[1], yaxis="y2")
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right"})
+    charts.polish(fig, "zh")
+    assert list(fig.layout.xaxis.ticktext) == ["2024年3月"]
+    assert charts.polish(
+        go.Figure(go.Bar(x=[pd.Timestamp("2024-03-16")], y=[1])), "en"
+    ).layout.xaxis.ticktext == ("Mar 16, 2024",)
+
+
+def test_a_few_customers_tick_in_whole_numbers():
+    fig = charts.polish(go.Figure(go.Bar(x=["北京", "上海"], y=[1, 0])), "zh")
+    assert fig.layout.yaxis.dtick == 1

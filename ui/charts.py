@@ -89,6 +89,9 @@ MIN_LABEL_SIZE = 11
 #: A funnel step narrower than this share of the widest one has its label beside it.
 NARROW_STEP = 0.3
 
+#: A whole-number axis up to this value ticks every 1 (no 0.2, 0.4 … customers).
+SMALL_COUNT = 5
+
 #: A day axis spanning more days than this names the year on every tick.
 LONG_SPAN_DAYS = 330
 
@@ -172,6 +175,22 @@ def _values(trace, axis_letter: str) -> np.ndarray:
     except (TypeError, ValueError):
         return np.array([])
     return array[np.isfinite(array)]
+
+
+def _days(trace, letter: str) -> list[pd.Timestamp]:
+    """The dates a trace puts on its ``letter`` axis (none when they are not dates)."""
+    values = getattr(trace, letter, None)
+    if not _is_dates(values):
+        return []
+    return [pd.Timestamp(v) for v in values if v is not None]
+
+
+def _date_text(stamp: pd.Timestamp, lang: str, fmt: str) -> str:
+    """``stamp`` as ``DATE_FORMATS[lang][fmt]`` writes it (2024年3月, Mar 16, 2024)."""
+    if lang == "zh":
+        text = f"{stamp.year}年{stamp.month}月"
+        return text if fmt == "month" else f"{text}{stamp.day}日"
+    return stamp.strftime("%b %Y") if fmt == "month" else f"{stamp:%b} {stamp.day}, {stamp.year}"
 
 
 def _is_dates(values) -> bool:
@@ -279,6 +298,18 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
                 and len(sample) > 1
             )
             stamps = pd.Series(pd.to_datetime(list(sample)))
+            days = sorted({d for t in traces for d in _days(t, letter)})
+            if len(days) == 1:
+                # one period only: plotly would spread ticks over hours ("3月16日" × 5)
+                one = days[0]
+                fmt = "month" if one.day == 1 else "day_year"
+                axis.update(
+                    tickmode="array",
+                    tickvals=[one],
+                    ticktext=[_date_text(one, lang, fmt)],
+                    hoverformat=DATE_FORMATS[lang][fmt],
+                )
+                continue
             if month_start and stamps.diff().dt.days.min() >= 28:
                 axis.update(tickformat=DATE_FORMATS[lang]["month"])
                 axis.update(hoverformat=DATE_FORMATS[lang]["month"])
@@ -300,6 +331,8 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
         else:
             axis.update(tickformat=",~f")
         axis.update(hoverformat=",.0f" if max(abs(v) for v in values) >= 100 else ",.2~f")
+        if top <= SMALL_COUNT and all(float(v).is_integer() for v in values):
+            axis.update(dtick=1, tickformat=",d")  # 0, 1, 2 customers, never 0.2, 0.4
         if axis_name.startswith("yaxis") and axis_name != "yaxis" and axis.overlaying:
             axis.update(showgrid=False, tickmode=axis.tickmode or "auto", rangemode="tozero")
     return fig
