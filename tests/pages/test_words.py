@@ -255,6 +255,8 @@ def test_chinese_charts_carry_their_own_date_and_number_formats(real_zh_pages, p
             for fmt in (axis.get("tickformat"), axis.get("hoverformat")):
                 assert not fmt or "%b" not in fmt and "%B" not in fmt, (page, name, fmt)
         for trace in spec["data"]:
+            hover = str(trace.get("hovertemplate", ""))
+            assert "%b" not in hover and "%Y-%m-%d" not in hover, (page, hover)
             for letter in ("x", "y"):
                 values = trace.get(letter)
                 if isinstance(values, list) and values and DATE.match(str(values[0])):
@@ -313,3 +315,30 @@ def test_customer_lookup_shows_order_status_and_money_in_words(real_db, tmp_path
     assert set(orders["status"]) <= {"待付款", "已付款", "已发货", "交易成功", "交易关闭", "已退款"}
     assert all(str(v).startswith("¥") for v in orders["amount"])
     assert not [v for v in orders["order_time"] if re.search(r":\d\d:\d\d$", str(v))]
+
+
+def test_a_shop_quiet_for_half_a_year_gets_a_sentence_not_empty_monitor_charts(
+    real_db, tmp_path, monkeypatch
+):
+    """The real-shaped JD shop has two orders in 2024: no weekly strip of flat lines."""
+    import shutil
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(real_db, db)
+    at = dashboard(db, monkeypatch)
+    at.session_state["shop"] = next(k for k in _shops(db) if k.startswith("jd/"))
+    at.run()
+    assert not at.exception, at.exception
+    charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    assert not [c for c in charts if "monitor" in c], charts
+    assert any("近 26 周没有有效订单" in i.value for i in at.info)
+
+
+def _shops(db) -> list[str]:
+    from analytics import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        return store.shops(con)
+    finally:
+        con.close()
