@@ -108,7 +108,7 @@ EN = {
     "privacy.col.revenue": "Total spend",
     "privacy.col.last_seen": "Last order",
     "privacy.stored": "Rows stored about this customer:",
-    "privacy.table_rows": "{table}: {n} rows",
+    "privacy.table_rows": "{table}: {n}",
     "privacy.stored.none": "No other table holds this customer.",
     "privacy.table.orders": "Orders",
     "privacy.table.order_items": "Order lines",
