@@ -122,6 +122,10 @@ def test_chinese_charts_are_given_plotlys_chinese_locale():
     assert config["locale"] == "zh-CN"
     months = config["locales"]["zh-CN"]["format"]["shortMonths"]
     assert months[0] == "1月" and len(months) == 12
+    # the mode bar titles Streamlit's plotly.js shows (seen in Chromium)
+    words = config["locales"]["zh-CN"]["dictionary"]
+    for title in ("Download plot as a PNG", "Zoom", "Pan", "Autoscale", "Reset axes"):
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in words[title]), title
     assert charts.plotly_config("en") == {}
 
 

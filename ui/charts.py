@@ -108,6 +108,8 @@ PLOTLY_ZH_LOCALE = {
         "Double-click to zoom back out": "双击还原",
         "Download plot": "下载图片",
         "Download plot as a png": "下载为 PNG 图片",
+        "Download plot as a PNG": "下载为 PNG 图片",
+        "Fullscreen": "全屏",
         "Lasso Select": "套索选择",
         "Pan": "平移",
         "Produced with Plotly.js": "由 Plotly.js 绘制",
