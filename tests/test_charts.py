@@ -73,6 +73,12 @@ def test_weekly_axis_reads_may_1_in_english():
     assert (axis.tickformat, axis.hoverformat) == ("%b %-d", "%b %-d, %Y")
 
 
+def test_a_year_of_weeks_reads_month_and_day():
+    weeks = pd.date_range("2025-12-08", periods=52, freq="W-MON")
+    fig = charts.polish(go.Figure(go.Bar(x=weeks, y=list(range(52)))), "zh")
+    assert fig.layout.xaxis.tickformat == "%-m月%-d日"
+
+
 def test_a_day_axis_over_more_than_a_year_names_the_year_on_its_ticks():
     weeks = pd.date_range("2025-01-06", periods=80, freq="W-MON")
     fig = charts.polish(go.Figure(go.Scatter(x=weeks, y=list(range(80)))), "zh")

@@ -92,8 +92,9 @@ NARROW_STEP = 0.3
 #: A whole-number axis up to this value ticks every 1 (no 0.2, 0.4 … customers).
 SMALL_COUNT = 5
 
-#: A day axis spanning more days than this names the year on every tick.
-LONG_SPAN_DAYS = 330
+#: A day axis spanning more days than this names the year on every tick (a year of weeks,
+#: 52 × 7 days, still reads 5月1日; its hover labels carry the year).
+LONG_SPAN_DAYS = 400
 
 #: plotly.js's own words and date names in Chinese, passed with each chart's config
 #: (Streamlit's bundled plotly.js registers only ``en``): the mode bar's tooltips, and
