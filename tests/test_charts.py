@@ -213,6 +213,8 @@ def test_a_single_month_reads_once_with_its_year():
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right"})
     charts.polish(fig, "zh")
     assert list(fig.layout.xaxis.ticktext) == ["2024年3月"]
+    # one order on the second axis ticks 0, 1 (auto ticks at 0.2 read "0" four times)
+    assert (fig.layout.yaxis2.tickmode, fig.layout.yaxis2.dtick) == ("linear", 1)
     assert charts.polish(
         go.Figure(go.Bar(x=[pd.Timestamp("2024-03-16")], y=[1])), "en"
     ).layout.xaxis.ticktext == ("Mar 16, 2024",)

@@ -335,7 +335,8 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
             axis.update(tickformat=",~f")
         axis.update(hoverformat=",.0f" if max(abs(v) for v in values) >= 100 else ",.2~f")
         if top <= SMALL_COUNT and all(float(v).is_integer() for v in values):
-            axis.update(dtick=1, tickformat=",d")  # 0, 1, 2 customers, never 0.2, 0.4
+            # 0, 1, 2 customers, never 0.2, 0.4 (nor 0, 0, 0 once formatted as whole numbers)
+            axis.update(tickmode="linear", tick0=0, dtick=1, tickformat=",d")
         if axis_name.startswith("yaxis") and axis_name != "yaxis" and axis.overlaying:
             axis.update(showgrid=False, tickmode=axis.tickmode or "auto", rangemode="tozero")
     return fig
