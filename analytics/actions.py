@@ -688,7 +688,7 @@ def agenda(con, *, as_of: date, days: int = 30, shop: str | None = None, lang: s
         pass
     upgrade = upgrade_within_reach(con, as_of=as_of, shop=shop)
     add(as_of, "upgrade", len(upgrade), t("actions.agenda.upgrade", lang=lang),
-        t("actions.offer.upgrade", lang=lang, tier=""))  # fmt: skip
+        t("actions.offer.upgrade_any", lang=lang))  # fmt: skip
     out = pd.DataFrame(rows, columns=list(AGENDA_COLUMNS))
     return out.sort_values(
         ["date", "customers"], ascending=[True, False], kind="stable"

@@ -58,8 +58,10 @@ if table.empty:
 
 
 def cohort_label(cohort: str) -> str:
-    """A month cohort as the reader says it (2024年1月 / Jan 2024); weeks as they are."""
-    return format.month(f"{cohort}-01", ctx.lang) if period == "month" else cohort
+    """A cohort as the reader says it: 2024年1月 / Jan 2024, 2026年第18周（4月27日起）."""
+    if period == "month":
+        return format.month(f"{cohort}-01", ctx.lang)
+    return format.week(cohort, ctx.lang)
 
 
 # Heatmap -----------------------------------------------------------------------------

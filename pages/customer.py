@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import campaigns, customer_view, export
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import state
+from ui import format, state
 from ui.widgets import empty_state
 
 ctx = state.context()
@@ -72,8 +72,12 @@ st.caption(
 
 st.subheader(t("customer.orders"))
 ORDER_COLUMNS = ("order_id", "order_time", "status", "amount", "refund_amount", "product", "city")
+orders = detail.orders[list(ORDER_COLUMNS)].assign(
+    status=[t(f"order.status.{s}") if isinstance(s, str) else s for s in detail.orders["status"]]
+)
+ORDER_KINDS = {"order_time": "timestamp", "amount": "money_fen", "refund_amount": "money_fen"}
 st.dataframe(
-    detail.orders[list(ORDER_COLUMNS)],
+    format.table(orders, ORDER_KINDS),
     hide_index=True,
     width="stretch",
     column_config={c: t(f"customer.col.{c}") for c in ORDER_COLUMNS},

@@ -16,6 +16,7 @@ from analytics.importers.history import HISTORY_COLUMNS, import_history, undo_im
 from analytics.importers.mappings import saved_mapping
 from analytics.importers.profiles import import_profiles
 from ui import auth, format, state, tables
+from ui.uploader import file_uploader
 from ui.uploads import saved_upload
 
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
@@ -110,10 +111,10 @@ with tab_orders:
             "python -m analytics import " + ("文件名.csv" if language() == "zh" else "FILE.csv"),
             language="bash",
         )
-    uploads = st.file_uploader(
+    uploads = file_uploader(
         t("import.files"),
-        type=FILE_TYPES,
-        accept_multiple_files=True,
+        types=FILE_TYPES,
+        multiple=True,
         key="order_files",
         help=t("import.files.help"),
     )
@@ -129,7 +130,7 @@ with tab_orders:
     ready = []
     for upload in uploads or []:
         detection, header, problem = _preview(upload, platform)
-        with st.expander(f"{upload.name} · {upload.size / 1e6:,.1f} MB", expanded=True):
+        with st.expander(f"{upload.name} · {format.file_size(upload.size)}", expanded=True):
             if problem:
                 st.error(t("import.refused", file=upload.name, reason=problem.text()))
                 continue
@@ -230,7 +231,7 @@ with tab_orders:
 
 with tab_profiles:
     st.markdown(t("import.profiles.intro"))
-    profile_upload = st.file_uploader(t("import.profiles.file"), type=FILE_TYPES, key="profiles")
+    profile_upload = file_uploader(t("import.profiles.file"), types=FILE_TYPES, key="profiles")
     if profile_upload and st.button(t("import.profiles.run"), type="primary"):
         try:
             with (

@@ -240,7 +240,10 @@ with st.expander(t("lifecycle.settings")):
 # Customers of one stage --------------------------------------------------------------
 st.subheader(t("lifecycle.list"))
 left, right = st.columns([1, 2])
-stage_labels = {s: f"{stage_name(s)} ({stage_range(s)})" for s in lifecycle.STAGES}
+stage_labels = {
+    s: t("lifecycle.list.stage_option", name=stage_name(s), range=stage_range(s))
+    for s in lifecycle.STAGES
+}
 stage = left.selectbox(
     t("lifecycle.list.stage"),
     lifecycle.STAGES,

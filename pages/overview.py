@@ -204,6 +204,10 @@ weekly = state.cached(
 if weekly.empty:
     empty_state(t("monitoring.strip.empty"))
     st.stop()
+if not weekly["orders"].any():
+    # no order in the window: three flat or empty charts would say nothing
+    empty_state(t("monitoring.strip.quiet", weeks=MONITOR_WEEKS))
+    st.stop()
 symbols = ["circle-open" if partial else "circle" for partial in weekly["partial"]]
 for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
     flagged = weekly[weekly[f"{metric}_flag"]]
@@ -222,7 +226,7 @@ for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
         marker={"symbol": symbols},
         name=t(f"monitoring.metric.{metric}"),
         customdata=weekly[f"marks_{ctx.lang}"],
-        hovertemplate="%{x|%Y-%m-%d}: %{y"
+        hovertemplate=f"%{{x|{charts.DATE_FORMATS[ctx.lang]['day_year']}}}: %{{y"
         + {"repurchase_rate": ":.1%", "aov": ":,.2f"}.get(metric, ":,.0f")
         + "}<br>%{customdata}<extra></extra>",
     )

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import accounts, downloads, export, privacy
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, state
+from ui import auth, format, state
 from ui.widgets import MIME, empty_state, recorded_file
 
 ctx = state.context()
@@ -26,6 +26,11 @@ FOUND_COLUMNS = (
     "revenue",
     "last_seen",
 )
+
+
+def _customer(key: privacy.CustomerKey) -> str:
+    """A customer as the reader names them: 淘宝/天猫 · 老客优选旗舰店 · 快乐的小草2330603."""
+    return f"{format.shop(f'{key.platform}/{key.shop}')} · {key.customer_id}"
 
 
 def _labels(prefix: str, names) -> dict:
@@ -49,21 +54,25 @@ if query.strip():
         empty_state(t("privacy.none"))
     else:
         shown = export.with_masked_phones(found)[list(FOUND_COLUMNS)]
+        kinds = {"platform": "platform", "revenue": "money_fen", "last_seen": "timestamp"}
         st.dataframe(
-            shown,
+            format.table(shown, kinds),
             hide_index=True,
             width="stretch",
             column_config=_labels("privacy.col", FOUND_COLUMNS),
         )
         keys = [privacy.CustomerKey(r.platform, r.shop, r.customer_id) for r in found.itertuples()]
-        key = st.selectbox(t("privacy.choose"), keys, format_func=str, key="privacy_key")
+        key = st.selectbox(t("privacy.choose"), keys, format_func=_customer, key="privacy_key")
 
 if key is not None:
     record = privacy.customer_record(state.cursor(), key)
     st.caption(t("privacy.stored"))
-    st.markdown(
-        " · ".join(t("privacy.table_rows", table=name, n=len(df)) for name, df in record.items())
-    )
+    held = [
+        t("privacy.table_rows", table=t(f"privacy.table.{name}"), n=len(df))
+        for name, df in record.items()
+        if len(df)
+    ]
+    st.markdown(" · ".join(held) if held else t("privacy.stored.none"))
     rows = sum(len(df) for df in record.values())
     stem = export.file_stem("laoke_customer", key.platform, key.shop, key.customer_id)
 
@@ -89,7 +98,7 @@ if key is not None:
 
     # --------------------------------------------------------------------- delete
     st.subheader(t("privacy.delete"))
-    st.warning(t("privacy.delete.warning", customer=key), icon=":material/warning:")
+    st.warning(t("privacy.delete.warning", customer=_customer(key)), icon=":material/warning:")
     typed = st.text_input(
         t("privacy.delete.confirm", customer_id=key.customer_id), key=f"privacy_confirm_{key}"
     )
@@ -108,7 +117,7 @@ if key is not None:
             st.error(str(exc))
         else:
             st.session_state["privacy_message"] = t(
-                "privacy.deleted", customer=key, rows=sum(counts.values())
+                "privacy.deleted", customer=_customer(key), rows=sum(counts.values())
             )
             st.session_state.pop("privacy_key", None)
             st.rerun()
@@ -138,7 +147,12 @@ else:
         **_labels("privacy.col", ("platform", "shop")),
         **_labels("privacy.log.col", ("deleted_at", "user_name", "customer_id", "rows_deleted")),
     }
-    st.dataframe(deleted[columns], hide_index=True, width="stretch", column_config=labels)
+    st.dataframe(
+        format.table(deleted[columns], {"platform": "platform", "deleted_at": "timestamp"}),
+        hide_index=True,
+        width="stretch",
+        column_config=labels,
+    )
 
 st.subheader(t("privacy.accounts"))
 st.caption(t("privacy.accounts.help"))

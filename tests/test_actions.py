@@ -392,6 +392,16 @@ def test_agenda_lists_dates_sources_and_counts(con):
     assert df["date"].is_monotonic_increasing
 
 
+def test_agenda_offers_read_whole_in_english(con):
+    """The upgrade row names no tier: its offer must not read "reach , with"."""
+    churn_shop(con)
+    customers.refresh(con)
+    df = actions.agenda(con, as_of=AS_OF, days=7, lang="en")
+    upgrade = df.loc[df["source"] == "upgrade", "offer"].tolist()
+    assert upgrade == ["Spend a little more to reach the next tier, with an upgrade gift"]
+    assert not [o for o in df["offer"] if " ," in o or "  " in o]
+
+
 # ----------------------------------------------------------------------------- CLI
 
 

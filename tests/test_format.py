@@ -110,3 +110,18 @@ def test_table_formats_columns_and_labels_them():
     assert list(out.columns) == ["平台", "last_order", "销售额", "name"]
     assert out.iloc[0].tolist() == ["淘宝/天猫", "2026-10-31", "¥1,477", "张兰"]
     assert out.iloc[1].tolist() == ["—", "—", "—", "—"]
+
+
+def test_weeks_read_by_number_and_monday():
+    assert format.week("2026-W18", "zh") == "2026年第18周（4月27日起）"
+    assert format.week("2026-W18", "en") == "2026 wk 18 (from Apr 27)"
+    # any day of the week names the same week
+    assert format.week("2026-05-01", "zh") == format.week("2026-W18", "zh")
+    assert format.week(None, "zh") == "—"
+
+
+def test_file_sizes_read_in_the_unit_that_fits():
+    assert format.file_size(449) == "449 B"
+    assert format.file_size(12_345) == "12.3 KB"
+    assert format.file_size(19_000_000) == "19.0 MB"
+    assert format.file_size(2_100_000_000) == "2.1 GB"

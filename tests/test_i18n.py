@@ -71,3 +71,12 @@ def test_every_text_has_well_formed_placeholders(lang):
             broken.append((key, str(exc)))
     assert broken == []
     assert t("nav.overview", lang=lang) == {"zh": "总览", "en": "Overview"}[lang]
+
+
+def test_whole_numbers_in_sentences_read_with_separators():
+    assert t("actions.agenda.reminders", lang="zh", n=11501) == "11,501 位客户到了回购提醒日"
+    assert t("repurchase.churn.count", lang="en", n=2367) == "2,367 customers overdue"
+    # a year, an id and a placeholder with its own format are left as written
+    assert t("actions.agenda.event", lang="zh", event="双11", year=2025).startswith("2025 年")
+    made = t("campaigns.preview.made", lang="zh", id=1024, days=7)
+    assert "#1024" in made

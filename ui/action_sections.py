@@ -33,6 +33,12 @@ def agenda_section(ctx) -> None:
         return
     config = {c: t(f"actions.col.{c}") for c in actions.AGENDA_COLUMNS}
     config["date"] = st.column_config.DateColumn(t("actions.col.date"), format="YYYY-MM-DD")
+    config["source"] = None  # the list's id (KIND:VALUE), for the download, not for reading
+    # the reason is the longest text: room for it before the offer
+    config["why"] = st.column_config.TextColumn(t("actions.col.why"), width="large")
+    config["customers"] = st.column_config.NumberColumn(
+        t("actions.col.customers"), width="small", format="localized"
+    )
     st.dataframe(df, hide_index=True, width="stretch", column_config=config, height=300)
     download_csv(df, "agenda.csv", key="actions_dl_agenda")
 

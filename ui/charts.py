@@ -56,10 +56,89 @@ CUSTOMER_TYPE_COLORS = {
     "loyal": "#c0392b",
 }
 
-#: Distinct colours for many lines (cohorts): 24 before any repeats.
-MANY_COLORS: tuple[str, ...] = tuple(qualitative.Dark24)
+
+def _far_apart(colors: Sequence[str]) -> tuple[str, ...]:
+    """``colors`` reordered so each next one is the farthest (RGB) from those before it:
+    the first dozen lines (a year of cohorts) never look alike (no two magentas)."""
+
+    def rgb(color: str) -> np.ndarray:
+        return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    chosen, rest = [colors[0]], list(colors[1:])
+    while rest:
+        best = max(rest, key=lambda c: min(np.linalg.norm(rgb(c) - rgb(o)) for o in chosen))
+        chosen.append(best)
+        rest.remove(best)
+    return tuple(chosen)
+
+
+#: Distinct colours for many lines (cohorts): 24 before any repeats, the first 12 far apart.
+MANY_COLORS: tuple[str, ...] = _far_apart(qualitative.Dark24)
 
 _WAN = 10_000
+
+#: d3 date formats by language: month axes, day/week axes, and a day with its year (hover
+#: labels, and ticks when a day axis spans more than a year). Numbers only in Chinese, so no
+#: English month name (``Jan``) can reach a Chinese page whatever plotly.js's locale.
+DATE_FORMATS = {
+    "zh": {"month": "%Y年%-m月", "day": "%-m月%-d日", "day_year": "%Y年%-m月%-d日"},
+    "en": {"month": "%b %Y", "day": "%b %-d", "day_year": "%b %-d, %Y"},
+}
+#: The smallest size (px) of a label on a bar or funnel step (plotly shrinks them to fit).
+MIN_LABEL_SIZE = 11
+#: A funnel step narrower than this share of the widest one has its label beside it.
+NARROW_STEP = 0.3
+
+#: A whole-number axis up to this value ticks every 1 (no 0.2, 0.4 … customers).
+SMALL_COUNT = 5
+
+#: A day axis spanning more days than this names the year on every tick (a year of weeks,
+#: 52 × 7 days, still reads 5月1日; its hover labels carry the year).
+LONG_SPAN_DAYS = 400
+
+#: plotly.js's own words and date names in Chinese, passed with each chart's config
+#: (Streamlit's bundled plotly.js registers only ``en``): the mode bar's tooltips, and
+#: month and day names for any date plotly formats itself.
+PLOTLY_ZH_LOCALE = {
+    "dictionary": {
+        "Autoscale": "自动缩放",
+        "Box Select": "矩形选择",
+        "Click to enter Colorscale title": "点击输入色阶标题",
+        "Compare data on hover": "悬停时比较数据",
+        "Double-click on legend to isolate one trace": "双击图例只看这一项",
+        "Double-click to zoom back out": "双击还原",
+        "Download plot": "下载图片",
+        "Download plot as a png": "下载为 PNG 图片",
+        "Download plot as a PNG": "下载为 PNG 图片",
+        "Fullscreen": "全屏",
+        "Lasso Select": "套索选择",
+        "Pan": "平移",
+        "Produced with Plotly.js": "由 Plotly.js 绘制",
+        "Reset axes": "重置坐标轴",
+        "Reset view": "重置视图",
+        "Show closest data on hover": "悬停时显示最近的数据",
+        "Snapshot succeeded": "截图成功",
+        "Taking snapshot - this may take a few seconds": "正在截图，请稍候",
+        "Toggle Spike Lines": "显示/隐藏参考线",
+        "Zoom": "缩放",
+        "Zoom in": "放大",
+        "Zoom out": "缩小",
+        "close:": "收盘：",
+        "high:": "最高：",
+        "low:": "最低：",
+        "open:": "开盘：",
+        "trace": "数据系列",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": [f"{m}月" for m in range(1, 13)],
+        "shortMonths": [f"{m}月" for m in range(1, 13)],
+        "date": "%Y-%m-%d",
+        "decimal": ".",
+        "thousands": ",",
+    },
+}
 
 
 def color_list(ids: Iterable[str], colors: dict[str, str]) -> list[str]:
@@ -101,6 +180,22 @@ def _values(trace, axis_letter: str) -> np.ndarray:
     return array[np.isfinite(array)]
 
 
+def _days(trace, letter: str) -> list[pd.Timestamp]:
+    """The dates a trace puts on its ``letter`` axis (none when they are not dates)."""
+    values = getattr(trace, letter, None)
+    if not _is_dates(values):
+        return []
+    return [pd.Timestamp(v) for v in values if v is not None]
+
+
+def _date_text(stamp: pd.Timestamp, lang: str, fmt: str) -> str:
+    """``stamp`` as ``DATE_FORMATS[lang][fmt]`` writes it (2024年3月, Mar 16, 2024)."""
+    if lang == "zh":
+        text = f"{stamp.year}年{stamp.month}月"
+        return text if fmt == "month" else f"{text}{stamp.day}日"
+    return stamp.strftime("%b %Y") if fmt == "month" else f"{stamp:%b} {stamp.day}, {stamp.year}"
+
+
 def _is_dates(values) -> bool:
     if values is None or len(values) == 0:
         return False
@@ -129,16 +224,59 @@ def _stacked_top(traces: list, letter: str) -> float:
     return top
 
 
+def plotly_config(lang: str | None = None) -> dict:
+    """The ``config`` for ``st.plotly_chart``: plotly.js's locale in Chinese (mode bar
+    tooltips, month names), nothing extra in English."""
+    if (lang or language()) != "zh":
+        return {}
+    return {"locale": "zh-CN", "locales": {"zh-CN": PLOTLY_ZH_LOCALE}}
+
+
+def _no_si(fig: go.Figure) -> None:
+    """Whole numbers with separators on every axis and colour bar plotly formats itself:
+    no ``k``/``M``/``G`` suffixes (plotly's default), no ``1e+06``."""
+    plain = {"exponentformat": "none", "separatethousands": True}
+    fig.for_each_xaxis(lambda axis: axis.update(**plain))
+    fig.for_each_yaxis(lambda axis: axis.update(**plain))
+    for trace in fig.data:
+        if "colorbar" in trace:
+            trace.colorbar.update(**plain)
+        marker = getattr(trace, "marker", None)
+        if marker is not None and "colorbar" in marker and marker.colorscale is not None:
+            marker.colorbar.update(**plain)
+    coloraxes = [k for k in fig.layout.to_plotly_json() if k.startswith("coloraxis")]
+    for name in coloraxes:
+        fig.layout[name].colorbar.update(**plain)
+
+
 def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
     """Number and date formats of the reader's language on every cartesian axis of ``fig``.
 
     - numeric axes: thousands separators; on Chinese axes reaching 100,000 ticks in 万;
       an axis that already has a ``tickformat`` or tick texts is left as it is;
-    - date axes: ``2024年1月`` / ``Jan 2024`` for months, ``%Y-%m-%d`` for days, no time;
+    - date axes: ``2024年1月`` / ``Jan 2024`` for months; days and weeks (by their Monday)
+      as ``5月1日`` / ``May 1`` (with the year when the axis spans more than a year), hover
+      labels with the year; never a time of day nor an English month name in Chinese;
+    - every axis and colour bar: no k/M suffixes (``_no_si``); bar labels never smaller
+      than ``MIN_LABEL_SIZE``;
     - a second y axis keeps its own round ticks (no grid lines of its own).
     """
-    lang = lang or language()
+    lang = "zh" if (lang or language()) == "zh" else "en"
     fig.update_layout(separators=".,")
+    _no_si(fig)
+    if any(
+        tr.type in ("bar", "funnel") and (tr.text is not None or tr.texttemplate) for tr in fig.data
+    ):
+        # labels on narrow bars stay readable instead of shrinking to a few pixels
+        fig.update_layout(uniformtext={"minsize": MIN_LABEL_SIZE, "mode": "show"})
+    for trace in fig.data:
+        if trace.type == "funnel" and trace.textposition is None:
+            # a narrow step's label goes beside it, where it has room
+            widths = _values(trace, "x")
+            top = float(widths.max()) if len(widths) else 0.0
+            trace.textposition = [
+                "inside" if top and w >= NARROW_STEP * top else "outside" for w in widths
+            ]
     if lang == "zh":
         fig.update_layout(font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"})
     cartesian = [
@@ -162,11 +300,28 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
                 all(pd.Timestamp(v).day == 1 for v in list(sample)[:50] if v is not None)
                 and len(sample) > 1
             )
-            if month_start and pd.Series(pd.to_datetime(list(sample))).diff().dt.days.min() >= 28:
-                axis.update(tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
-                axis.update(hoverformat="%Y年%-m月" if lang == "zh" else "%b %Y")
+            stamps = pd.Series(pd.to_datetime(list(sample)))
+            days = sorted({d for t in traces for d in _days(t, letter)})
+            if len(days) == 1:
+                # one period only: plotly would spread ticks over hours ("3月16日" × 5)
+                one = days[0]
+                fmt = "month" if one.day == 1 else "day_year"
+                axis.update(
+                    tickmode="array",
+                    tickvals=[one],
+                    ticktext=[_date_text(one, lang, fmt)],
+                    hoverformat=DATE_FORMATS[lang][fmt],
+                )
+                continue
+            if month_start and stamps.diff().dt.days.min() >= 28:
+                axis.update(tickformat=DATE_FORMATS[lang]["month"])
+                axis.update(hoverformat=DATE_FORMATS[lang]["month"])
             else:
-                axis.update(tickformat="%Y-%m-%d", hoverformat="%Y-%m-%d")
+                long_span = (stamps.max() - stamps.min()).days > LONG_SPAN_DAYS
+                axis.update(
+                    tickformat=DATE_FORMATS[lang]["day_year" if long_span else "day"],
+                    hoverformat=DATE_FORMATS[lang]["day_year"],
+                )
             continue
         values = [v for t in traces for v in _values(t, letter)]
         if not values:
@@ -179,6 +334,9 @@ def polish(fig: go.Figure, lang: str | None = None) -> go.Figure:
         else:
             axis.update(tickformat=",~f")
         axis.update(hoverformat=",.0f" if max(abs(v) for v in values) >= 100 else ",.2~f")
+        if top <= SMALL_COUNT and all(float(v).is_integer() for v in values):
+            # 0, 1, 2 customers, never 0.2, 0.4 (nor 0, 0, 0 once formatted as whole numbers)
+            axis.update(tickmode="linear", tick0=0, dtick=1, tickformat=",d")
         if axis_name.startswith("yaxis") and axis_name != "yaxis" and axis.overlaying:
             axis.update(showgrid=False, tickmode=axis.tickmode or "auto", rangemode="tozero")
     return fig

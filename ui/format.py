@@ -155,6 +155,35 @@ def month(value, lang: str | None = None) -> str:
     return stamp.strftime("%b %Y")
 
 
+def week(value, lang: str | None = None) -> str:
+    """A week by its number and its Monday: ISO week ``2026-W18`` (or any day of it) reads
+    ``2026年第18周（4月27日起）`` / ``2026 wk 18 (from Apr 27)``."""
+    if is_missing(value):
+        return MISSING
+    text = str(value)
+    if len(text) == 8 and text[4:6] == "-W":
+        monday = date.fromisocalendar(int(text[:4]), int(text[6:]), 1)
+    else:
+        stamp = pd.Timestamp(value)
+        monday = (stamp - pd.Timedelta(days=stamp.weekday())).date()
+    year, number_, _ = monday.isocalendar()
+    if (lang or language()) == "zh":
+        return f"{year}年第{number_}周（{monday.month}月{monday.day}日起）"
+    return f"{year} wk {number_} (from {monday.strftime('%b')} {monday.day})"
+
+
+def file_size(size_bytes) -> str:
+    """A file's size as people read it: ``449 B``, ``12.3 KB``, ``19.0 MB``, ``2.1 GB``."""
+    if is_missing(size_bytes):
+        return MISSING
+    size = float(size_bytes)
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} GB"
+
+
 def platform(value, lang: str | None = None) -> str:
     """``taobao`` → 淘宝/天猫 (Taobao/Tmall in English); unknown ids are shown as given."""
     if is_missing(value):
@@ -201,6 +230,7 @@ KINDS: dict[str, Callable] = {
     "day": day,
     "timestamp": timestamp,
     "month": month,
+    "week": week,
     "platform": platform,
     "shop": shop,
     "province": province,

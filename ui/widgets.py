@@ -172,7 +172,7 @@ def chart(fig, data: pd.DataFrame, name: str, *, empty: str | None = None) -> No
     margin = {"l": 10, "r": 10, "t": 40, "b": 10, **(fig.layout.margin.to_plotly_json() or {})}
     fig.update_layout(margin=margin, legend_title_text="")
     charts.polish(fig, language())
-    st.plotly_chart(fig, width="stretch", key=f"chart_{name}")
+    st.plotly_chart(fig, width="stretch", key=f"chart_{name}", config=charts.plotly_config())
     download_csv(data, f"{name}.csv", key=f"dl_{name}")
 
 

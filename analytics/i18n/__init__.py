@@ -8,7 +8,9 @@ They are merged on first use; a key defined twice is an error, so areas never co
 from __future__ import annotations
 
 import importlib
+import numbers
 import pkgutil
+import string
 import threading
 from functools import cache
 
@@ -45,7 +47,24 @@ def t(key: str, lang: str | None = None, **values) -> str:
 
     A key missing from the language falls back to Chinese, then to the key itself, so a
     missing translation shows up as a readable key instead of an exception.
+    Whole numbers read with thousands separators (``{n}`` of 11501 → ``11,501``) unless
+    the placeholder has a format of its own or names a year or an id (``{year}`` stays
+    ``2025``, ``#{id}`` stays ``#1024``).
     """
     tables = catalogs()
     text = tables[lang or language()].get(key) or tables["zh"].get(key) or key
-    return text.format(**values) if values else text
+    return text.format(**_separated(text, values)) if values else text
+
+
+def _separated(text: str, values: dict) -> dict:
+    """``values`` with each plain whole number as ``12,345`` (see ``t``)."""
+    plain = {name for _, name, spec, conv in string.Formatter().parse(text)
+             if name and not spec and not conv}  # fmt: skip
+    out = dict(values)
+    for name in plain & values.keys():
+        value = values[name]
+        if "year" in name or name.endswith("id") or isinstance(value, bool):
+            continue
+        if isinstance(value, int | numbers.Integral) and abs(int(value)) >= 1000:
+            out[name] = f"{int(value):,}"
+    return out

@@ -35,6 +35,7 @@ ZH = {
     "monitoring.strip.baseline": "前 8 周中位数",
     "monitoring.strip.none": "近 {weeks} 周没有明显异常。",
     "monitoring.strip.empty": "分析日期之前还没有有效订单。",
+    "monitoring.strip.quiet": "近 {weeks} 周没有有效订单，没有可监测的变化。",
     "monitoring.strip.too_short": "至少需要 {weeks} 周的数据才能判断异常。",
 }
 
@@ -80,5 +81,6 @@ EN = {
     "monitoring.strip.baseline": "Median of previous 8 weeks",
     "monitoring.strip.none": "No unusual week in the last {weeks} weeks.",
     "monitoring.strip.empty": "No valid order up to the as-of date.",
+    "monitoring.strip.quiet": "No valid order in the last {weeks} weeks: nothing to monitor.",
     "monitoring.strip.too_short": "At least {weeks} weeks of data are needed to flag anomalies.",
 }

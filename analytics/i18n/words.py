@@ -9,6 +9,13 @@ ZH = {
     "import.cli.title": "用命令行导入（大文件、批量导入）",
     "import.cli.help": "在 LaoKe 所在的文件夹打开终端，运行下面的命令（把「文件名」换成订单报表的路径）：",
     "import.done_all": "这些文件已经导入。要再导入，请先上传新的文件。",
+    "lifecycle.list.stage_option": "{name}（{range}）",
+    "order.status.unpaid": "待付款",
+    "order.status.paid": "已付款",
+    "order.status.shipped": "已发货",
+    "order.status.completed": "交易成功",
+    "order.status.closed": "交易关闭",
+    "order.status.refunded": "已退款",
 }
 
 EN = {
@@ -20,4 +27,11 @@ EN = {
     "import.cli.title": "Import from the command line (big files, many files)",
     "import.cli.help": "Open a terminal in LaoKe's folder and run (replace FILE with the path of the order export):",
     "import.done_all": "These files are imported. Upload new files to import again.",
+    "lifecycle.list.stage_option": "{name} ({range})",
+    "order.status.unpaid": "Unpaid",
+    "order.status.paid": "Paid",
+    "order.status.shipped": "Shipped",
+    "order.status.completed": "Completed",
+    "order.status.closed": "Closed",
+    "order.status.refunded": "Refunded",
 }

@@ -45,17 +45,22 @@ def _headers(at) -> list[str]:
     for frame in at.dataframe:
         config = json.loads(frame.proto.columns or "{}")
         for column in frame.value.columns:
+            if config.get(str(column), {}).get("hidden"):
+                continue
             out.append(str(config.get(str(column), {}).get("label") or column))
     return out
 
 
 def _cells(at) -> list[str]:
-    """The text cells of every table (the first 50 rows): data, where buyer ids such as
-    tb_1908224 are allowed, but not None/NaN or platform ids."""
+    """The text cells of every table's shown columns (the first 50 rows): data, where buyer
+    ids such as tb_1908224 are allowed, but not None/NaN or platform ids."""
     out: list[str] = []
     for frame in at.dataframe:
         df = frame.value
+        config = json.loads(frame.proto.columns or "{}")
         for column in df.columns:
+            if config.get(str(column), {}).get("hidden"):
+                continue
             if df[column].dtype == object or str(df[column].dtype).startswith("str"):
                 out += [str(v) for v in df[column].head(50)]
     return out
@@ -84,13 +89,13 @@ def _chart_texts(at) -> list[str]:
     return out
 
 
-def _render_all(demo_db, tmp_path_factory, lang: str):
-    """Each page rendered once in ``lang`` on a copy of the demo shop."""
+def _render_all(source_db, tmp_path_factory, lang: str):
+    """Each page rendered once in ``lang`` on a copy of ``source_db``."""
     import shutil
 
     monkeypatch = pytest.MonkeyPatch()
-    db = tmp_path_factory.mktemp("words") / "demo.duckdb"
-    shutil.copy(demo_db, db)
+    db = tmp_path_factory.mktemp("words") / "shop.duckdb"
+    shutil.copy(source_db, db)
     rendered = {}
     for page in PAGES:
         at = dashboard(db, monkeypatch, lang=lang).run()
@@ -105,6 +110,20 @@ def zh_pages(demo_db, tmp_path_factory):
     rendered, monkeypatch = _render_all(demo_db, tmp_path_factory, "zh")
     yield rendered
     monkeypatch.undo()
+
+
+@pytest.fixture(scope="module")
+def real_zh_pages(real_db, tmp_path_factory):
+    """Each page in Chinese on the store imported from real-shaped exports (conftest)."""
+    rendered, monkeypatch = _render_all(real_db, tmp_path_factory, "zh")
+    yield rendered
+    monkeypatch.undo()
+
+
+@pytest.fixture(scope="module", params=["demo", "real"])
+def any_zh_pages(request):
+    """The Chinese pages on the demo shop, then on the real-shaped store."""
+    return request.getfixturevalue("zh_pages" if request.param == "demo" else "real_zh_pages")
 
 
 @pytest.fixture(scope="module")
@@ -123,28 +142,28 @@ def _bad(texts: list[str], pattern: re.Pattern) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_chinese_page_shows_no_missing_value_words(zh_pages, page):
-    at = zh_pages[page]
+def test_chinese_page_shows_no_missing_value_words(any_zh_pages, page):
+    at = any_zh_pages[page]
     assert _bad(_texts(at) + _headers(at) + _cells(at) + _chart_texts(at), MISSING) == []
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_chinese_page_names_platforms_not_ids(zh_pages, page):
-    at = zh_pages[page]
+def test_chinese_page_names_platforms_not_ids(any_zh_pages, page):
+    at = any_zh_pages[page]
     assert _bad(_texts(at) + _headers(at) + _cells(at) + _chart_texts(at), PLATFORM_IDS) == []
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_chinese_page_shows_no_identifiers(zh_pages, page):
-    at = zh_pages[page]
+def test_chinese_page_shows_no_identifiers(any_zh_pages, page):
+    at = any_zh_pages[page]
     texts = _texts(at) + _headers(at) + _chart_texts(at)
     assert _bad(texts, SNAKE_CASE) == []
     assert sorted({t for t in _headers(at) if t in RAW_COLUMNS}) == []
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_kpi_cards_have_thousands_separators(zh_pages, page):
-    values = [str(m.value) for m in zh_pages[page].metric]
+def test_kpi_cards_have_thousands_separators(any_zh_pages, page):
+    values = [str(m.value) for m in any_zh_pages[page].metric]
     unseparated = [v for v in values if re.search(r"(?<![\d.,])\d{4,}", v)]
     assert unseparated == []
 
@@ -201,3 +220,125 @@ def test_english_page_shows_no_missing_value_words_or_platform_ids(en_pages, pag
 def test_english_overview_names_provinces_in_english(en_pages):
     charts = _chart_texts(en_pages["pages/overview.py"])
     assert "Guangdong" in charts and "广东" not in charts
+
+
+#: A list id such as ``upgrade``, ``churn`` or ``reminders:0`` (campaign sources).
+LIST_ID = re.compile(r"^[a-z]+(:[a-z0-9_]+)?$")
+
+
+def test_overview_contact_plan_names_lists_not_their_ids(any_zh_pages):
+    assert [c for c in _cells(any_zh_pages["pages/overview.py"]) if LIST_ID.match(c)] == []
+
+
+def _charts(at) -> list[tuple[dict, dict]]:
+    return [
+        (json.loads(e.proto.spec), json.loads(e.proto.config or "{}"))
+        for e in at.get("plotly_chart")
+    ]
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_charts_carry_their_own_date_and_number_formats(real_zh_pages, page):
+    """Streamlit's plotly.js formats dates and numbers in English (Jan 2024, 20k): every
+    Chinese chart gets plotly's zh-CN locale, no axis with SI suffixes, and every date axis
+    an explicit format without month names."""
+    for spec, config in _charts(real_zh_pages[page]):
+        assert config.get("locale") == "zh-CN"
+        layout = spec["layout"]
+        for name, axis in layout.items():
+            if name[1:5] != "axis":
+                continue
+            assert axis.get("exponentformat") == "none", (page, name)
+            for fmt in (axis.get("tickformat"), axis.get("hoverformat")):
+                assert not fmt or "%b" not in fmt and "%B" not in fmt, (page, name, fmt)
+        for trace in spec["data"]:
+            hover = str(trace.get("hovertemplate", ""))
+            assert "%b" not in hover and "%Y-%m-%d" not in hover, (page, hover)
+            for letter in ("x", "y"):
+                values = trace.get(letter)
+                if isinstance(values, list) and values and DATE.match(str(values[0])):
+                    ref = trace.get(f"{letter}axis", letter)
+                    axis = layout.get(f"{letter}axis{ref[1:]}", {})
+                    assert axis.get("tickformat") and axis.get("hoverformat"), (page, ref)
+
+
+def test_chinese_import_page_puts_chinese_words_on_the_uploader(real_zh_pages):
+    styles = " ".join(e.proto.body for e in real_zh_pages["pages/import.py"].get("html"))
+    assert "选择文件" in styles and "每个文件不超过 2GB" in styles and "拖放文件到这里" in styles
+
+
+def test_english_import_page_keeps_streamlits_uploader_words(en_pages):
+    assert not [e for e in en_pages["pages/import.py"].get("html") if "st-key-" in e.proto.body]
+
+
+def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(real_db, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (buyer,) = con.execute(
+            "SELECT customer_id FROM customers WHERE platform = 'taobao' ORDER BY customer_id"
+        ).fetchone()
+    at = dashboard(db, monkeypatch).run()
+    at.switch_page("pages/privacy.py").run()
+    at.text_input(key="privacy_query").input(buyer).run()
+    assert not at.exception, at.exception
+    texts = _texts(at) + _cells(at)
+    assert _bad(texts, SNAKE_CASE) == [] and _bad(texts, PLATFORM_IDS) == []
+    assert any(text.startswith("订单：") for text in _texts(at))
+    assert at.selectbox(key="privacy_key").options[0].startswith("淘宝/天猫 · ")
+
+
+def test_customer_lookup_shows_order_status_and_money_in_words(real_db, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(real_db, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (buyer,) = con.execute(
+            "SELECT customer_id FROM customers WHERE platform = 'taobao' ORDER BY customer_id"
+        ).fetchone()
+    at = dashboard(db, monkeypatch)
+    at.session_state["customer_search"] = buyer
+    at.run()
+    at.switch_page("pages/customer.py").run()
+    assert not at.exception, at.exception
+    orders = next(f.value for f in at.dataframe if "status" in f.value.columns)
+    assert set(orders["status"]) <= {"待付款", "已付款", "已发货", "交易成功", "交易关闭", "已退款"}
+    assert all(str(v).startswith("¥") for v in orders["amount"])
+    assert not [v for v in orders["order_time"] if re.search(r":\d\d:\d\d$", str(v))]
+
+
+def test_a_shop_quiet_for_half_a_year_gets_a_sentence_not_empty_monitor_charts(
+    real_db, tmp_path, monkeypatch
+):
+    """The real-shaped JD shop has two orders in 2024: no weekly strip of flat lines."""
+    import shutil
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(real_db, db)
+    at = dashboard(db, monkeypatch)
+    at.session_state["shop"] = next(k for k in _shops(db) if k.startswith("jd/"))
+    at.run()
+    assert not at.exception, at.exception
+    charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    assert not [c for c in charts if "monitor" in c], charts
+    assert any("近 26 周没有有效订单" in i.value for i in at.info)
+
+
+def _shops(db) -> list[str]:
+    from analytics import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        return store.shops(con)
+    finally:
+        con.close()
