@@ -35,7 +35,10 @@ zh/en name and the action the seeds suggest for it.
 
 When no order is later than the as-of date the numbers come from the customer summary
 (the usual case: the as-of date defaults to the newest order's day); otherwise valid
-orders up to the as-of date are aggregated. Both give the same answer.
+orders up to the as-of date are aggregated. When the stored per-customer scores match the
+view (:mod:`analytics.scored`: their as-of date, the stored settings, all shops or a
+store of one shop for quintiles) R, F, M and the segment are read from them. All three
+give the same answer.
 """
 
 from __future__ import annotations
@@ -46,10 +49,12 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from analytics import scored
+from analytics import settings as settings_store
 from analytics.errors import InputError
 from analytics.frames import query_df, summary_is_current
 from analytics.i18n import language
-from analytics.store import SHOP_FILTER
+from analytics.store import SHOP_FILTER, shop_filter
 
 METHODS = ("quintile", "fixed")
 
@@ -262,10 +267,26 @@ JOIN f_scores USING (frequency)
 JOIN m_scores USING (monetary)
 """
 
-#: Scores SQL by source: True = the customer summary (no order after as_of).
+# The stored scores (analytics.scores) for their as-of date: R, F, M and the segment as
+# stored, the rest from the customer summary exactly as _BUYERS_FROM_SUMMARY reads it.
+_STORED_SCORES_SQL = f"""
+SELECT c.platform, c.shop, c.customer_id, c.customer_name,
+    CAST(date_diff('day', CAST(c.last_order_time AS DATE), CAST($as_of AS DATE)) AS INTEGER)
+        AS recency_days,
+    c.valid_orders AS frequency,
+    c.revenue AS monetary,
+    s.r, s.f, s.m, s.segment
+FROM customer_scores s
+JOIN customers c USING (platform, shop, customer_id)
+WHERE s.r IS NOT NULL AND c.valid_orders > 0 AND {shop_filter("c")}
+"""
+
+#: Scores SQL by source: True = the customer summary (no order after as_of), False = the
+#: orders, "stored" = the stored per-customer scores.
 _SCORES_SQL = {
     True: _SCORES_TEMPLATE.format(buyers=_BUYERS_FROM_SUMMARY),
     False: _SCORES_TEMPLATE.format(buyers=_BUYERS_FROM_ORDERS),
+    "stored": _STORED_SCORES_SQL,
 }
 
 _SCORE_COLUMNS = (
@@ -319,7 +340,7 @@ ORDER BY s.monetary DESC, s.customer_id
 )
 
 
-def _by_source(template: str) -> dict[bool, str]:
+def _by_source(template: str) -> dict[bool | str, str]:
     return {key: template.replace("{scores}", sql) for key, sql in _SCORES_SQL.items()}
 
 
@@ -329,10 +350,20 @@ _GRID_SQL = _by_source(_GRID_TEMPLATE)
 _MEMBERS_SQL = _by_source(_MEMBERS_TEMPLATE)
 
 
-def _run(con, sql: dict[bool, str], params: dict) -> pd.DataFrame:
-    """The variant of ``sql`` that fits ``params["as_of"]``: the customer summary when no
-    order is later, else the orders."""
-    return query_df(con, sql[summary_is_current(con, params["as_of"])], params)
+def _source(con, params: dict, settings: RfmSettings | None) -> bool | str:
+    """Where the scores of this view come from: "stored" when the stored scores match
+    (module docstring), else True (the customer summary) or False (the orders)."""
+    stored = settings is None or settings == settings_store.load(con, "rfm", RfmSettings)
+    if stored and scored.available(
+        con, as_of=params["as_of"], shop=params["shop"], population=params["quintile"]
+    ):
+        return "stored"
+    return summary_is_current(con, params["as_of"])
+
+
+def _run(con, sql: dict, params: dict, settings: RfmSettings | None) -> pd.DataFrame:
+    """The variant of ``sql`` that fits the view (``_source``)."""
+    return query_df(con, sql[_source(con, params, settings)], params)
 
 
 def _params(as_of: date, settings: RfmSettings | None, shop: str | None) -> dict:
@@ -359,7 +390,7 @@ def rfm_scores(
     Columns: platform, shop, customer_id, customer_name, recency_days, frequency (valid
     orders), monetary (net revenue), r, f, m (1-5), segment (an id of ``SEGMENTS``).
     """
-    return _run(con, _RFM_SQL, _params(as_of, settings, shop))
+    return _run(con, _RFM_SQL, _params(as_of, settings, shop), settings)
 
 
 def segment_summary(
@@ -377,7 +408,7 @@ def segment_summary(
     store are 0.
     """
     params = _params(as_of, settings, shop) | {"ids": list(SEGMENTS)}
-    df = _run(con, _SUMMARY_SQL, params)
+    df = _run(con, _SUMMARY_SQL, params, settings)
     df["action"] = [SEGMENTS[s].action(lang) for s in df["segment"]]
     return df
 
@@ -389,7 +420,7 @@ def rf_grid(
 
     Columns: r, f, customers, revenue, segment (the cell's segment id).
     """
-    return _run(con, _GRID_SQL, _params(as_of, settings, shop))
+    return _run(con, _GRID_SQL, _params(as_of, settings, shop), settings)
 
 
 def segment_members(
@@ -409,4 +440,4 @@ def segment_members(
     if segment not in SEGMENTS:
         raise InputError(f"unknown segment {segment!r}; expected one of: {', '.join(SEGMENTS)}")
     params = _params(as_of, settings, shop) | {"segment": segment, "search": search or None}
-    return _run(con, _MEMBERS_SQL, params)
+    return _run(con, _MEMBERS_SQL, params, settings)

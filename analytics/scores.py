@@ -118,6 +118,9 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     report = progress or _no_progress
     as_of = as_of or store.latest_order_date(con) or date.today()
     version = store.data_version(con)
+    # The old scores are stale from here on: the metric modules must compute, not read them
+    # (analytics.scored), until the new ones are written.
+    con.execute("DELETE FROM meta WHERE key = ?", [VERSION_KEY])
 
     report(0.0, "stages")
     base = lifecycle.customer_types(con, as_of=as_of)

@@ -378,10 +378,10 @@ def _tiers_tab() -> None:
     if candidates.empty:
         empty_state(t("segments.tiers.candidates.none"))
         return
-    candidates.insert(0, "tier_name", [tier_rules.name(x, ctx.lang) for x in candidates["tier"]])
-    candidates.insert(
-        1, "next_tier_name", [tier_rules.name(x, ctx.lang) for x in candidates["next_tier"]]
-    )
+    # One lookup per tier, not per buyer: a big shop has hundreds of thousands of candidates.
+    names = {tier: tier_rules.name(tier, ctx.lang) for tier in tier_rules.ids()}
+    candidates.insert(0, "tier_name", candidates["tier"].map(names))
+    candidates.insert(1, "next_tier_name", candidates["next_tier"].map(names))
     st.caption(t("segments.tiers.candidates.count", n=len(candidates)))
     shown = [
         "customer_id",
