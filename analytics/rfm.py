@@ -353,7 +353,8 @@ _MEMBERS_SQL = _by_source(_MEMBERS_TEMPLATE)
 def _source(con, params: dict, settings: RfmSettings | None) -> bool | str:
     """Where the scores of this view come from: "stored" when the stored scores match
     (module docstring), else True (the customer summary) or False (the orders)."""
-    stored = settings is None or settings == settings_store.load(con, "rfm", RfmSettings)
+    # The stored scores were built with the stored settings; None here means the defaults.
+    stored = (settings or RfmSettings()) == settings_store.load(con, "rfm", RfmSettings)
     if stored and scored.available(
         con, as_of=params["as_of"], shop=params["shop"], population=params["quintile"]
     ):
