@@ -14,7 +14,18 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from analytics import campaigns, customers, lifecycle, rfm, scored, scores, settings, store, tiers
+from analytics import (
+    campaigns,
+    customers,
+    demographics,
+    lifecycle,
+    rfm,
+    scored,
+    scores,
+    settings,
+    store,
+    tiers,
+)
 from tests.conftest import DEMO_END
 
 
@@ -142,6 +153,31 @@ def test_rfm_of_one_shop_of_two_is_computed_over_that_shop(two, monkeypatch):
 
 def test_rfm_of_both_shops_from_scores_equals_computed(two, monkeypatch):
     same(*both(monkeypatch, rfm.rfm_scores, two, as_of=DEMO_END))
+
+
+@pytest.mark.parametrize("fn", [demographics.age_band_summary, demographics.customer_age_bands])
+def test_age_bands_from_scores_equal_computed(demo, monkeypatch, fn):
+    stored, computed = both(monkeypatch, fn, demo, as_of=DEMO_END)
+    same(stored, computed)
+
+
+def test_age_bands_with_another_seed_are_computed(writable):
+    writable.execute("UPDATE customer_scores SET age_band = '<18' WHERE age_band IS NOT NULL")
+    stored = demographics.age_band_summary(writable, as_of=DEMO_END).set_index("age_band")
+    assert stored.loc["<18", "share"] == 1.0
+    other = demographics.age_band_summary(writable, as_of=DEMO_END, seed=7).set_index("age_band")
+    assert other.loc["<18", "share"] < 1.0
+
+
+def test_age_bands_of_one_shop_of_two_are_placed_among_that_shop(two, monkeypatch):
+    shop = two_shop_key(two)
+    stored, computed = both(
+        monkeypatch, demographics.age_band_summary, two, as_of=DEMO_END, shop=shop
+    )
+    same(stored, computed)
+    both_shops = demographics.customer_age_bands(two, as_of=DEMO_END).set_index(scores.KEY)
+    own = demographics.customer_age_bands(two, as_of=DEMO_END, shop=shop).set_index(scores.KEY)
+    assert not own["age_band"].equals(both_shops.loc[own.index, "age_band"])
 
 
 @pytest.mark.parametrize(
