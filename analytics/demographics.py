@@ -145,7 +145,7 @@ def _run(con, sql: dict, params: dict) -> pd.DataFrame:
     ``params["as_of"]``, else the orders."""
     from analytics.scores import AGE_SEED
 
-    if params["seed"] == str(AGE_SEED) and scored.available(
+    if params.get("seed") == str(AGE_SEED) and scored.available(
         con, as_of=params["as_of"], shop=params["shop"], population=True
     ):
         return query_df(con, sql["stored"], params)
