@@ -299,6 +299,14 @@ _RFM_TEMPLATE = (
     "ORDER BY platform, shop, customer_id"
 )
 
+# Summaries need only the scores and revenue: the stored rows alone, no join (revenue as
+# stored, a double per customer: sums agree with the summary's to rounding).
+_STORED_LIGHT_SQL = f"""
+SELECT platform, shop, customer_id, r, f, m, segment, revenue AS monetary
+FROM customer_scores
+WHERE r IS NOT NULL AND {SHOP_FILTER}
+"""
+
 _SUMMARY_TEMPLATE = """
 WITH s AS ({scores}),
 ids AS (SELECT unnest($ids) AS segment, generate_subscripts($ids, 1) AS pos),
@@ -336,18 +344,28 @@ WHERE s.segment = $segment
     AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
          OR s.customer_name ILIKE '%' || $search || '%')
 ORDER BY s.monetary DESC, s.customer_id
+LIMIT $limit
 """
 )
 
+_MEMBER_COUNT_TEMPLATE = """
+WITH s AS ({scores}) SELECT count(*) FROM s
+WHERE s.segment = $segment
+    AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
+         OR s.customer_name ILIKE '%' || $search || '%')
+"""
 
-def _by_source(template: str) -> dict[bool | str, str]:
-    return {key: template.replace("{scores}", sql) for key, sql in _SCORES_SQL.items()}
+
+def _by_source(template: str, stored: str | None = None) -> dict[bool | str, str]:
+    sources = _SCORES_SQL if stored is None else {**_SCORES_SQL, "stored": stored}
+    return {key: template.replace("{scores}", sql) for key, sql in sources.items()}
 
 
 _RFM_SQL = _by_source(_RFM_TEMPLATE)
-_SUMMARY_SQL = _by_source(_SUMMARY_TEMPLATE)
-_GRID_SQL = _by_source(_GRID_TEMPLATE)
+_SUMMARY_SQL = _by_source(_SUMMARY_TEMPLATE, _STORED_LIGHT_SQL)
+_GRID_SQL = _by_source(_GRID_TEMPLATE, _STORED_LIGHT_SQL)
 _MEMBERS_SQL = _by_source(_MEMBERS_TEMPLATE)
+_MEMBER_COUNT_SQL = _by_source(_MEMBER_COUNT_TEMPLATE)
 
 
 def _source(con, params: dict, settings: RfmSettings | None) -> bool | str:
@@ -432,13 +450,34 @@ def segment_members(
     search: str | None = None,
     settings: RfmSettings | None = None,
     shop: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The buyers of one segment, by monetary (highest first), for lists and target lists.
 
-    ``search`` keeps buyers whose id or name contains it (case-insensitive). Columns: those
-    of ``rfm_scores`` plus phone, province, city (latest address, from the customer summary).
+    ``search`` keeps buyers whose id or name contains it (case-insensitive); ``limit``
+    keeps the first that many (a page shows a few, :func:`segment_member_count` says how
+    many there are). Columns: those of ``rfm_scores`` plus phone, province, city (latest
+    address, from the customer summary).
     """
+    params = _member_params(as_of, segment, search, settings, shop) | {"limit": limit}
+    return _run(con, _MEMBERS_SQL, params, settings)
+
+
+def segment_member_count(
+    con,
+    *,
+    as_of: date,
+    segment: str,
+    search: str | None = None,
+    settings: RfmSettings | None = None,
+    shop: str | None = None,
+) -> int:
+    """How many rows :func:`segment_members` has without a limit."""
+    params = _member_params(as_of, segment, search, settings, shop)
+    return int(_run(con, _MEMBER_COUNT_SQL, params, settings).iloc[0, 0])
+
+
+def _member_params(as_of, segment, search, settings, shop) -> dict:
     if segment not in SEGMENTS:
         raise InputError(f"unknown segment {segment!r}; expected one of: {', '.join(SEGMENTS)}")
-    params = _params(as_of, settings, shop) | {"segment": segment, "search": search or None}
-    return _run(con, _MEMBERS_SQL, params, settings)
+    return _params(as_of, settings, shop) | {"segment": segment, "search": search or None}

@@ -174,6 +174,15 @@ WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
     THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
     ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
 ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
+LIMIT $limit
+"""
+
+_CANDIDATE_COUNT_SQL = f"""
+WITH t AS ({_TIERS_SQL})
+SELECT count(*) FROM t
+WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
+    THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
+    ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
 """
 
 
@@ -221,15 +230,34 @@ def upgrade_candidates(
     within_spend: float = 200.0,
     within_orders: int = 1,
     shop: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Buyers within reach of their next tier: at most ``within_orders`` more orders or at
     most ``within_spend`` more spend (``combine="and"``: both gaps within reach). Nearest
-    first. Columns: those of ``customer_tiers`` plus phone.
+    first; ``limit`` keeps the first that many (:func:`upgrade_candidate_count` says how
+    many there are). Columns: those of ``customer_tiers`` plus phone.
     """
+    params = _candidate_params(rules, within_spend, within_orders, shop) | {"limit": limit}
+    return _frame(con, _CANDIDATES_SQL, params)
+
+
+def upgrade_candidate_count(
+    con,
+    *,
+    rules: TierRules | None = None,
+    within_spend: float = 200.0,
+    within_orders: int = 1,
+    shop: str | None = None,
+) -> int:
+    """How many rows :func:`upgrade_candidates` has without a limit."""
+    params = _candidate_params(rules, within_spend, within_orders, shop)
+    return int(_frame(con, _CANDIDATE_COUNT_SQL, params).iloc[0, 0])
+
+
+def _candidate_params(rules, within_spend, within_orders, shop) -> dict:
     if within_spend < 0 or within_orders < 0:
         raise InputError("within_spend and within_orders must be >= 0")
-    params = _params(rules, shop) | {
+    return _params(rules, shop) | {
         "within_spend": float(within_spend),
         "within_orders": int(within_orders),
     }
-    return _frame(con, _CANDIDATES_SQL, params)

@@ -318,3 +318,26 @@ def test_saved_tier_rules_rebuild_the_tiers_a_target_list_reads(writable, monkey
     stored, computed = both(monkeypatch, campaigns.build_list, writable, spec, as_of=DEMO_END)
     assert "贵宾" in set(stored.members["tier"])
     same(stored.members, computed.members)
+
+
+# ------------------------------------------------------------------ lists a page shows in part
+
+
+@pytest.mark.parametrize("search", [None, "1"])
+def test_segment_members_limit_and_count_describe_the_full_list(demo, monkeypatch, search):
+    for path in ("stored", "computed"):
+        with monkeypatch.context() as m:
+            if path == "computed":
+                m.setattr(scored, "available", lambda *_a, **_k: False)
+            query = {"as_of": DEMO_END, "segment": "champions", "search": search}
+            full = rfm.segment_members(demo, **query)
+            first = rfm.segment_members(demo, **query, limit=5)
+            assert rfm.segment_member_count(demo, **query) == len(full) > 5
+            same(first, full.head(5))
+
+
+def test_upgrade_candidates_limit_and_count_describe_the_full_list(demo):
+    full = tiers.upgrade_candidates(demo, within_spend=300.0)
+    first = tiers.upgrade_candidates(demo, within_spend=300.0, limit=7)
+    assert tiers.upgrade_candidate_count(demo, within_spend=300.0) == len(full) > 7
+    same(first, full.head(7))
