@@ -30,6 +30,9 @@ if ctx.empty:
     empty_state(t("lifecycle.empty"))
     st.stop()
 
+# The per-customer figures read the stored scores: built here once per data version
+# when an import left them to the first reader (with a progress bar).
+state.scored_as_of()
 con = state.cursor()
 cuts = lifecycle.stage_cuts(con)
 type_settings = lifecycle.customer_type_settings(con)

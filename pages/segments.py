@@ -26,6 +26,9 @@ if ctx.empty:
     empty_state(t("segments.empty"))
     st.stop()
 
+# The per-customer figures read the stored scores: built here once per data version
+# when an import left them to the first reader (with a progress bar).
+state.scored_as_of()
 con = state.cursor()
 rfm_settings = settings.load(con, "rfm", rfm.RfmSettings)
 tier_rules = settings.load(con, "tiers", tiers.TierRules)
