@@ -195,13 +195,17 @@ ORDER BY days_since_last, revenue DESC, platform, shop, customer_id
 #: Stage rows by source: False = computed from the orders, True = the stored scores.
 _STAGE_ROWS_SQL = {False: _STAGES_SQL, True: _STORED_STAGES_SQL}
 
-# Summaries aggregate in DuckDB: only a handful of rows come back to pandas.
+# Summaries aggregate in DuckDB: only a handful of rows come back to pandas. From the
+# stored scores alone (their revenue: the same per-customer doubles the orders give).
 _STAGE_SUMMARY_SQL = {
-    stored: f"""
+    False: f"""
 SELECT stage, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue
-FROM ({sql}) GROUP BY stage
-"""
-    for stored, sql in _STAGE_ROWS_SQL.items()
+FROM ({_STAGES_SQL}) GROUP BY stage
+""",
+    True: f"""
+SELECT stage, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue
+FROM customer_scores WHERE stage IS NOT NULL AND {SHOP_FILTER} GROUP BY stage
+""",
 }
 
 
@@ -430,12 +434,27 @@ def customer_types(
 
 
 _TYPE_SUMMARY_SQL = {
-    stored: f"""
+    False: f"""
 SELECT customer_type, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue,
     count(*) FILTER (onboarding) AS onboarding
-FROM ({sql}) GROUP BY customer_type
-"""
-    for stored, sql in _TYPE_ROWS_SQL.items()
+FROM ({_TYPES_SQL}) GROUP BY customer_type
+""",
+    # The stored types and revenue; only the few buyers in their onboarding window are
+    # looked up in the customer summary.
+    True: f"""
+WITH onboarding AS (
+    SELECT platform, shop, customer_id FROM customers
+    WHERE first_order_time >= CAST($as_of AS DATE) - CAST($onboarding_days AS INTEGER)
+        AND date_diff('day', CAST(first_order_time AS DATE), $as_of) <= $onboarding_days
+)
+SELECT s.customer_type, count(*) AS customers,
+    CAST(sum(coalesce(s.revenue, 0)) AS DOUBLE) AS revenue,
+    count(o.customer_id) AS onboarding
+FROM customer_scores s
+LEFT JOIN onboarding o USING (platform, shop, customer_id)
+WHERE {shop_filter("s")}
+GROUP BY s.customer_type
+""",
 }
 
 
