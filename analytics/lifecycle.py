@@ -221,9 +221,11 @@ def _stage_params(con, *, as_of, cuts, shop, stage=None, search=None) -> dict:
     }
 
 
-def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None) -> pd.DataFrame:
+def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None, limit=None) -> pd.DataFrame:
     params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
     sql = _STAGE_ROWS_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
+    if limit is not None:
+        sql, params = f"{sql} LIMIT $limit", params | {"limit": int(limit)}
     return con.execute(sql, _used(sql, params)).df()
 
 
@@ -247,12 +249,34 @@ def stage_customers(
     search: str | None = None,
     cuts: StageCuts | None = None,
     shop: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The rows of ``customer_stages`` in one stage, optionally whose id or name contains
-    ``search`` (case-insensitive). Same columns."""
+    ``search`` (case-insensitive); ``limit`` keeps the first that many
+    (:func:`stage_customer_count` says how many there are). Same columns."""
     if stage not in STAGES:
         raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
-    return _stage_rows(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
+    return _stage_rows(
+        con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search, limit=limit
+    )
+
+
+def stage_customer_count(
+    con,
+    *,
+    as_of: date,
+    stage: str,
+    search: str | None = None,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> int:
+    """How many rows :func:`stage_customers` has without a limit."""
+    if stage not in STAGES:
+        raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
+    sql = _STAGE_ROWS_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
+    sql = f"SELECT count(*) FROM ({sql})"
+    return int(con.execute(sql, _used(sql, params)).fetchall()[0][0])
 
 
 def _with_shares(summary: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from analytics import demographics, export, pareto, regions, rfm, settings, tier
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, charts, format, state, tables
+from ui.deferred import whole_list
 from ui.widgets import chart, download, empty_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,9 +314,8 @@ def _rfm_tab() -> None:
         "city",
     ]
     _table(members, shown, _columns(shown), total)
-    cursor = state.cursor()
     _download(
-        lambda: rfm.segment_members(cursor, **query),
+        whole_list(rfm.segment_members, **query),
         f"segment_{segment}_{ctx.as_of}.csv",
         key="segments_members_download",
         label=t("segments.members.download"),
@@ -416,9 +416,9 @@ def _tiers_tab() -> None:
         "phone": t("segments.col.phone"),
     }
     _table(candidates, shown, config, total)
-    cursor = state.cursor()
+    whole = whole_list(tiers.upgrade_candidates, **query)
     _download(
-        lambda: named(tiers.upgrade_candidates(cursor, **query)),
+        lambda: named(whole()),
         "upgrade_candidates.csv",
         key="segments_candidates_download",
     )
@@ -483,9 +483,8 @@ def _profile_tab() -> None:
         )
         b.metric(t("segments.quality.share"), f"{quality.share:.1%}", border=True)
         c.metric(t("segments.quality.revenue_share"), f"{quality.revenue_share:.1%}", border=True)
-        cursor = state.cursor()
         _download(
-            lambda: demographics.quality_customers(cursor, as_of=ctx.as_of, shop=ctx.shop),
+            whole_list(demographics.quality_customers, as_of=ctx.as_of, shop=ctx.shop),
             f"quality_customers_{ctx.as_of}.csv",
             key="segments_quality_download",
             label=t("segments.quality.download"),

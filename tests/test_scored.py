@@ -341,3 +341,16 @@ def test_upgrade_candidates_limit_and_count_describe_the_full_list(demo):
     first = tiers.upgrade_candidates(demo, within_spend=300.0, limit=7)
     assert tiers.upgrade_candidate_count(demo, within_spend=300.0) == len(full) > 7
     same(first, full.head(7))
+
+
+@pytest.mark.parametrize("stage", ["active", "lost"])
+def test_stage_customers_limit_and_count_describe_the_full_list(demo, monkeypatch, stage):
+    for path in ("stored", "computed"):
+        with monkeypatch.context() as m:
+            if path == "computed":
+                m.setattr(scored, "available", lambda *_a, **_k: False)
+            full = lifecycle.stage_customers(demo, as_of=DEMO_END, stage=stage)
+            first = lifecycle.stage_customers(demo, as_of=DEMO_END, stage=stage, limit=9)
+            count = lifecycle.stage_customer_count(demo, as_of=DEMO_END, stage=stage)
+            assert count == len(full) > 9
+            same(first, full.head(9))

@@ -69,3 +69,14 @@ def test_segments_page_shows_the_segments_of_the_stored_scores(demo_copy, monkey
     shown = _values(_chart(at, "rfm_segments")["data"][0]["values"])
     expected = _computed(demo_copy, rfm.segment_summary, as_of=DEMO_END)
     assert shown == [n for n in expected["customers"] if n > 0]
+
+
+def test_a_whole_list_is_read_on_its_own_connection_after_the_run(demo_copy, monkeypatch):
+    from ui.deferred import whole_list
+
+    monkeypatch.setenv("LAOKE_DB", str(demo_copy))
+    make = whole_list(lifecycle.stage_customers, as_of=DEMO_END, stage="sleeping")
+    expected = _computed(demo_copy, lifecycle.stage_customers, as_of=DEMO_END, stage="sleeping")
+    rows = make()
+    assert len(rows) == len(expected) > 0
+    assert rows["customer_id"].tolist() == expected["customer_id"].tolist()
