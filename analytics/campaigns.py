@@ -558,7 +558,8 @@ def source_values(con, *, kind: str, as_of: date, shop: str | None = None) -> li
 
 _CANDIDATES_SQL = f"""
 WITH k AS (
-    SELECT DISTINCT platform, shop, customer_id FROM _campaign_candidates
+    -- one row per customer (the caller dedupes); _src: the row in the caller's frame
+    SELECT platform, shop, customer_id, min(_src) AS _src FROM _campaign_candidates GROUP BY ALL
 ), agg AS (
     SELECT v.platform, v.shop, v.customer_id, count(*) AS orders,
         sum(v.net_amount) AS spend, max(v.order_time) AS last_purchase
@@ -576,7 +577,7 @@ WITH k AS (
         AND (contains(lower(coalesce(v.product, '')), lower($product))
              OR contains(lower(coalesce(i.title, '')), lower($product)))
 )
-SELECT k.platform, k.shop, k.customer_id, c.customer_name, c.phone,
+SELECT k.platform, k.shop, k.customer_id, k._src, c.customer_name, c.phone,
     (SELECT p.gender FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS gender,
     (SELECT p.tags FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS tags,
     coalesce(a.orders, 0) AS orders,
@@ -979,9 +980,11 @@ def build_list(
     }
     # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which, unlike
     # con.register, works while the caller holds an unfinished result on ``con``.
-    _campaign_candidates = source[_KEY]  # noqa: F841
+    _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
     enriched = con.execute(_CANDIDATES_SQLS[summary_is_current(con, as_of)], params).df()
-    df = enriched.merge(source, on=_KEY, how="left")
+    # The source's own columns by row number: no merge on the text keys of every buyer.
+    extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()].reset_index(drop=True)
+    df = pd.concat([enriched.drop(columns="_src"), extra], axis=1)
     shop_aov = _shop_aov(con, end=end, shop=shop) if spec.aov else None
     df = df[_filter_mask(df, spec, shop_aov)]
     filtered_count = len(df)
