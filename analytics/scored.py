@@ -5,7 +5,8 @@ data's newest order day, over all shops, built with the settings stored at the t
 settings save rebuilds them). A metric module reads them when its view matches:
 
 - the scores are current (built for this data version) and for the view's as-of date;
-- the settings the caller asks for are the stored ones (``None`` means the stored ones);
+- the settings the view uses are the stored ones, which the scores were built with (each
+  module compares what its ``None`` means: stored cut-offs for stages, defaults for RFM);
 - all shops, or one shop when the figure is the customer's own (stage, customer type,
   tier: :func:`available` with ``population=False``). A figure that depends on the other
   buyers (RFM quintile scores, age bands placed by the known distribution) is read for
