@@ -166,15 +166,20 @@ FROM ids LEFT JOIN per USING (tier)
 ORDER BY ids.pos
 """
 
+# The phone is looked up for the rows kept only (a page keeps the first thousand).
 _CANDIDATES_SQL = f"""
-WITH t AS ({_TIERS_SQL})
-SELECT t.* REPLACE (CAST(t.revenue AS DOUBLE) AS revenue), c.phone
-FROM t LEFT JOIN customers c USING (platform, shop, customer_id)
-WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
-    THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
-    ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
-ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
-LIMIT $limit
+WITH t AS ({_TIERS_SQL}),
+picked AS (
+    SELECT * FROM t
+    WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
+        THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
+        ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
+    ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
+    LIMIT $limit
+)
+SELECT p.* REPLACE (CAST(p.revenue AS DOUBLE) AS revenue), c.phone
+FROM picked p LEFT JOIN customers c USING (platform, shop, customer_id)
+ORDER BY p.spend_to_next, p.orders_to_next, p.revenue DESC, p.customer_id
 """
 
 _CANDIDATE_COUNT_SQL = f"""
