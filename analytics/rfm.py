@@ -332,19 +332,26 @@ FROM cells LEFT JOIN per USING (r, f)
 ORDER BY r DESC, f
 """
 
+# The segment's buyers are picked (and cut to $limit) before the customer summary is
+# joined for their contact columns.
 _MEMBERS_TEMPLATE = (
-    "WITH s AS ({scores}) SELECT "
-    + ", ".join("s." + c.strip() for c in _SCORE_COLUMNS.split(",")).replace(
-        "s.monetary", "CAST(s.monetary AS DOUBLE) AS monetary"
+    """WITH s AS ({scores}),
+picked AS (
+    SELECT * FROM s
+    WHERE s.segment = $segment
+        AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
+             OR s.customer_name ILIKE '%' || $search || '%')
+    ORDER BY s.monetary DESC, s.customer_id
+    LIMIT $limit
+)
+SELECT """
+    + ", ".join("p." + c.strip() for c in _SCORE_COLUMNS.split(",")).replace(
+        "p.monetary", "CAST(p.monetary AS DOUBLE) AS monetary"
     )
     + """, c.phone, c.province, c.city
-FROM s
+FROM picked p
 LEFT JOIN customers c USING (platform, shop, customer_id)
-WHERE s.segment = $segment
-    AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
-         OR s.customer_name ILIKE '%' || $search || '%')
-ORDER BY s.monetary DESC, s.customer_id
-LIMIT $limit
+ORDER BY p.monetary DESC, p.customer_id
 """
 )
 
