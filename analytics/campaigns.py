@@ -64,6 +64,7 @@ import pandas as pd
 
 from analytics.errors import InputError
 from analytics.export import EXPORT_FIELDS, FIGURE_FIELDS
+from analytics.frames import summary_is_current
 from analytics.i18n import catalogs, language, t
 from analytics.store import SHOP_FILTER, bump_data_version, shop_filter, transaction
 
@@ -557,7 +558,8 @@ def source_values(con, *, kind: str, as_of: date, shop: str | None = None) -> li
 
 _CANDIDATES_SQL = f"""
 WITH k AS (
-    SELECT DISTINCT platform, shop, customer_id FROM _campaign_candidates
+    -- one row per customer (the caller dedupes); _src: the row in the caller's frame
+    SELECT platform, shop, customer_id, min(_src) AS _src FROM _campaign_candidates GROUP BY ALL
 ), agg AS (
     SELECT v.platform, v.shop, v.customer_id, count(*) AS orders,
         sum(v.net_amount) AS spend, max(v.order_time) AS last_purchase
@@ -575,7 +577,7 @@ WITH k AS (
         AND (contains(lower(coalesce(v.product, '')), lower($product))
              OR contains(lower(coalesce(i.title, '')), lower($product)))
 )
-SELECT k.platform, k.shop, k.customer_id, c.customer_name, c.phone,
+SELECT k.platform, k.shop, k.customer_id, k._src, c.customer_name, c.phone,
     (SELECT p.gender FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS gender,
     (SELECT p.tags FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS tags,
     coalesce(a.orders, 0) AS orders,
@@ -612,6 +614,25 @@ LEFT JOIN bought b
     ON b.platform = k.platform AND b.shop = k.shop AND b.customer_id = k.customer_id
 WHERE {shop_filter("k")}
 """
+
+_AGG_FROM_SUMMARY = """
+agg AS (  -- the customer summary holds these when no order is after the list's day
+    SELECT c.platform, c.shop, c.customer_id, CAST(c.valid_orders AS BIGINT) AS orders,
+        c.revenue AS spend, c.last_order_time AS last_purchase
+    FROM customers c
+    JOIN k ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id
+    WHERE c.valid_orders > 0
+"""
+
+#: Candidates by source: False = aggregated from the orders before $end, True = the
+#: customer summary (no order after the list's day: the same numbers, no scan of orders).
+_CANDIDATES_SQLS = {
+    False: _CANDIDATES_SQL,
+    True: _CANDIDATES_SQL.replace(
+        _CANDIDATES_SQL[_CANDIDATES_SQL.index("agg AS (") : _CANDIDATES_SQL.index("), bought AS")],
+        _AGG_FROM_SUMMARY,
+    ),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -698,15 +719,36 @@ def _shop_aov(con, *, end: datetime, shop: str | None) -> float | None:
     return con.execute(_SHOP_AOV_SQL, {"end": end, "shop": shop}).fetchone()[0]
 
 
-# One helper per member figure, so each can later read the per-customer score table.
+# One helper per member figure; tier and stage are read from the per-customer score table
+# when it matches the list's date (analytics.scored), else computed by their modules.
+
+_STORED_FIGURE_SQL = {
+    "tier": f"""SELECT platform, shop, customer_id, tier FROM customer_scores
+        WHERE tier IS NOT NULL AND {SHOP_FILTER}""",
+    "stage": f"""SELECT platform, shop, customer_id, stage FROM customer_scores
+        WHERE stage IS NOT NULL AND {SHOP_FILTER}""",
+}
 
 
-def _member_tiers(con, *, shop: str | None) -> pd.DataFrame:
+def _stored_figure(con, figure: str, *, as_of: date, shop: str | None) -> pd.DataFrame | None:
+    """key + ``figure`` from the stored scores when they serve this view, else None."""
+    from analytics import scored
+
+    if not scored.available(con, as_of=as_of, shop=shop):
+        return None
+    return con.execute(_STORED_FIGURE_SQL[figure], {"shop": shop}).df()
+
+
+def _member_tiers(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
     """key + tier (name in the current language is applied by the caller)."""
     try:
         from analytics.tiers import customer_tiers
     except ImportError:
         return pd.DataFrame(columns=[*_KEY, "tier"])
+    # The stored tiers were built with the stored rules, the ones used here.
+    stored = _stored_figure(con, "tier", as_of=as_of, shop=shop)
+    if stored is not None:
+        return stored
     return customer_tiers(con, rules=_tier_rules(con), shop=shop)[[*_KEY, "tier"]]
 
 
@@ -716,23 +758,26 @@ def _member_stages(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
         from analytics.lifecycle import customer_stages
     except ImportError:
         return pd.DataFrame(columns=[*_KEY, "stage"])
+    stored = _stored_figure(con, "stage", as_of=as_of, shop=shop)
+    if stored is not None:
+        return stored
     return customer_stages(con, as_of=as_of, shop=shop)[[*_KEY, "stage"]]
 
 
+# Each buyer's distinct purchase days as a list (an aggregate, no window over every order).
 _EXPECTED_NEXT_SQL = f"""
-WITH days AS (
-    SELECT DISTINCT platform, shop, customer_id, CAST(order_time AS DATE) AS day
+WITH d AS (
+    SELECT platform, shop, customer_id, list(DISTINCT CAST(order_time AS DATE)) AS days
     FROM valid_orders WHERE {SHOP_FILTER} AND order_time < $end
-), gaps AS (
-    SELECT *, date_diff('day', lag(day) OVER (PARTITION BY platform, shop, customer_id
-        ORDER BY day), day) AS gap
-    FROM days
+    GROUP BY ALL
+), repeat AS (
+    SELECT platform, shop, customer_id, list_sort(days) AS days FROM d WHERE len(days) >= 2
 )
 SELECT platform, shop, customer_id,
-    max(day) + CAST(round(median(gap)) AS INTEGER) AS expected_next
-FROM gaps
-GROUP BY ALL
-HAVING count(gap) >= 1
+    days[-1] + CAST(round(list_aggregate(
+        list_transform(range(2, len(days) + 1), lambda i: date_diff('day', days[i - 1], days[i])),
+        'median')) AS INTEGER) AS expected_next
+FROM repeat
 """
 
 
@@ -745,6 +790,54 @@ def _member_expected_next(con, *, as_of: date, shop: str | None) -> pd.DataFrame
     return df
 
 
+# Tier and stage names from the stored scores and expected_next, one row per member in
+# the members' order (a join in DuckDB: a big shop's list holds every buyer).
+_STORED_FIGURES_SQL = f"""
+WITH nxt AS ({_EXPECTED_NEXT_SQL})
+SELECT m._row,
+    coalesce($tier_names[list_position($tier_ids, s.tier)], s.tier) AS tier,
+    coalesce($stage_names[list_position($stage_ids, s.stage)], s.stage) AS stage,
+    n.expected_next
+FROM _campaign_figure_members m
+LEFT JOIN customer_scores s USING (platform, shop, customer_id)
+LEFT JOIN nxt n USING (platform, shop, customer_id)
+ORDER BY m._row
+"""
+
+
+def _stored_member_figures(con, members, *, as_of, shop, lang) -> pd.DataFrame | None:
+    """members with the figures from the stored scores, or None when they do not match
+    (``_stored_figure``)."""
+    from analytics import scored
+    from analytics.lifecycle import STAGES
+
+    rules = _tier_rules(con)
+    if rules is None or not scored.available(con, as_of=as_of, shop=shop):
+        return None
+    stage_names = [
+        t(f"lifecycle.stage.{v}", lang=lang) if _has(f"lifecycle.stage.{v}") else v for v in STAGES
+    ]
+    _, end = _day_bounds(as_of, 1)
+    # Read by DuckDB's replacement scan, as _campaign_candidates in build_list.
+    _campaign_figure_members = members[_KEY].assign(_row=range(len(members)))  # noqa: F841
+    params = {
+        "end": end,
+        "shop": shop,
+        "tier_ids": rules.ids(),
+        "tier_names": [rules.name(v, lang) for v in rules.ids()],
+        "stage_ids": list(STAGES),
+        "stage_names": stage_names,
+    }
+    figures = con.execute(_STORED_FIGURES_SQL, params).df()
+    out = members.drop(columns=["tier", "stage", "expected_next"], errors="ignore")
+    out["tier"] = figures["tier"].to_numpy()
+    out["stage"] = figures["stage"].to_numpy()
+    expected_next = pd.to_datetime(figures["expected_next"]).dt.date
+    # Missing as NaN, as the computed path's merge leaves it.
+    out["expected_next"] = expected_next.where(expected_next.notna(), float("nan")).to_numpy()
+    return out
+
+
 def _with_member_figures(
     con, members: pd.DataFrame, *, as_of: date, shop: str | None, lang: str
 ) -> pd.DataFrame:
@@ -753,14 +846,20 @@ def _with_member_figures(
         for column in ("tier", "stage", "expected_next"):
             members[column] = pd.Series(dtype=object)
         return members
+    stored = _stored_member_figures(con, members, as_of=as_of, shop=shop, lang=lang)
+    if stored is not None:
+        return stored
     rules = _tier_rules(con)
-    tiers = _member_tiers(con, shop=shop)
-    if rules is not None and not tiers.empty:
-        tiers["tier"] = tiers["tier"].map(lambda v: rules.name(v, lang) if v is not None else None)
+    tiers = _member_tiers(con, as_of=as_of, shop=shop)
+    if rules is not None and not tiers.empty:  # one name per tier, not per member
+        names = {v: rules.name(v, lang) for v in tiers["tier"].dropna().unique()}
+        tiers["tier"] = [names.get(v) for v in tiers["tier"]]
     stages = _member_stages(con, as_of=as_of, shop=shop)
-    stages["stage"] = stages["stage"].map(
-        lambda v: t(f"lifecycle.stage.{v}", lang=lang) if _has(f"lifecycle.stage.{v}") else v
-    )
+    labels = {
+        v: t(f"lifecycle.stage.{v}", lang=lang) if _has(f"lifecycle.stage.{v}") else v
+        for v in stages["stage"].dropna().unique()
+    }
+    stages["stage"] = [labels.get(v, v) for v in stages["stage"]]
     out = members.drop(columns=["tier", "stage", "expected_next"], errors="ignore")
     for figure in (tiers, stages, _member_expected_next(con, as_of=as_of, shop=shop)):
         out = out.merge(figure, on=_KEY, how="left")
@@ -771,27 +870,45 @@ def _fmt_date(value, fmt: str) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime(fmt)
 
 
+#: The columns each kind's reason reads (a list can hold every buyer of a big shop: only
+#: these are turned into Python records).
+_REASON_COLUMNS = {
+    "all": ("orders", "spend"),
+    "tier": ("orders", "spend"),
+    "rfm": ("r", "f", "m"),
+    "stage": ("days_since_last",),
+    "province": ("province",),
+    "reminders": ("product", "expected_date"),
+    "churn_risk": ("value_at_risk",),
+    "birthday_month": ("birthday", "days"),
+    "birthday_within": ("birthday", "days"),
+    "unpaid": ("amount", "unpaid_time", "product"),
+}
+
+
 def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> list[str]:
     kind = spec.kind
     if kind in ACTION_KINDS:
         return df["reason"].fillna("").astype(str).tolist()
-    rows = df.to_dict(orient="records")
     if kind in ("all", "tier"):
-        key = f"campaigns.reason.{kind}"
+        text = t(f"campaigns.reason.{kind}", lang=lang)  # the template, formatted per row
         return [
-            t(key, lang=lang, orders=int(r["orders"]), spend=float(r["spend"]), value=label)
-            for r in rows
+            text.format(orders=int(orders), spend=float(spend), value=label)
+            for orders, spend in zip(df["orders"], df["spend"], strict=True)
         ]
     if kind == "rfm":
+        text = t("campaigns.reason.rfm", lang=lang)
         return [
-            t("campaigns.reason.rfm", lang=lang, r=int(r["r"]), f=int(r["f"]), m=int(r["m"]))
-            for r in rows
+            text.format(r=int(r), f=int(f), m=int(m))
+            for r, f, m in zip(df["r"], df["f"], df["m"], strict=True)
         ]
     if kind == "stage":
-        days = [int(r["days_since_last"]) for r in rows]
-        return [t("campaigns.reason.stage", lang=lang, days=d) for d in days]
+        text = t("campaigns.reason.stage", lang=lang)
+        return [text.format(days=int(d)) for d in df["days_since_last"]]
     if kind == "age_band":
-        return [t("campaigns.reason.age_band", lang=lang, value=spec.value)] * len(rows)
+        return [t("campaigns.reason.age_band", lang=lang, value=spec.value)] * len(df)
+    wanted = [c for c in _REASON_COLUMNS.get(kind, ()) if c in df.columns]
+    rows = df[wanted].to_dict(orient="records")
     if kind == "province":
         return [t("campaigns.reason.province", lang=lang, province=r["province"]) for r in rows]
     if kind == "reminders":
@@ -863,9 +980,11 @@ def build_list(
     }
     # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which, unlike
     # con.register, works while the caller holds an unfinished result on ``con``.
-    _campaign_candidates = source[_KEY]  # noqa: F841
-    enriched = con.execute(_CANDIDATES_SQL, params).df()
-    df = enriched.merge(source, on=_KEY, how="left")
+    _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
+    enriched = con.execute(_CANDIDATES_SQLS[summary_is_current(con, as_of)], params).df()
+    # The source's own columns by row number: no merge on the text keys of every buyer.
+    extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()].reset_index(drop=True)
+    df = pd.concat([enriched.drop(columns="_src"), extra], axis=1)
     shop_aov = _shop_aov(con, end=end, shop=shop) if spec.aov else None
     df = df[_filter_mask(df, spec, shop_aov)]
     filtered_count = len(df)

@@ -14,6 +14,9 @@ proportional to: those buyers keep a null band.
 
 Buyers "as of" a date are those with >= 1 valid order on or before it; when no order is
 later than that date the customer summary is read instead of the orders (same answer).
+The bands stored with the per-customer scores are read when they match the view
+(:mod:`analytics.scored`: their as-of date and seed, all shops or a store of one shop, as
+the random placement depends on every buyer's known age).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import date
 
 import pandas as pd
 
+from analytics import scored
 from analytics.frames import query_df, summary_is_current
 from analytics.store import SHOP_FILTER, shop_filter
 
@@ -105,7 +109,29 @@ FROM bands LEFT JOIN per USING (age_band)
 ORDER BY bands.pos
 """
 
+# The stored bands (analytics.scores, seed AGE_SEED) with the ages and revenue as above.
+_STORED_AGES_SQL = f"""
+SELECT c.platform, c.shop, c.customer_id, CAST(a.age AS INTEGER) AS age, s.age_band,
+    a.age IS NULL AND s.age_band IS NOT NULL AS imputed,
+    c.revenue
+FROM customers c
+JOIN customer_scores s USING (platform, shop, customer_id)
+LEFT JOIN (
+    SELECT customer_id,
+        CASE WHEN birthday IS NOT NULL AND birthday <= CAST($as_of AS DATE) THEN
+            year(CAST($as_of AS DATE)) - year(birthday)
+            - CASE WHEN strftime(CAST($as_of AS DATE), '%m%d') < strftime(birthday, '%m%d')
+                THEN 1 ELSE 0 END
+        WHEN birthday IS NULL AND age >= 0 THEN age END AS age
+    FROM customer_profiles
+) a USING (customer_id)
+WHERE c.valid_orders > 0 AND {shop_filter("c")}
+"""
+
+#: Ages by source: True = the customer summary (no order after as_of), False = the
+#: orders, "stored" = the stored per-customer scores.
 _AGES_SQL = {k: _AGES_TEMPLATE.replace("{buyers}", v) for k, v in _BUYERS.items()}
+_AGES_SQL["stored"] = _STORED_AGES_SQL
 _BANDS_SQL = {
     k: f"SELECT * EXCLUDE (revenue) FROM ({v}) ORDER BY platform, shop, customer_id"
     for k, v in _AGES_SQL.items()
@@ -113,9 +139,16 @@ _BANDS_SQL = {
 _BAND_SUMMARY_SQL = {k: _BAND_SUMMARY_TEMPLATE.replace("{ages}", v) for k, v in _AGES_SQL.items()}
 
 
-def _run(con, sql: dict[bool, str], params: dict) -> pd.DataFrame:
-    """The variant of ``sql`` that fits ``params["as_of"]``: the customer summary when no
-    order is later, else the orders."""
+def _run(con, sql: dict, params: dict) -> pd.DataFrame:
+    """The variant of ``sql`` that fits the view: the stored scores when they match (the
+    stored seed included), else the customer summary when no order is later than
+    ``params["as_of"]``, else the orders."""
+    from analytics.scores import AGE_SEED
+
+    if params.get("seed") == str(AGE_SEED) and scored.available(
+        con, as_of=params["as_of"], shop=params["shop"], population=True
+    ):
+        return query_df(con, sql["stored"], params)
     return query_df(con, sql[summary_is_current(con, params["as_of"])], params)
 
 

@@ -17,6 +17,11 @@ an order and the as-of date (an order placed on the as-of date is 0 days old).
   at most onboarding_days old, whatever their type. Settings "customer_types".
 - The order funnel: buyers reaching their 1st, 2nd, 3rd and 4th valid order, the
   conversion from the previous step and the median days between the two orders.
+
+Stages and customer types are each customer's own: when the stored per-customer scores
+match the view (:mod:`analytics.scored`: their as-of date, the stored settings; any shop)
+they are read from ``customer_scores`` with the customer summary, else computed from the
+orders. Both give the same rows.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analytics import scored
 from analytics import settings as settings_store
 from analytics.errors import InputError
-from analytics.store import SHOP_FILTER
+from analytics.store import SHOP_FILTER, shop_filter
 
 #: Stage ids, from the most recent buyers to the lapsed ones (SPEC glossary).
 STAGES = ("active", "silent", "sleeping", "at_risk", "lost")
@@ -96,6 +102,15 @@ class CustomerTypeSettings:
             raise InputError(f"loyal_orders must be at least 2, got {self.loyal_orders}")
 
 
+def _stored(con, *, as_of, shop, cuts=None, settings=None) -> bool:
+    """Whether the stored scores give this view's stages and types (module docstring)."""
+    return (
+        (cuts is None or cuts == stage_cuts(con))
+        and (settings is None or settings == customer_type_settings(con))
+        and scored.available(con, as_of=as_of, shop=shop)
+    )
+
+
 def stage_cuts(con) -> StageCuts:
     """The stored stage cut-offs (SPEC defaults when none were saved)."""
     return settings_store.load(con, STAGE_SETTINGS, StageCuts)
@@ -122,6 +137,11 @@ def _cut_params(cuts: StageCuts) -> dict[str, int]:
         "sleeping": cuts.sleeping,
         "at_risk": cuts.at_risk,
     }
+
+
+def _used(sql: str, params: dict) -> dict:
+    """The parameters ``sql`` names (DuckDB refuses unused ones)."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
 def _day_after(day: date) -> date:
@@ -154,11 +174,39 @@ ORDER BY days_since_last, revenue DESC, platform, shop, customer_id
 """
 
 
-# Summaries aggregate in DuckDB: only a handful of rows come back to pandas.
-_STAGE_SUMMARY_SQL = f"""
+# The same rows from the stored scores (stage, days and name as stored; the last order's
+# date, orders and revenue from the customer summary, which is current at the scores' date).
+_STORED_STAGES_SQL = f"""
+SELECT s.platform, s.shop, s.customer_id, s.customer_name,
+    CAST(c.last_order_time AS DATE) AS last_order_date,
+    CAST(s.days_since_last AS BIGINT) AS days_since_last,
+    s.stage,
+    CAST(c.valid_orders AS BIGINT) AS valid_orders,
+    CAST(c.revenue AS DOUBLE) AS revenue
+FROM customer_scores s
+JOIN customers c USING (platform, shop, customer_id)
+WHERE s.stage IS NOT NULL AND {shop_filter("s")}
+    AND ($stage IS NULL OR s.stage = $stage)
+    AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
+         OR s.customer_name ILIKE '%' || $search || '%')
+ORDER BY days_since_last, revenue DESC, platform, shop, customer_id
+"""
+
+#: Stage rows by source: False = computed from the orders, True = the stored scores.
+_STAGE_ROWS_SQL = {False: _STAGES_SQL, True: _STORED_STAGES_SQL}
+
+# Summaries aggregate in DuckDB: only a handful of rows come back to pandas. From the
+# stored scores alone (their revenue: the same per-customer doubles the orders give).
+_STAGE_SUMMARY_SQL = {
+    False: f"""
 SELECT stage, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue
 FROM ({_STAGES_SQL}) GROUP BY stage
-"""
+""",
+    True: f"""
+SELECT stage, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue
+FROM customer_scores WHERE stage IS NOT NULL AND {SHOP_FILTER} GROUP BY stage
+""",
+}
 
 
 def _stage_params(con, *, as_of, cuts, shop, stage=None, search=None) -> dict:
@@ -173,9 +221,12 @@ def _stage_params(con, *, as_of, cuts, shop, stage=None, search=None) -> dict:
     }
 
 
-def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None) -> pd.DataFrame:
+def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None, limit=None) -> pd.DataFrame:
     params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
-    return con.execute(_STAGES_SQL, params).df()
+    sql = _STAGE_ROWS_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
+    if limit is not None:
+        sql, params = f"{sql} LIMIT $limit", params | {"limit": int(limit)}
+    return con.execute(sql, _used(sql, params)).df()
 
 
 def customer_stages(
@@ -198,12 +249,34 @@ def stage_customers(
     search: str | None = None,
     cuts: StageCuts | None = None,
     shop: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The rows of ``customer_stages`` in one stage, optionally whose id or name contains
-    ``search`` (case-insensitive). Same columns."""
+    ``search`` (case-insensitive); ``limit`` keeps the first that many
+    (:func:`stage_customer_count` says how many there are). Same columns."""
     if stage not in STAGES:
         raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
-    return _stage_rows(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
+    return _stage_rows(
+        con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search, limit=limit
+    )
+
+
+def stage_customer_count(
+    con,
+    *,
+    as_of: date,
+    stage: str,
+    search: str | None = None,
+    cuts: StageCuts | None = None,
+    shop: str | None = None,
+) -> int:
+    """How many rows :func:`stage_customers` has without a limit."""
+    if stage not in STAGES:
+        raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
+    sql = _STAGE_ROWS_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
+    sql = f"SELECT count(*) FROM ({sql})"
+    return int(con.execute(sql, _used(sql, params)).fetchall()[0][0])
 
 
 def _with_shares(summary: pd.DataFrame) -> pd.DataFrame:
@@ -221,8 +294,9 @@ def lifecycle(
     Columns: stage, customers, revenue, customers_share, revenue_share (0 when empty).
     """
     params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop)
+    sql = _STAGE_SUMMARY_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
     summary = (
-        con.execute(_STAGE_SUMMARY_SQL, params)
+        con.execute(sql, _used(sql, params))
         .df()
         .set_index("stage")
         .reindex(list(STAGES), fill_value=0)
@@ -331,8 +405,37 @@ SELECT platform, shop, customer_id, customer_name,
     valid_orders, revenue, all_orders, first_order_date, last_order_date,
     days_since_first, days_since_last, stage
 FROM staged
-ORDER BY platform, shop, customer_id
 """
+
+# The same rows from the stored scores (type, stage, days and name as stored) and the
+# customer summary (current at the scores' date): counts and dates of every customer.
+_STORED_TYPES_SQL = f"""
+SELECT s.platform, s.shop, s.customer_id, s.customer_name, s.customer_type,
+    coalesce(date_diff('day', CAST(c.first_order_time AS DATE), $as_of) <= $onboarding_days,
+        false) AS onboarding,
+    CAST(c.valid_orders AS BIGINT) AS valid_orders,
+    CAST(c.revenue AS DOUBLE) AS revenue,
+    CAST(c.all_orders AS BIGINT) AS all_orders,
+    CAST(c.first_order_time AS DATE) AS first_order_date,
+    CAST(c.last_order_time AS DATE) AS last_order_date,
+    date_diff('day', CAST(c.first_order_time AS DATE), $as_of) AS days_since_first,
+    CAST(s.days_since_last AS BIGINT) AS days_since_last,
+    s.stage
+FROM customer_scores s
+JOIN customers c USING (platform, shop, customer_id)
+WHERE {shop_filter("s")}
+"""
+
+#: Customer-type rows (unordered) by source: False = the orders, True = the stored scores.
+_TYPE_ROWS_SQL = {False: _TYPES_SQL, True: _STORED_TYPES_SQL}
+_TYPES_ORDERED_SQL = {
+    stored: f"SELECT * FROM ({sql}) ORDER BY platform, shop, customer_id"
+    for stored, sql in _TYPE_ROWS_SQL.items()
+}
+_ONBOARDING_SQL = {
+    stored: f"SELECT * FROM ({sql}) WHERE onboarding ORDER BY days_since_first, customer_id"
+    for stored, sql in _TYPE_ROWS_SQL.items()
+}
 
 
 def customer_types(
@@ -351,15 +454,40 @@ def customer_types(
     days_since_first, days_since_last, stage (None for potential customers).
     ``settings=None`` / ``cuts=None`` use the stored settings.
     """
-    params = _type_params(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
-    return con.execute(_TYPES_SQL, params).df()
+    return _type_rows(con, _TYPES_ORDERED_SQL, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
 
 
-_TYPE_SUMMARY_SQL = f"""
+_TYPE_SUMMARY_SQL = {
+    False: f"""
 SELECT customer_type, count(*) AS customers, CAST(sum(revenue) AS DOUBLE) AS revenue,
     count(*) FILTER (onboarding) AS onboarding
 FROM ({_TYPES_SQL}) GROUP BY customer_type
-"""
+""",
+    # The stored types and revenue; only the few buyers in their onboarding window are
+    # looked up in the customer summary.
+    True: f"""
+WITH onboarding AS (
+    SELECT platform, shop, customer_id FROM customers
+    WHERE first_order_time >= CAST($as_of AS DATE) - CAST($onboarding_days AS INTEGER)
+        AND date_diff('day', CAST(first_order_time AS DATE), $as_of) <= $onboarding_days
+)
+SELECT s.customer_type, count(*) AS customers,
+    CAST(sum(coalesce(s.revenue, 0)) AS DOUBLE) AS revenue,
+    count(o.customer_id) AS onboarding
+FROM customer_scores s
+LEFT JOIN onboarding o USING (platform, shop, customer_id)
+WHERE {shop_filter("s")}
+GROUP BY s.customer_type
+""",
+}
+
+
+def _type_rows(con, sql: dict, *, as_of, settings, cuts, shop) -> pd.DataFrame:
+    """``sql`` (a variant per source) run on the stored scores when they match, else on
+    the orders."""
+    params = _type_params(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
+    stored = _stored(con, as_of=as_of, shop=shop, cuts=cuts, settings=settings)
+    return con.execute(sql[stored], _used(sql[stored], params)).df()
 
 
 def _type_params(con, *, as_of, settings, cuts, shop) -> dict:
@@ -389,10 +517,8 @@ def customer_type_summary(
     Columns: customer_type, customers, revenue, onboarding (customers in their onboarding
     window), customers_share, revenue_share.
     """
-    params = _type_params(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
     summary = (
-        con.execute(_TYPE_SUMMARY_SQL, params)
-        .df()
+        _type_rows(con, _TYPE_SUMMARY_SQL, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
         .set_index("customer_type")
         .reindex(list(CUSTOMER_TYPES), fill_value=0)
         .rename_axis("customer_type")
@@ -414,29 +540,25 @@ def onboarding_customers(
     """The rows of ``customer_types`` in their onboarding window (first valid order at most
     onboarding_days before as_of; seed 002: thank-you card, how-to guide, welcome offer).
     Same columns, newest first buyers first."""
-    rows = customer_types(con, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
-    rows = rows[rows["onboarding"]]
-    return rows.sort_values(["days_since_first", "customer_id"]).reset_index(drop=True)
+    return _type_rows(con, _ONBOARDING_SQL, as_of=as_of, settings=settings, cuts=cuts, shop=shop)
 
 
+# Each buyer's first four valid orders' times (a per-buyer aggregate, no sort of every
+# order); orders at the same time fall on the same day, so which comes first does not matter.
 _FUNNEL_SQL = f"""
-WITH ranked AS (
-    SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS order_date,
-        row_number() OVER (
-            PARTITION BY platform, shop, customer_id ORDER BY order_time, order_id
-        ) AS n
+WITH firsts AS (
+    SELECT min(order_time, 4) AS times
     FROM buyer_valid_orders
     WHERE {SHOP_FILTER} AND order_time < $end
-    QUALIFY n <= 4
-), gaps AS (
-    SELECT n,
-        date_diff('day',
-            lag(order_date) OVER (PARTITION BY platform, shop, customer_id ORDER BY n),
-            order_date) AS gap
-    FROM ranked
+    GROUP BY platform, shop, customer_id
+), days AS (
+    SELECT len(times) AS k, list_transform(times, lambda t: CAST(t AS DATE)) AS d FROM firsts
+), steps AS (
+    SELECT unnest(range(1, k + 1)) AS n, d FROM days
 )
-SELECT n, count(*) AS customers, median(gap) AS median_days
-FROM gaps
+SELECT n, count(*) AS customers,
+    median(CASE WHEN n > 1 THEN date_diff('day', d[n - 1], d[n]) END) AS median_days
+FROM steps
 GROUP BY n
 """
 

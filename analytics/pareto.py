@@ -15,15 +15,17 @@ from analytics.errors import InputError
 from analytics.store import SHOP_FILTER
 
 # i = rank (1 = biggest buyer); cum = revenue of buyers 1..i. A point at customer share x
-# takes j = floor(x * n) whole buyers plus the fraction x * n - j of buyer j + 1.
+# takes j = floor(x * n) whole buyers plus the fraction x * n - j of buyer j + 1. Buyers with
+# equal revenue are interchangeable here (cum is the same whichever comes first), so the
+# ranking needs no tie-break; MATERIALIZED: it is joined twice and sorted once.
 _RANKED_CTE = f"""
-ranked AS (
+ranked AS MATERIALIZED (
     SELECT row_number() OVER w AS i,
         CAST(revenue AS DOUBLE) AS revenue,
         CAST(sum(revenue) OVER (w ROWS UNBOUNDED PRECEDING) AS DOUBLE) AS cum
     FROM customers
     WHERE valid_orders > 0 AND {SHOP_FILTER}
-    WINDOW w AS (ORDER BY revenue DESC, platform, shop, customer_id)
+    WINDOW w AS (ORDER BY revenue DESC)
 ),
 totals AS (SELECT count(*) AS n, coalesce(sum(revenue), 0) AS total FROM ranked)"""
 

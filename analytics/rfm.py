@@ -35,7 +35,10 @@ zh/en name and the action the seeds suggest for it.
 
 When no order is later than the as-of date the numbers come from the customer summary
 (the usual case: the as-of date defaults to the newest order's day); otherwise valid
-orders up to the as-of date are aggregated. Both give the same answer.
+orders up to the as-of date are aggregated. When the stored per-customer scores match the
+view (:mod:`analytics.scored`: their as-of date, the stored settings, all shops or a
+store of one shop for quintiles) R, F, M and the segment are read from them. All three
+give the same answer.
 """
 
 from __future__ import annotations
@@ -46,10 +49,12 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from analytics import scored
+from analytics import settings as settings_store
 from analytics.errors import InputError
 from analytics.frames import query_df, summary_is_current
 from analytics.i18n import language
-from analytics.store import SHOP_FILTER
+from analytics.store import SHOP_FILTER, shop_filter
 
 METHODS = ("quintile", "fixed")
 
@@ -262,10 +267,26 @@ JOIN f_scores USING (frequency)
 JOIN m_scores USING (monetary)
 """
 
-#: Scores SQL by source: True = the customer summary (no order after as_of).
+# The stored scores (analytics.scores) for their as-of date: R, F, M and the segment as
+# stored, the rest from the customer summary exactly as _BUYERS_FROM_SUMMARY reads it.
+_STORED_SCORES_SQL = f"""
+SELECT c.platform, c.shop, c.customer_id, c.customer_name,
+    CAST(date_diff('day', CAST(c.last_order_time AS DATE), CAST($as_of AS DATE)) AS INTEGER)
+        AS recency_days,
+    c.valid_orders AS frequency,
+    c.revenue AS monetary,
+    s.r, s.f, s.m, s.segment
+FROM customer_scores s
+JOIN customers c USING (platform, shop, customer_id)
+WHERE s.r IS NOT NULL AND c.valid_orders > 0 AND {shop_filter("c")}
+"""
+
+#: Scores SQL by source: True = the customer summary (no order after as_of), False = the
+#: orders, "stored" = the stored per-customer scores.
 _SCORES_SQL = {
     True: _SCORES_TEMPLATE.format(buyers=_BUYERS_FROM_SUMMARY),
     False: _SCORES_TEMPLATE.format(buyers=_BUYERS_FROM_ORDERS),
+    "stored": _STORED_SCORES_SQL,
 }
 
 _SCORE_COLUMNS = (
@@ -277,6 +298,14 @@ _RFM_TEMPLATE = (
     "SELECT * REPLACE (CAST(monetary AS DOUBLE) AS monetary) FROM ({scores}) "
     "ORDER BY platform, shop, customer_id"
 )
+
+# Summaries need only the scores and revenue: the stored rows alone, no join (revenue as
+# stored, a double per customer: sums agree with the summary's to rounding).
+_STORED_LIGHT_SQL = f"""
+SELECT platform, shop, customer_id, r, f, m, segment, revenue AS monetary
+FROM customer_scores
+WHERE r IS NOT NULL AND {SHOP_FILTER}
+"""
 
 _SUMMARY_TEMPLATE = """
 WITH s AS ({scores}),
@@ -303,36 +332,64 @@ FROM cells LEFT JOIN per USING (r, f)
 ORDER BY r DESC, f
 """
 
+# The segment's buyers are picked (and cut to $limit) before the customer summary is
+# joined for their contact columns.
 _MEMBERS_TEMPLATE = (
-    "WITH s AS ({scores}) SELECT "
-    + ", ".join("s." + c.strip() for c in _SCORE_COLUMNS.split(",")).replace(
-        "s.monetary", "CAST(s.monetary AS DOUBLE) AS monetary"
+    """WITH s AS ({scores}),
+picked AS (
+    SELECT * FROM s
+    WHERE s.segment = $segment
+        AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
+             OR s.customer_name ILIKE '%' || $search || '%')
+    ORDER BY s.monetary DESC, s.customer_id
+    LIMIT $limit
+)
+SELECT """
+    + ", ".join("p." + c.strip() for c in _SCORE_COLUMNS.split(",")).replace(
+        "p.monetary", "CAST(p.monetary AS DOUBLE) AS monetary"
     )
     + """, c.phone, c.province, c.city
-FROM s
+FROM picked p
 LEFT JOIN customers c USING (platform, shop, customer_id)
-WHERE s.segment = $segment
-    AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
-         OR s.customer_name ILIKE '%' || $search || '%')
-ORDER BY s.monetary DESC, s.customer_id
+ORDER BY p.monetary DESC, p.customer_id
 """
 )
 
+_MEMBER_COUNT_TEMPLATE = """
+WITH s AS ({scores}) SELECT count(*) FROM s
+WHERE s.segment = $segment
+    AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
+         OR s.customer_name ILIKE '%' || $search || '%')
+"""
 
-def _by_source(template: str) -> dict[bool, str]:
-    return {key: template.replace("{scores}", sql) for key, sql in _SCORES_SQL.items()}
+
+def _by_source(template: str, stored: str | None = None) -> dict[bool | str, str]:
+    sources = _SCORES_SQL if stored is None else {**_SCORES_SQL, "stored": stored}
+    return {key: template.replace("{scores}", sql) for key, sql in sources.items()}
 
 
 _RFM_SQL = _by_source(_RFM_TEMPLATE)
-_SUMMARY_SQL = _by_source(_SUMMARY_TEMPLATE)
-_GRID_SQL = _by_source(_GRID_TEMPLATE)
+_SUMMARY_SQL = _by_source(_SUMMARY_TEMPLATE, _STORED_LIGHT_SQL)
+_GRID_SQL = _by_source(_GRID_TEMPLATE, _STORED_LIGHT_SQL)
 _MEMBERS_SQL = _by_source(_MEMBERS_TEMPLATE)
+_MEMBER_COUNT_SQL = _by_source(_MEMBER_COUNT_TEMPLATE)
 
 
-def _run(con, sql: dict[bool, str], params: dict) -> pd.DataFrame:
-    """The variant of ``sql`` that fits ``params["as_of"]``: the customer summary when no
-    order is later, else the orders."""
-    return query_df(con, sql[summary_is_current(con, params["as_of"])], params)
+def _source(con, params: dict, settings: RfmSettings | None) -> bool | str:
+    """Where the scores of this view come from: "stored" when the stored scores match
+    (module docstring), else True (the customer summary) or False (the orders)."""
+    # The stored scores were built with the stored settings; None here means the defaults.
+    stored = (settings or RfmSettings()) == settings_store.load(con, "rfm", RfmSettings)
+    if stored and scored.available(
+        con, as_of=params["as_of"], shop=params["shop"], population=params["quintile"]
+    ):
+        return "stored"
+    return summary_is_current(con, params["as_of"])
+
+
+def _run(con, sql: dict, params: dict, settings: RfmSettings | None) -> pd.DataFrame:
+    """The variant of ``sql`` that fits the view (``_source``)."""
+    return query_df(con, sql[_source(con, params, settings)], params)
 
 
 def _params(as_of: date, settings: RfmSettings | None, shop: str | None) -> dict:
@@ -359,7 +416,7 @@ def rfm_scores(
     Columns: platform, shop, customer_id, customer_name, recency_days, frequency (valid
     orders), monetary (net revenue), r, f, m (1-5), segment (an id of ``SEGMENTS``).
     """
-    return _run(con, _RFM_SQL, _params(as_of, settings, shop))
+    return _run(con, _RFM_SQL, _params(as_of, settings, shop), settings)
 
 
 def segment_summary(
@@ -377,7 +434,7 @@ def segment_summary(
     store are 0.
     """
     params = _params(as_of, settings, shop) | {"ids": list(SEGMENTS)}
-    df = _run(con, _SUMMARY_SQL, params)
+    df = _run(con, _SUMMARY_SQL, params, settings)
     df["action"] = [SEGMENTS[s].action(lang) for s in df["segment"]]
     return df
 
@@ -389,7 +446,7 @@ def rf_grid(
 
     Columns: r, f, customers, revenue, segment (the cell's segment id).
     """
-    return _run(con, _GRID_SQL, _params(as_of, settings, shop))
+    return _run(con, _GRID_SQL, _params(as_of, settings, shop), settings)
 
 
 def segment_members(
@@ -400,13 +457,34 @@ def segment_members(
     search: str | None = None,
     settings: RfmSettings | None = None,
     shop: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The buyers of one segment, by monetary (highest first), for lists and target lists.
 
-    ``search`` keeps buyers whose id or name contains it (case-insensitive). Columns: those
-    of ``rfm_scores`` plus phone, province, city (latest address, from the customer summary).
+    ``search`` keeps buyers whose id or name contains it (case-insensitive); ``limit``
+    keeps the first that many (a page shows a few, :func:`segment_member_count` says how
+    many there are). Columns: those of ``rfm_scores`` plus phone, province, city (latest
+    address, from the customer summary).
     """
+    params = _member_params(as_of, segment, search, settings, shop) | {"limit": limit}
+    return _run(con, _MEMBERS_SQL, params, settings)
+
+
+def segment_member_count(
+    con,
+    *,
+    as_of: date,
+    segment: str,
+    search: str | None = None,
+    settings: RfmSettings | None = None,
+    shop: str | None = None,
+) -> int:
+    """How many rows :func:`segment_members` has without a limit."""
+    params = _member_params(as_of, segment, search, settings, shop)
+    return int(_run(con, _MEMBER_COUNT_SQL, params, settings).iloc[0, 0])
+
+
+def _member_params(as_of, segment, search, settings, shop) -> dict:
     if segment not in SEGMENTS:
         raise InputError(f"unknown segment {segment!r}; expected one of: {', '.join(SEGMENTS)}")
-    params = _params(as_of, settings, shop) | {"segment": segment, "search": search or None}
-    return _run(con, _MEMBERS_SQL, params)
+    return _params(as_of, settings, shop) | {"segment": segment, "search": search or None}

@@ -120,11 +120,14 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     Then the pages' default views are stored (:func:`analytics.views.rebuild`). Runs in
     its own transactions (or the caller's) and leaves the data version as it is.
     """
-    from analytics import clv, demographics, lifecycle, repurchase, rfm, tiers
+    from analytics import clv, demographics, lifecycle, repurchase, rfm, settings, tiers
 
     report = progress or _no_progress
     as_of = as_of or store.latest_order_date(con) or date.today()
     version = store.data_version(con)
+    # The old scores are stale from here on: the metric modules must compute, not read them
+    # (analytics.scored), until the new ones are written.
+    con.execute("DELETE FROM meta WHERE key = ?", [VERSION_KEY])
 
     report(0.0, "stages")
     base = lifecycle.customer_types(con, as_of=as_of)
@@ -136,12 +139,13 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     )
 
     report(0.15, "rfm")
-    frame = frame.merge(
-        rfm.rfm_scores(con, as_of=as_of)[[*KEY, "r", "f", "m", "segment"]], on=KEY, how="left"
-    )
+    rfm_settings = settings.load(con, "rfm", rfm.RfmSettings)  # the stored settings
+    rfm_rows = rfm.rfm_scores(con, as_of=as_of, settings=rfm_settings)
+    frame = frame.merge(rfm_rows[[*KEY, "r", "f", "m", "segment"]], on=KEY, how="left")
 
     report(0.3, "tiers")
-    frame = frame.merge(tiers.customer_tiers(con)[[*KEY, "tier"]], on=KEY, how="left")
+    rules = settings.load(con, "tiers", tiers.TierRules)
+    frame = frame.merge(tiers.customer_tiers(con, rules=rules)[[*KEY, "tier"]], on=KEY, how="left")
     report(0.4, "ages")
     bands = demographics.customer_age_bands(con, as_of=as_of, seed=AGE_SEED)
     frame = frame.merge(bands[[*KEY, "age_band"]], on=KEY, how="left")

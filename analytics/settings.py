@@ -25,10 +25,11 @@ MARGIN_SETTINGS = "promotion"
 
 def load(con, name: str, cls: type[T]) -> T:
     """The stored settings ``name`` as a ``cls`` instance (defaults when none stored)."""
-    row = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
-    if row is None:
+    # fetchall, not fetchone: a result left unfinished blocks the caller's next con.sql().
+    rows = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchall()
+    if not rows:
         return cls()
-    stored = json.loads(row[0])
+    stored = json.loads(rows[0][0])
     known = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: _thaw(v) for k, v in stored.items() if k in known})
 

@@ -166,14 +166,28 @@ FROM ids LEFT JOIN per USING (tier)
 ORDER BY ids.pos
 """
 
+# The phone is looked up for the rows kept only (a page keeps the first thousand).
 _CANDIDATES_SQL = f"""
+WITH t AS ({_TIERS_SQL}),
+picked AS (
+    SELECT * FROM t
+    WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
+        THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
+        ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
+    ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
+    LIMIT $limit
+)
+SELECT p.* REPLACE (CAST(p.revenue AS DOUBLE) AS revenue), c.phone
+FROM picked p LEFT JOIN customers c USING (platform, shop, customer_id)
+ORDER BY p.spend_to_next, p.orders_to_next, p.revenue DESC, p.customer_id
+"""
+
+_CANDIDATE_COUNT_SQL = f"""
 WITH t AS ({_TIERS_SQL})
-SELECT t.* REPLACE (CAST(t.revenue AS DOUBLE) AS revenue), c.phone
-FROM t LEFT JOIN customers c USING (platform, shop, customer_id)
+SELECT count(*) FROM t
 WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
     THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
     ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
-ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
 """
 
 
@@ -221,15 +235,34 @@ def upgrade_candidates(
     within_spend: float = 200.0,
     within_orders: int = 1,
     shop: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Buyers within reach of their next tier: at most ``within_orders`` more orders or at
     most ``within_spend`` more spend (``combine="and"``: both gaps within reach). Nearest
-    first. Columns: those of ``customer_tiers`` plus phone.
+    first; ``limit`` keeps the first that many (:func:`upgrade_candidate_count` says how
+    many there are). Columns: those of ``customer_tiers`` plus phone.
     """
+    params = _candidate_params(rules, within_spend, within_orders, shop) | {"limit": limit}
+    return _frame(con, _CANDIDATES_SQL, params)
+
+
+def upgrade_candidate_count(
+    con,
+    *,
+    rules: TierRules | None = None,
+    within_spend: float = 200.0,
+    within_orders: int = 1,
+    shop: str | None = None,
+) -> int:
+    """How many rows :func:`upgrade_candidates` has without a limit."""
+    params = _candidate_params(rules, within_spend, within_orders, shop)
+    return int(_frame(con, _CANDIDATE_COUNT_SQL, params).iloc[0, 0])
+
+
+def _candidate_params(rules, within_spend, within_orders, shop) -> dict:
     if within_spend < 0 or within_orders < 0:
         raise InputError("within_spend and within_orders must be >= 0")
-    params = _params(rules, shop) | {
+    return _params(rules, shop) | {
         "within_spend": float(within_spend),
         "within_orders": int(within_orders),
     }
-    return _frame(con, _CANDIDATES_SQL, params)

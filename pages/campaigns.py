@@ -21,6 +21,9 @@ if ctx.empty:
     st.page_link("pages/import.py", label=t("nav.import"), icon=":material/upload_file:")
     st.stop()
 
+# The per-customer figures read the stored scores: built here once per data version
+# when an import left them to the first reader (with a progress bar).
+state.scored_as_of()
 st.caption(t("campaigns.intro"))
 defaults = campaigns.load_settings(state.cursor())
 

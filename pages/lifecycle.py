@@ -15,7 +15,8 @@ from analytics import lifecycle, settings
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, charts, format, state, tables
-from ui.widgets import chart, download_csv, empty_state
+from ui.deferred import whole_list
+from ui.widgets import chart, download, download_csv, empty_state
 
 #: Greens for buyers still close to the shop, through amber to grey for the lost; the same
 #: colours on every page (``ui.charts``).
@@ -30,6 +31,9 @@ if ctx.empty:
     empty_state(t("lifecycle.empty"))
     st.stop()
 
+# The per-customer figures read the stored scores: built here once per data version
+# when an import left them to the first reader (with a progress bar).
+state.scored_as_of()
 con = state.cursor()
 cuts = lifecycle.stage_cuts(con)
 type_settings = lifecycle.customer_type_settings(con)
@@ -251,18 +255,14 @@ stage = left.selectbox(
     key="lifecycle_list_stage",
 )
 search = right.text_input(t("lifecycle.list.search"), key="lifecycle_list_search")
-rows = state.cached(
-    lifecycle.stage_customers,
-    as_of=ctx.as_of,
-    stage=stage,
-    search=search.strip() or None,
-    shop=ctx.shop,
-)
+query = {"as_of": ctx.as_of, "stage": stage, "search": search.strip() or None, "shop": ctx.shop}
+rows = state.cached(lifecycle.stage_customers, **query, limit=LIST_ROWS)
 if rows.empty:
     empty_state(t("lifecycle.list.none"))
 else:
-    st.caption(t("lifecycle.list.count", n=f"{len(rows):,}"))
-    shown = rows.head(LIST_ROWS).drop(columns=["stage"])
+    total = state.cached(lifecycle.stage_customer_count, **query)
+    st.caption(t("lifecycle.list.count", n=f"{total:,}"))
+    shown = rows.drop(columns=["stage"])
     tables.show(
         shown,
         {
@@ -274,10 +274,10 @@ else:
         },
         {c: t(f"lifecycle.col.{c}") for c in shown.columns},
     )
-    if len(rows) > LIST_ROWS:
-        st.caption(t("lifecycle.list.truncated", shown=f"{LIST_ROWS:,}", n=f"{len(rows):,}"))
-    download_csv(
-        rows,
+    if total > LIST_ROWS:
+        st.caption(t("lifecycle.list.truncated", shown=f"{LIST_ROWS:,}", n=f"{total:,}"))
+    download(  # the whole list, built when clicked
+        whole_list(lifecycle.stage_customers, **query),
         f"customers_{stage}_{ctx.as_of}.csv",
         key="dl_lifecycle_list",
         label=t("lifecycle.list.download"),

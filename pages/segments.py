@@ -13,6 +13,7 @@ from analytics import demographics, export, pareto, regions, rfm, settings, tier
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, charts, format, state, tables
+from ui.deferred import whole_list
 from ui.widgets import chart, download, empty_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,9 @@ if ctx.empty:
     empty_state(t("segments.empty"))
     st.stop()
 
+# The per-customer figures read the stored scores: built here once per data version
+# when an import left them to the first reader (with a progress bar).
+state.scored_as_of()
 con = state.cursor()
 rfm_settings = settings.load(con, "rfm", rfm.RfmSettings)
 tier_rules = settings.load(con, "tiers", tiers.TierRules)
@@ -53,10 +57,11 @@ LIST_KINDS = {
 }
 
 
-def _table(df, columns: list[str], config: dict) -> None:
-    """The first ``SHOWN_ROWS`` rows of ``df`` as a table, saying so when there are more."""
-    if len(df) > SHOWN_ROWS:
-        st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
+def _table(df, columns: list[str], config: dict, total: int) -> None:
+    """The first ``SHOWN_ROWS`` rows of a list of ``total`` as a table, saying so when
+    there are more (the analytics return only those rows; the download has them all)."""
+    if total > SHOWN_ROWS:
+        st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=total))
     # Phones masked on screen for everyone: full phones only in an owner's file.
     shown = export.with_masked_phones(df.head(SHOWN_ROWS))
     tables.show(shown, LIST_KINDS, config, columns=columns, height=360)
@@ -282,18 +287,19 @@ def _rfm_tab() -> None:
     )
     search = search_box.text_input(t("segments.members.search"), key="segments_search")
     st.info(rfm.SEGMENTS[segment].action(ctx.lang), icon=":material/lightbulb:")
-    members = state.cached(
-        rfm.segment_members,
-        as_of=ctx.as_of,
-        segment=segment,
-        search=search.strip() or None,
-        settings=rfm_settings,
-        shop=ctx.shop,
-    )
+    query = {
+        "as_of": ctx.as_of,
+        "segment": segment,
+        "search": search.strip() or None,
+        "settings": rfm_settings,
+        "shop": ctx.shop,
+    }
+    members = state.cached(rfm.segment_members, **query, limit=SHOWN_ROWS)
     if members.empty:
         empty_state(t("segments.members.none"))
         return
-    st.caption(t("segments.members.count", n=len(members)))
+    total = state.cached(rfm.segment_member_count, **query)
+    st.caption(t("segments.members.count", n=total))
     shown = [
         "customer_id",
         "customer_name",
@@ -307,9 +313,9 @@ def _rfm_tab() -> None:
         "province",
         "city",
     ]
-    _table(members, shown, _columns(shown))
+    _table(members, shown, _columns(shown), total)
     _download(
-        members,
+        whole_list(rfm.segment_members, **query),
         f"segment_{segment}_{ctx.as_of}.csv",
         key="segments_members_download",
         label=t("segments.members.download"),
@@ -368,21 +374,27 @@ def _tiers_tab() -> None:
         key="segments_within_orders",
     )
     st.caption(t("segments.tiers.candidates.help", orders=within_orders, spend=within_spend))
-    candidates = state.cached(
-        tiers.upgrade_candidates,
-        rules=tier_rules,
-        within_spend=float(within_spend),
-        within_orders=int(within_orders),
-        shop=ctx.shop,
-    )
+    query = {
+        "rules": tier_rules,
+        "within_spend": float(within_spend),
+        "within_orders": int(within_orders),
+        "shop": ctx.shop,
+    }
+    candidates = state.cached(tiers.upgrade_candidates, **query, limit=SHOWN_ROWS)
     if candidates.empty:
         empty_state(t("segments.tiers.candidates.none"))
         return
-    candidates.insert(0, "tier_name", [tier_rules.name(x, ctx.lang) for x in candidates["tier"]])
-    candidates.insert(
-        1, "next_tier_name", [tier_rules.name(x, ctx.lang) for x in candidates["next_tier"]]
-    )
-    st.caption(t("segments.tiers.candidates.count", n=len(candidates)))
+    total = state.cached(tiers.upgrade_candidate_count, **query)
+    names = {tier: tier_rules.name(tier, ctx.lang) for tier in tier_rules.ids()}
+
+    def named(frame):
+        """The candidates with their tiers' names (one lookup per tier, not per buyer)."""
+        frame.insert(0, "tier_name", frame["tier"].map(names))
+        frame.insert(1, "next_tier_name", frame["next_tier"].map(names))
+        return frame
+
+    candidates = named(candidates)
+    st.caption(t("segments.tiers.candidates.count", n=total))
     shown = [
         "customer_id",
         "customer_name",
@@ -403,8 +415,13 @@ def _tiers_tab() -> None:
         "revenue": t("segments.col.revenue"),
         "phone": t("segments.col.phone"),
     }
-    _table(candidates, shown, config)
-    _download(candidates, "upgrade_candidates.csv", key="segments_candidates_download")
+    _table(candidates, shown, config, total)
+    whole = whole_list(tiers.upgrade_candidates, **query)
+    _download(
+        lambda: named(whole()),
+        "upgrade_candidates.csv",
+        key="segments_candidates_download",
+    )
 
 
 def _profile_tab() -> None:
@@ -466,9 +483,8 @@ def _profile_tab() -> None:
         )
         b.metric(t("segments.quality.share"), f"{quality.share:.1%}", border=True)
         c.metric(t("segments.quality.revenue_share"), f"{quality.revenue_share:.1%}", border=True)
-        cursor = state.cursor()
         _download(
-            lambda: demographics.quality_customers(cursor, as_of=ctx.as_of, shop=ctx.shop),
+            whole_list(demographics.quality_customers, as_of=ctx.as_of, shop=ctx.shop),
             f"quality_customers_{ctx.as_of}.csv",
             key="segments_quality_download",
             label=t("segments.quality.download"),
