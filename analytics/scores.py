@@ -31,7 +31,6 @@ Public functions:
     model_limits the limits of BG/NBD the stored fit ran to, with their plain figures
     top_clv      the customers with the highest stored CLV, named
     clv_table    every customer's stored CLV columns, as ``report clv`` prints them
-    rfm_table    every buyer's stored RFM scores, as ``report rfm`` prints them
     mbg_predictions  the stored modified BG/NBD figures, as the churn list reads them
     p_alive_matrix  mean stored P(alive) by repeat purchase days x days since the last
 """
@@ -373,23 +372,14 @@ def bgnbd_params(con):
     return clv.BgNbdParams(**fit.params, log_likelihood=fit.log_likelihood, n=fit.customers)
 
 
-_RFM_SQL = """
-SELECT platform, shop, customer_id, customer_name, days_since_last AS recency_days,
-       valid_orders AS frequency, revenue AS monetary, r, f, m, segment
-FROM customer_scores
-WHERE r IS NOT NULL
-ORDER BY platform, shop, customer_id
-"""
-
-
 def mbg_predictions(con, *, as_of: date, shop: str | None = None) -> pd.DataFrame | None:
     """:func:`analytics.mbgnbd.customer_predictions`' p_alive and expected_purchases (365
     days) from the stored rows when they answer it (current scores for ``as_of``; all shops,
     or ``shop`` of a one-shop store: the fit is over every buyer), else None. Raises the
     stored fit's InputError when the model could not be fitted."""
-    if not is_current(con) or stored_as_of(con) != as_of:
-        return None
-    if shop is not None and len(store.shops(con)) > 1:
+    from analytics import scored
+
+    if not scored.available(con, as_of=as_of, shop=shop, population=True):
         return None
     fit = model_fit(con, "mbgnbd")
     if fit is None:
@@ -403,13 +393,6 @@ def mbg_predictions(con, *, as_of: date, shop: str | None = None) -> pd.DataFram
         f"WHERE mbg_p_alive IS NOT NULL AND {store.SHOP_FILTER} ORDER BY {', '.join(KEY)}",
         {"shop": shop},
     )
-
-
-def rfm_table(con) -> pd.DataFrame:
-    """:func:`analytics.rfm.rfm_scores` (stored as-of date, all shops, stored settings)
-    from the stored rows: the same columns, one row per buyer with a valid order."""
-    df = _frame(con, _RFM_SQL, {})
-    return df.astype({"recency_days": "int64", "frequency": "int64", "monetary": "float64"})
 
 
 _TOP_CLV_SQL = """

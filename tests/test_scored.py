@@ -30,17 +30,6 @@ from tests.conftest import DEMO_END
 
 
 @pytest.fixture(scope="module")
-def scored_db(demo_db, tmp_path_factory):
-    """The demo shop with its scores built (copy before writing)."""
-    path = tmp_path_factory.mktemp("scored") / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    con = store.connect(path)
-    scores.rebuild(con)
-    con.close()
-    return path
-
-
-@pytest.fixture(scope="module")
 def two_shop_db(demo_db, tmp_path_factory):
     """The demo shop plus a second shop holding a third of its buyers' orders, scored."""
     path = tmp_path_factory.mktemp("two_shops") / "two.duckdb"
@@ -354,3 +343,35 @@ def test_stage_customers_limit_and_count_describe_the_full_list(demo, monkeypatc
             count = lifecycle.stage_customer_count(demo, as_of=DEMO_END, stage=stage)
             assert count == len(full) > 9
             same(first, full.head(9))
+
+
+def test_churn_ranking_reads_the_stored_modified_bgnbd(demo, monkeypatch):
+    from analytics import actions, mbgnbd
+
+    def ranking():
+        return actions.churn_ranking(demo, as_of=DEMO_END, shop=None)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mbgnbd, "customer_predictions", lambda *a, **k: pytest.fail("fitted"))
+        read = ranking()
+    with monkeypatch.context() as patch:
+        patch.setattr(scored, "available", lambda *_a, **_k: False)
+        computed = ranking()
+    assert read.counts == computed.counts and read.counts["selected"] > 0
+    pd.testing.assert_frame_equal(read.selected, computed.selected, rtol=1e-9)
+
+
+def test_report_rfm_prints_the_same_rows_from_the_scores_as_computed(
+    scored_db, capsys, monkeypatch
+):
+    from analytics.cli import main
+
+    def report() -> str:
+        assert main(["report", "rfm", "--db", str(scored_db), "--format", "csv"]) == 0
+        return capsys.readouterr().out
+
+    read = report()
+    with monkeypatch.context() as patch:
+        patch.setattr(scored, "available", lambda *_a, **_k: False)
+        computed = report()
+    assert read.count("\n") > 1000 and read == computed

@@ -251,27 +251,6 @@ def test_report_clv_reads_the_stored_scores_and_prints_what_clv_computes(scored_
     assert np.allclose(printed["clv"], expected["clv"], rtol=1e-9)
 
 
-def test_rfm_table_from_scores_equals_rfm_scores(scored):
-    expected = rfm.rfm_scores(scored, as_of=DEMO_END)
-    got = scores.rfm_table(scored)
-    pd.testing.assert_frame_equal(got, expected[list(got.columns)], check_dtype=False)
-
-
-def test_report_rfm_prints_the_same_rows_from_the_scores_as_computed(
-    scored_db, capsys, monkeypatch
-):
-    db = str(scored_db)
-    with monkeypatch.context() as patch:
-        patch.setattr(rfm, "rfm_scores", lambda *a, **k: pytest.fail("computed, not read"))
-        assert main(["report", "rfm", "--db", db, "--format", "csv"]) == 0
-    stored_csv = capsys.readouterr().out
-    # --method makes the report compute (the stored settings use quintiles).
-    assert main(["report", "rfm", "--db", db, "--format", "csv", "--method", "quintile"]) == 0
-    computed_csv = capsys.readouterr().out
-    assert stored_csv.count("\n") > 1000
-    assert stored_csv == computed_csv
-
-
 def test_reports_on_stale_scores_compute_instead_of_failing_to_rebuild(demo_db, tmp_path, capsys):
     """A report opens the store read-only: scores left stale by `import --skip-scores`
     are not rebuilt there (that was a traceback), the figures are computed instead."""
@@ -296,17 +275,3 @@ def test_modified_bgnbd_columns_equal_the_churn_lists_own_fit(scored):
         got["mbg_expected_purchases_365"], expected["expected_purchases"], rtol=1e-9, atol=0
     )
     assert scores.model_fit(scored, "mbgnbd").customers == len(expected)
-
-
-def test_churn_ranking_reads_the_stored_modified_bgnbd(scored, monkeypatch):
-    from analytics import actions, mbgnbd
-
-    with monkeypatch.context() as patch:  # as on a store without current scores
-        patch.setattr(scores, "mbg_predictions", lambda *a, **k: None)
-        computed = actions.churn_ranking(scored, as_of=DEMO_END, shop=None)
-    with monkeypatch.context() as patch:
-        patch.setattr(mbgnbd, "customer_predictions", lambda *a, **k: pytest.fail("fitted"))
-        read = actions.churn_ranking(scored, as_of=DEMO_END, shop=None)
-    assert read.counts == computed.counts
-    assert read.counts["selected"] > 0
-    pd.testing.assert_frame_equal(read.selected, computed.selected, rtol=1e-9)

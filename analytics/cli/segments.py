@@ -140,26 +140,11 @@ def _rfm_settings(con, args) -> rfm.RfmSettings:
 
 def run_rfm(args) -> int:
     con = open_db(args)
-    if _stored_rfm_fits(con, args):
-        from analytics import scores
-
-        _show(scores.rfm_table(con)[RFM_COLUMNS], args.format)
-        return 0
-    df = rfm.rfm_scores(
+    df = rfm.rfm_scores(  # the stored scores when they answer it (analytics.scored)
         con, as_of=as_of(con, args), settings=_rfm_settings(con, args), shop=args.shop
     )
     _show(df[RFM_COLUMNS], args.format)
     return 0
-
-
-def _stored_rfm_fits(con, args) -> bool:
-    """Whether the stored scores answer this `report rfm` (current, newest order day, all
-    shops, the stored settings)."""
-    from analytics import scores
-
-    if args.shop or args.method or not scores.is_current(con):
-        return False
-    return scores.stored_as_of(con) == as_of(con, args)
 
 
 def run_segments(args) -> int:
