@@ -6,7 +6,8 @@ repurchase cycles, reminders, churn warning and the model's holdout check each s
 order (or fit a model), seconds at a million orders; so does the cycle table beside the
 manual cycles. :func:`rebuild` runs right after
 :func:`analytics.scores.rebuild` (so after every import, undo and settings save) and stores
-what each of those functions returns for the view a page opens on: the newest order's day,
+what each of those functions returns for the view a page opens on (and ``report cohorts``
+prints by default): the newest order's day,
 all shops, the stored settings and the page's default controls (``VIEWS`` below). A page
 asks :func:`lookup` first (``ui.state.cached`` does) and computes only what is not stored:
 another date, one shop, a changed control.
@@ -19,6 +20,7 @@ model, say) is stored as its message and raised again as :class:`InputError`.
 Public functions:
     rebuild   compute and store every default view (``progress`` per view)
     lookup    the stored result of ``fn(con, **kwargs)``, or ``MISSING``
+    call      the stored result when there is one, else ``fn(con, **kwargs)``
     clear     forget every stored view
     key       the canonical text of one call (what is stored under)
 """
@@ -114,6 +116,7 @@ VIEWS: dict[str, Callable[[object, date], Iterator[dict]]] = {
     "analytics.repurchase.churn_risk": _churn,
     "analytics.manual_cycles.cycle_table": _cycle_tables,
     "analytics.clv.holdout_check": _holdout,
+    "analytics.cohorts.cohort_table": _one(period="month", as_of=_as_of, shop=None),
 }
 
 
@@ -179,6 +182,13 @@ def lookup(con, qualname: str, kwargs: dict):
     if not rows:
         return MISSING
     return _decode(rows[0][0])
+
+
+def call(con, fn, **kwargs):
+    """``fn(con, **kwargs)``: the stored view when there is one for this call, else
+    computed (pages through ``ui.state.cached``, and the CLI's reports, call this)."""
+    stored = lookup(con, f"{fn.__module__}.{fn.__qualname__}", kwargs)
+    return fn(con, **kwargs) if stored is MISSING else stored
 
 
 def clear(con) -> None:

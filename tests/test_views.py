@@ -114,6 +114,29 @@ def test_the_first_view_of_overview_and_repurchase_runs_no_stored_function(
         monkeypatch.setattr(qualname, refuse)
     at = dashboard(scored_copy, monkeypatch).run()
     assert not at.exception, at.exception
-    at.switch_page("pages/repurchase.py").run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    for page in ("pages/repurchase.py", "pages/cohorts.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+
+
+def test_report_cohorts_reads_the_stored_view(scored_db, capsys, monkeypatch):
+    from analytics import cohorts
+    from analytics.cli import main
+
+    def report() -> str:
+        assert main(["report", "cohorts", "--db", str(scored_db), "--format", "csv"]) == 0
+        return capsys.readouterr().out
+
+    with monkeypatch.context() as patch:
+
+        @functools.wraps(cohorts.cohort_table)
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("report cohorts computed the table although it is stored")
+
+        patch.setattr(cohorts, "cohort_table", refuse)
+        read = report()
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "lookup", lambda *_a, **_k: views.MISSING)
+        assert report() == read
+    assert read.count("\n") > 30

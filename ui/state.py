@@ -122,12 +122,9 @@ def generation() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_call(qualname: str, db: str, generation: str, version: int, kwargs: dict):
-    stored = views.lookup(cursor(), qualname, kwargs)  # a default view stored at import
-    if stored is not views.MISSING:
-        return stored
     module, _, name = qualname.rpartition(".")
     fn = getattr(importlib.import_module(module), name)
-    return fn(cursor(), **kwargs)
+    return views.call(cursor(), fn, **kwargs)  # a default view is stored at import
 
 
 def cached(fn, **kwargs):

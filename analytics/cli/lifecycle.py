@@ -81,7 +81,11 @@ def _run_funnel(args) -> int:
 
 def _run_cohorts(args) -> int:
     con = open_db(args)
-    table = cohorts.cohort_table(con, period=args.period, as_of=as_of(con, args), shop=args.shop)
+    from analytics import views
+
+    table = views.call(
+        con, cohorts.cohort_table, period=args.period, as_of=as_of(con, args), shop=args.shop
+    )
     extra = [c for c in table.columns if c not in COHORT_COLUMNS]
     emit(table[COHORT_COLUMNS + extra], args.format)
     return 0
