@@ -474,6 +474,14 @@ VALUES ($import_id, 'orders', $file_name, $sha256, $platform, $shop, $rows_read,
     $problems)
 """
 
+_SHOPS_OF_IMPORT_SQL = """
+UPDATE imports SET shop = (
+    SELECT string_agg(DISTINCT shop, ', ' ORDER BY shop) FROM import_keys
+    WHERE import_keys.import_id = imports.import_id
+)
+WHERE import_id = ?
+"""
+
 _TEMP_TABLES = (
     "stage_raw",
     "unreadable",
@@ -595,6 +603,8 @@ def import_orders(
             if result.inserted or result.updated or result.lines_written:
                 bump_data_version(con)
             record(con, base, _sha(hashing), result, detection.platform)  # last: finished_at
+            if shop is None:  # the history names the shops the file's orders are in
+                con.execute(_SHOPS_OF_IMPORT_SQL, [import_id])
             if detection.format.kind == "buyers":
                 con.execute(
                     "UPDATE imports SET kind = 'buyers', platform = NULL WHERE import_id = ?",
