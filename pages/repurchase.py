@@ -79,8 +79,14 @@ def show_table(df: pd.DataFrame, labels: dict | None = None) -> None:
     tables.show(shown, KINDS, names)
 
 
+#: Rows of a customer list shown on the page (the download holds every row).
+SHOWN_ROWS = 1000
+
+
 def customer_list(df: pd.DataFrame, name: str, labels: dict | None = None) -> None:
-    show_table(df, labels)
+    if len(df) > SHOWN_ROWS:  # a long list reaches the browser only in its download
+        st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
+    show_table(df.head(SHOWN_ROWS), labels)
     download_csv(
         labelled(df), f"{name}_{ctx.as_of}.csv", key=f"dl_{name}", label=t("repurchase.download")
     )
