@@ -2,7 +2,8 @@
 
 The first view of a page after an import should read rows, not run its heaviest queries:
 the monthly sales with their calendar marks, the weekly monitor, the 30-day agenda, the
-repurchase cycles, reminders, churn warning and the model's holdout check each scan every
+repurchase cycles, reminders, churn warning, products bought together and the model's
+holdout check each scan every
 order (or fit a model), seconds at a million orders; so does the cycle table beside the
 manual cycles. :func:`rebuild` runs right after
 :func:`analytics.scores.rebuild` (so after every import, undo and settings save) and stores
@@ -48,6 +49,8 @@ MONITOR_WEEKS = 26
 REMINDER_DAYS = 7
 #: The holdout check's default calibration end, this many days before the as-of date.
 HOLDOUT_DAYS = 180
+#: Bought together in at least this many baskets: the product pairs shown by default.
+PAIR_MIN_COUNT = 3
 LANGUAGES = ("zh", "en")
 
 
@@ -117,6 +120,7 @@ VIEWS: dict[str, Callable[[object, date], Iterator[dict]]] = {
     "analytics.manual_cycles.cycle_table": _cycle_tables,
     "analytics.clv.holdout_check": _holdout,
     "analytics.cohorts.cohort_table": _one(period="month", as_of=_as_of, shop=None),
+    "analytics.crosssell.product_pairs": _one(as_of=_as_of, min_count=PAIR_MIN_COUNT, shop=None),
 }
 
 

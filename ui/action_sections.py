@@ -14,7 +14,7 @@ from ui import auth, state
 from ui.widgets import download_csv, empty_state
 
 AGENDA_DAYS = views.AGENDA_DAYS  # the stored default view's
-PAIR_MIN_COUNT = 3
+PAIR_MIN_COUNT = views.PAIR_MIN_COUNT  # the stored default view's
 
 
 def agenda_section(ctx) -> None:
