@@ -2,16 +2,15 @@
 
 The first view of a page after an import should read rows, not run its heaviest queries:
 the monthly sales with their calendar marks, the weekly monitor, the 30-day agenda, the
-repurchase cycles, reminders, churn warning, products bought together and the model's
-holdout check each scan every
-order (or fit a model), seconds at a million orders; so does the cycle table beside the
-manual cycles. :func:`rebuild` runs right after
-:func:`analytics.scores.rebuild` (so after every import, undo and settings save) and stores
-what each of those functions returns for the view a page opens on (and ``report cohorts``
-prints by default): the newest order's day,
-all shops, the stored settings and the page's default controls (``VIEWS`` below). A page
-asks :func:`lookup` first (``ui.state.cached`` does) and computes only what is not stored:
-another date, one shop, a changed control.
+cohort table, the repurchase cycles (and the table beside the manual cycles), reminders,
+churn warning, products bought together and the model's holdout check each scan every
+order (or fit a model): seconds at a million orders. :func:`rebuild` runs right after
+:func:`analytics.scores.rebuild` (so after every import, undo and settings save) and
+stores what each of those functions returns for the view a page opens on (``report
+cohorts`` prints the cohort table's): the newest order's day, all shops, the stored
+settings and the page's default controls (``VIEWS`` below). Pages (``ui.state.cached``)
+and reports go through :func:`call`, which computes only what is not stored: another
+date, one shop, a changed control.
 
 Results are stored as Arrow IPC bytes (DataFrames only; nothing is unpickled from the
 file), each with the data version it was computed for, and served only while that version
