@@ -274,7 +274,8 @@ def test_english_import_page_keeps_streamlits_uploader_words(en_pages):
     assert not [e for e in en_pages["pages/import.py"].get("html") if "st-key-" in e.proto.body]
 
 
-def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path, monkeypatch):
+def _copy_with_a_taobao_buyer(real_db, tmp_path):
+    """A private copy of the real-shaped store and the id of one of its Taobao buyers."""
     import shutil
 
     import duckdb
@@ -285,6 +286,11 @@ def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path
         (buyer,) = con.execute(
             "SELECT customer_id FROM customers WHERE platform = 'taobao' ORDER BY customer_id"
         ).fetchone()
+    return db, buyer
+
+
+def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path, monkeypatch):
+    db, buyer = _copy_with_a_taobao_buyer(real_db, tmp_path)
     at = dashboard(db, monkeypatch).run()
     at.switch_page("pages/privacy.py").run()
     at.text_input(key="privacy_query").input(buyer).run()
@@ -296,16 +302,7 @@ def test_privacy_page_names_a_found_customers_records_in_words(real_db, tmp_path
 
 
 def test_customer_lookup_shows_order_status_and_money_in_words(real_db, tmp_path, monkeypatch):
-    import shutil
-
-    import duckdb
-
-    db = tmp_path / "shop.duckdb"
-    shutil.copy(real_db, db)
-    with duckdb.connect(str(db), read_only=True) as con:
-        (buyer,) = con.execute(
-            "SELECT customer_id FROM customers WHERE platform = 'taobao' ORDER BY customer_id"
-        ).fetchone()
+    db, buyer = _copy_with_a_taobao_buyer(real_db, tmp_path)
     at = dashboard(db, monkeypatch)
     at.session_state["customer_search"] = buyer
     at.run()
