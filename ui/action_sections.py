@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import actions, crosssell, manual_cycles, views
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, state
+from ui import auth, format, state
 from ui.widgets import download_csv, empty_state
 
 AGENDA_DAYS = views.AGENDA_DAYS  # the stored default view's
@@ -178,6 +178,18 @@ def pairs_section(ctx) -> None:
     download_csv(df, "product_pairs.csv", key="actions_dl_pairs")
 
 
+#: The cycle table's number columns.
+CYCLE_NUMBERS = ("learned_days", "customers", "manual_days", "effective_days")
+
+
+def _days(value) -> str:
+    """A count or a number of days for the cycle table: 2,200 / 32 / 2.5, "—" if missing."""
+    number = pd.to_numeric(value, errors="coerce")
+    if pd.isna(number):
+        return format.MISSING
+    return format.count(number) if float(number).is_integer() else f"{number:,.1f}"
+
+
 def manual_cycles_section(ctx) -> None:
     """手动回购周期: learned beside manual, and the editor of the manual rules."""
     st.subheader(t("actions.cycles.title"))
@@ -193,8 +205,9 @@ def manual_cycles_section(ctx) -> None:
             st.error(str(exc))
             return
         if not table.empty:
-            table = table.assign(  # missing as numbers (blank) or "—", never None
-                manual_days=pd.to_numeric(table["manual_days"], errors="coerce"),
+            # Shown as text: a missing number reads "—" (Streamlit's grid writes None).
+            table = table.assign(
+                **{c: [_days(v) for v in table[c]] for c in CYCLE_NUMBERS},
                 per_unit=[
                     "—" if v is None or pd.isna(v) else ("✓" if v else "")
                     for v in table["per_unit"]
