@@ -62,7 +62,7 @@ def test_import_result_of_a_mapping_file_says_how_many_orders_got_a_buyer(tmp_pa
     at.switch_page("pages/import.py")
     at.session_state["import_results"] = [result]
     at.run()
-    assert any(i.value.startswith("1000 orders got their buyer") for i in at.info)
+    assert any(i.value.startswith("1,000 orders got their buyer") for i in at.info)
     assert any("5 order ids of the mapping file" in w.value for w in at.warning)
 
 
