@@ -28,32 +28,38 @@ ORDERS_LINE = "#ff7f0e"
 
 def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
     """Holiday periods as bands, shopping festivals as dashed lines; Spring Festival and
-    the festivals labelled on top, every mark named on hover (triangles at the bottom)."""
+    the festivals labelled on top, every mark named on hover (triangles at the bottom).
+    The shapes and labels are added in one layout update (plotly re-checks every shape on
+    each ``add_vrect``: twenty years of marks took seconds)."""
     names = marks[f"name_{lang}"]
+    shapes, labels = [], []
     for mark, name in zip(marks.itertuples(index=False), names, strict=True):
         if mark.kind == "shopping":
-            fig.add_vline(x=mark.date, line={"dash": "dash", "color": SHOPPING_LINE, "width": 1})
+            line = {"dash": "dash", "color": SHOPPING_LINE, "width": 1}
+            shape = {"type": "line", "x0": mark.date, "x1": mark.date, "line": line}
         else:
             fill = SPRING_FILL if mark.kind == "spring_festival" else HOLIDAY_FILL
-            fig.add_vrect(
-                x0=mark.start,
-                x1=mark.end + pd.Timedelta(days=1),
-                fillcolor=fill,
-                line_width=0,
-                layer="above",
-            )
+            end = mark.end + pd.Timedelta(days=1)
+            shape = {"type": "rect", "x0": mark.start, "x1": end, "fillcolor": fill}
+            shape |= {"line": {"width": 0}, "layer": "above"}
+        shapes.append(shape | {"xref": "x", "yref": "y domain", "y0": 0, "y1": 1})
         if mark.kind != "public_holiday":
-            fig.add_annotation(
-                x=mark.date,
-                y=1,
-                yref="paper",
-                text=name,
-                showarrow=False,
-                textangle=-90,
-                xanchor="center",
-                yanchor="bottom",
-                font={"size": 10, "color": "#666"},
+            labels.append(
+                {
+                    "x": mark.date,
+                    "y": 1,
+                    "yref": "paper",
+                    "text": name,
+                    "showarrow": False,
+                    "textangle": -90,
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                    "font": {"size": 10, "color": "#666"},
+                }
             )
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *labels]
+    )
     fig.add_scatter(
         x=marks["date"],
         y=[0] * len(marks),

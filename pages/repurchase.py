@@ -29,13 +29,19 @@ st.caption(t("repurchase.intro", as_of=ctx.as_of))
 cfg = repurchase.load_settings(state.cursor())
 
 
-def labelled(df: pd.DataFrame) -> pd.DataFrame:
-    """The table with its column names in the UI language (shown and downloaded)."""
-    out = df.rename(columns={c: t(f"repurchase.col.{c}") for c in df.columns})
-    basis = t("repurchase.col.basis")
+def labelled(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table with its column names in ``lang`` (downloaded)."""
+    out = df.rename(columns={c: t(f"repurchase.col.{c}", lang=lang) for c in df.columns})
+    basis = t("repurchase.col.basis", lang=lang)
     if basis in out:
-        out[basis] = out[basis].map(lambda b: t(f"repurchase.basis.{b}"))
+        out[basis] = basis_words(out[basis], lang)
     return out
+
+
+def basis_words(basis: pd.Series, lang: str) -> pd.Series:
+    """How each expected date was found, in words (one lookup per kind, not per row)."""
+    words = {b: t(f"repurchase.basis.{b}", lang=lang) for b in basis.dropna().unique()}
+    return basis.map(words)
 
 
 #: How the list columns read (``ui.tables`` kinds).
@@ -75,7 +81,7 @@ def show_table(df: pd.DataFrame, labels: dict | None = None) -> None:
     last = [c for c in ("platform", "shop") if c in df.columns]
     shown = df[[*first, *[c for c in df.columns if c not in first + last], *last]].copy()
     if "basis" in shown:
-        shown["basis"] = shown["basis"].map(lambda b: t(f"repurchase.basis.{b}"))
+        shown["basis"] = basis_words(shown["basis"], ctx.lang)
     tables.show(shown, KINDS, names)
 
 
@@ -87,8 +93,11 @@ def customer_list(df: pd.DataFrame, name: str, labels: dict | None = None) -> No
     if len(df) > SHOWN_ROWS:  # a long list reaches the browser only in its download
         st.caption(t("segments.list.first_rows", shown=SHOWN_ROWS, n=len(df)))
     show_table(df.head(SHOWN_ROWS), labels)
-    download_csv(
-        labelled(df), f"{name}_{ctx.as_of}.csv", key=f"dl_{name}", label=t("repurchase.download")
+    download_csv(  # the whole list is labelled and written only when clicked
+        lambda lang=ctx.lang: labelled(df, lang),
+        f"{name}_{ctx.as_of}.csv",
+        key=f"dl_{name}",
+        label=t("repurchase.download"),
     )
 
 

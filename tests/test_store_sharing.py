@@ -243,3 +243,32 @@ def test_reports_read_a_database_the_dashboard_has_open(db, monkeypatch):
         assert main(["report", "kpis", "--db", str(db)]) == 0
     finally:
         held.con.close()
+
+
+def test_page_runs_share_one_reader_per_generation_and_a_write_retires_it(db, monkeypatch):
+    """ui.state: runs of every session read through one connection per file generation
+    (no open/close per page view); after a write the next run reads the new generation and
+    the old connection closes once no run still reads it."""
+    from ui import state
+
+    monkeypatch.setenv("LAOKE_DB", str(db))
+    con = state.cursor()
+    first = state._reader()
+    assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+    state.end_run()
+    state.cursor()
+    assert state._reader() is first  # the next run reuses it: nothing reopened
+    state.end_run()
+    held = state.cursor()  # a run still reading the old generation …
+    assert state._reader() is first
+    with store.writing(db) as con:  # … while an import commits a new one
+        import_orders(con, SMALL)
+    assert held.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+    state.end_run()
+    fresh = state.cursor()
+    assert state._reader() is not first
+    assert state._reader().generation == store.generation(db)
+    assert fresh.execute("SELECT count(*) FROM orders").fetchone()[0] == 8
+    with pytest.raises(Exception, match="closed"):
+        first.con.execute("SELECT 1")  # nobody reads the old generation any more
+    state.end_run()

@@ -1,22 +1,29 @@
-"""The database for pages: a read-only connection per script run, writes through
-``store.writing``, reads cached by data version and generation.
+"""The database for pages: read-only connections shared per file generation, writes
+through ``store.writing``, reads cached by data version and generation.
 
-No connection is held between script runs (STYLE 5): ``cursor()`` opens the database's
-current generation read-only the first time a run asks and ``end_run()`` (app.py, when the
-run ends) closes it, so a CLI import beside the dashboard never waits for it and the next
-run reads what the import committed. ``write()`` is the one way a page changes the store.
+Each script run reads the generation that was current when it first asked (``cursor()``)
+and gives it back when it ends (``end_run()``, app.py). Every session of the server shares
+one read-only connection per generation (``_POOL``), so a page view neither opens nor
+closes the database and DuckDB keeps what it read in memory; the connection reads a hard
+link of its generation, so a CLI import beside the dashboard never waits for it (STYLE 5),
+and the next run reads what the import committed. A generation's connection closes once a
+newer one exists and no run still reads it. ``write()`` is the one way a page changes the
+store.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import duckdb
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -24,6 +31,52 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from analytics import i18n, store, views
 from analytics.i18n import t
 from ui import auth
+
+
+class _Pool:
+    """One shared read-only connection per (database file, generation) in this process.
+
+    ``acquire`` hands out the current generation's reader (opening it for the first run
+    that asks), ``release`` gives it back; readers no run uses are closed once their
+    generation is no longer current or another database is read (tests switch files)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[tuple[Path, str], list] = {}  # (path, generation) -> [reader, users]
+
+    def acquire(self, path: str) -> store.Reader:
+        with self._lock:
+            current = store.generation(path)
+            for (where, gen), entry in self._open.items():
+                if gen == current and where == Path(path).resolve():
+                    entry[1] += 1
+                    return entry[0]
+            reader = store.open_reader(path)  # under the lock: one open per generation
+            self._open[(reader.path, reader.generation)] = [reader, 1]
+            self._close_idle(reader.path)
+            return reader
+
+    def release(self, reader: store.Reader) -> None:
+        with self._lock:
+            entry = self._open.get((reader.path, reader.generation))
+            if entry is not None and entry[0] is reader:
+                entry[1] -= 1
+                self._close_idle(reader.path)
+
+    def cursor(self, reader: store.Reader) -> duckdb.DuckDBPyConnection:
+        with self._lock:  # runs on other threads take cursors of the same connection
+            return reader.con.cursor()
+
+    def _close_idle(self, path: Path) -> None:
+        current = store.generation(path)
+        for key, (reader, users) in list(self._open.items()):
+            if users == 0 and (key[0] != path or key[1] != current):
+                del self._open[key]
+                with suppress(duckdb.Error):
+                    reader.con.close()
+
+
+_POOL = _Pool()
 
 
 @dataclass
@@ -66,11 +119,6 @@ def _put(session: _Session | None) -> None:
         st.session_state[_KEY] = session
 
 
-def _close(reader: store.Reader) -> None:
-    with suppress(duckdb.Error):
-        reader.con.close()
-
-
 def _reader() -> store.Reader:
     return _session().reader
 
@@ -84,7 +132,7 @@ def _session() -> _Session:
         end_run()  # a connection left over from the session's previous run
         session = None
     if session is None:
-        session = _Session(store.open_reader(db_file()), run)
+        session = _Session(_POOL.acquire(db_file()), run)
         _put(session)
     return session
 
@@ -94,13 +142,14 @@ def cursor():
     through ``write()`` moves the run on to what it wrote). Each call gives its own cursor,
     so a result left unread by one caller never blocks another."""
     session = _session()
-    con = session.reader.con.cursor()
+    con = _POOL.cursor(session.reader)
     session.cursors.append(con)
     return con
 
 
 def end_run() -> None:
-    """Close this session's connections (app.py calls it when a script run ends)."""
+    """Close this run's cursors and give its readers back (app.py calls it when a script
+    run ends)."""
     session = _get()
     _put(None)
     if session is not None:
@@ -108,7 +157,7 @@ def end_run() -> None:
             with suppress(duckdb.Error):
                 con.close()
         for reader in (*session.retired, session.reader):
-            _close(reader)
+            _POOL.release(reader)
 
 
 def data_version() -> int:
@@ -120,7 +169,7 @@ def generation() -> str:
     return _reader().generation
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_call(qualname: str, db: str, generation: str, version: int, kwargs: dict):
     module, _, name = qualname.rpartition(".")
     fn = getattr(importlib.import_module(module), name)
@@ -128,10 +177,36 @@ def _cached_call(qualname: str, db: str, generation: str, version: int, kwargs: 
 
 
 def cached(fn, **kwargs):
-    """``fn(con, **kwargs)``, cached until the next write (import, undo, settings …)."""
-    return _cached_call(
-        f"{fn.__module__}.{fn.__qualname__}", db_file(), generation(), data_version(), kwargs
+    """``fn(con, **kwargs)``, cached until the next write (import, undo, settings …).
+
+    One result serves every session: kept as an object (not pickled and unpickled on each
+    view: a list of every buyer took seconds) and handed out detached (``_detached``)."""
+    return _detached(
+        _cached_call(
+            f"{fn.__module__}.{fn.__qualname__}", db_file(), generation(), data_version(), kwargs
+        )
     )
+
+
+def _detached(value):
+    """``value`` for one page run: frames are shallow copies (pandas copy-on-write: what a
+    page adds or changes never reaches the cached frame), dataclasses, dicts, lists and
+    tuples rebuilt around detached members; anything else as it is."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _detached(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {k: _detached(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_detached(v) for v in value]
+    if isinstance(value, tuple):
+        members = [_detached(v) for v in value]
+        return type(value)(*members) if hasattr(value, "_fields") else tuple(members)
+    return value
 
 
 @contextmanager
@@ -170,7 +245,7 @@ def _retire() -> None:
     session = _get()
     if session is None:
         return
-    fresh = _Session(store.open_reader(db_file()), session.run, session.retired, session.cursors)
+    fresh = _Session(_POOL.acquire(db_file()), session.run, session.retired, session.cursors)
     fresh.retired.append(session.reader)
     _put(fresh)
 

@@ -159,8 +159,15 @@ def download(
     )
 
 
-def download_csv(df: pd.DataFrame, file_name: str, *, key: str, label: str | None = None) -> None:
-    download(df, file_name, key=key, label=label)
+def download_csv(
+    data: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    *,
+    key: str,
+    label: str | None = None,
+) -> None:
+    """A CSV download of ``data`` (a function is called only when the user clicks)."""
+    download(data, file_name, key=key, label=label)
 
 
 def chart(fig, data: pd.DataFrame, name: str, *, empty: str | None = None) -> None:
