@@ -33,8 +33,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import eigh_tridiagonal
-from scipy.optimize import minimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from analytics.errors import InputError
@@ -314,6 +312,8 @@ def _minimize_nll(nll, start: np.ndarray, args: tuple, ftol: float = 1e-13):
     search lost in rounding noise) inside the bounds, a bounded Nelder-Mead run restarts it
     from elsewhere and the best point found is kept.
     """
+    from scipy.optimize import minimize  # only a fit needs it (a page reading scores does not)
+
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
     options = {"maxiter": 1000, "ftol": ftol, "gtol": 1e-9}
     best = minimize(
@@ -621,6 +621,8 @@ def _beta_quadrature(a: float, b: float, n: int) -> tuple[np.ndarray, np.ndarray
         two_m_s**2 * (two_m_s + 1.0) * (two_m_s - 1.0)
     )
     off_sq[0] = (a * b) / ((a + b) ** 2 * (a + b + 1.0))
+    from scipy.linalg import eigh_tridiagonal  # only at a fit's Poisson limit
+
     nodes, vectors = eigh_tridiagonal(diag, np.sqrt(off_sq))
     weights = vectors[0] ** 2
     return nodes, weights / weights.sum()
