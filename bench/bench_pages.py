@@ -12,8 +12,9 @@ Builds (once, under bench/out/) a store of about ``--orders`` orders in one or b
 The orders are written straight into the store, then the customer summary and the
 per-customer scores are rebuilt as an import does (timed: "after import"). Then each page
 runs in a fresh process under Streamlit's AppTest: the first view is "cold" (new server
-process, first view of the page after the import, following the landing page; for the
-overview, the landing view itself), the second "warm". Each CLI report runs as its own
+process that has loaded its libraries as ``scripts/run.sh``'s does, first view of the page
+after the import, following the landing page; for the overview, the landing view itself),
+the second "warm". Each CLI report runs as its own
 ``python -m analytics report … --format json`` process (wall time, output discarded).
 Prints one table per store. Targets (issue 14): pages <= 2 s cold / 300 ms warm at 1M
 orders, <= 1 s / 200 ms at 100k. Timings on a shared machine are noisy.
@@ -156,7 +157,10 @@ def child_page(db: str, page: str) -> None:
 
     from streamlit.testing.v1 import AppTest
 
+    from ui import serve
+
     os.environ["LAOKE_DB"] = db
+    serve.preload()  # as scripts/run.sh's server does before it listens
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
     at.session_state["lang"] = "zh"
     started = time.perf_counter()

@@ -3,7 +3,8 @@
 #   bash scripts/run.sh          this PC only: http://localhost:8501, no sign-in
 #   bash scripts/run.sh --lan    the shop's network: every visitor must sign in first
 #                                (needs an owner account: python -m analytics users add NAME --role owner)
-# Any other arguments go to `streamlit run` (e.g. --server.port 8600).
+# Any other arguments go to `streamlit run` (e.g. --server.port 8600); ui/serve.py loads the
+# libraries before the server listens, so the first page view does not wait for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lan=0
@@ -21,7 +22,7 @@ if [ "$lan" = 1 ]; then
         exit 2
     fi
     export LAOKE_LAN=1
-    exec .venv/bin/python -m streamlit run app.py --server.address 0.0.0.0 "${args[@]}"
+    exec .venv/bin/python -m ui.serve --server.address 0.0.0.0 "${args[@]}"
 fi
 unset LAOKE_LAN
-exec .venv/bin/python -m streamlit run app.py "${args[@]}"
+exec .venv/bin/python -m ui.serve "${args[@]}"

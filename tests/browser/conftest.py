@@ -35,11 +35,12 @@ def _free_port() -> int:
 
 
 def start_dashboard(db: Path):
-    """Start `streamlit run app.py` on a free port with LAOKE_DB=db; (process, url)."""
+    """Start the dashboard as scripts/run.sh does (``python -m ui.serve``: `streamlit run
+    app.py` with the libraries loaded first) on a free port with LAOKE_DB=db; (process, url)."""
     port = _free_port()
     env = {**os.environ, "LAOKE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "ui.serve", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
