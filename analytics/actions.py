@@ -44,6 +44,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from analytics import once
 from analytics import settings as settings_store
 from analytics.errors import InputError
 from analytics.i18n import t
@@ -530,21 +531,41 @@ HAVING date_diff('day', CAST(max(order_time) AS DATE), $as_of) <= $days
 """
 
 
+def holiday_greeting(
+    con, *, as_of: date, within_days: int, shop: str | None = None
+) -> tuple[pd.DataFrame, dict, date] | None:
+    """Active buyers to greet before the next holiday starting within ``within_days``
+    (:func:`next_holiday`): (their keys, the holiday's calendar mark, the send date);
+    None when no holiday starts then or nobody is active."""
+    cfg = load_settings(con)
+    mark = next_holiday(as_of, within_days)
+    if mark is None:
+        return None
+    df = con.execute(_ACTIVE_SQL, {"as_of": as_of, "days": cfg.active_days, "shop": shop}).df()
+    if df.empty:
+        return None
+    start = pd.Timestamp(mark["start"]).date()
+    return df, mark, max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+
+
+def _holiday_name(mark: dict, lang: str) -> str:
+    return mark["name_zh"] if lang == "zh" else mark["name_en"]
+
+
 def holiday_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``holiday:N``: active buyers, greeted before the next holiday starting
     within N days (none: an empty list)."""
-    cfg = load_settings(con)
-    mark = next_holiday(as_of, 14 if value is None else int(value))
-    if mark is None:
+    greeting = holiday_greeting(
+        con, as_of=as_of, within_days=14 if value is None else int(value), shop=shop
+    )
+    if greeting is None:
         return _empty()
-    df = con.execute(_ACTIVE_SQL, {"as_of": as_of, "days": cfg.active_days, "shop": shop}).df()
-    if df.empty:
-        return _empty()
+    df, mark, send = greeting
     start = pd.Timestamp(mark["start"]).date()
-    name = mark["name_zh"] if lang == "zh" else mark["name_en"]
+    name = _holiday_name(mark, lang)
     df["reason"] = t("actions.reason.holiday", lang=lang, holiday=name, day=_fmt(start))
     df["offer"] = t("actions.offer.holiday", lang=lang, holiday=name)
-    df["send_date"] = max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+    df["send_date"] = send
     return df[SOURCE_COLUMNS]
 
 
@@ -613,6 +634,100 @@ def upsell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd
 AGENDA_COLUMNS = ("date", "source", "what", "customers", "why", "offer")
 
 
+@dataclass(frozen=True)
+class AgendaItem:
+    """One planned list of the agenda, before it is put in words: ``why`` and ``offer``
+    are i18n keys filled with ``args``, where ``event`` is an event id (named in the
+    reader's language) and ``holiday`` a (Chinese, English) pair of names."""
+
+    date: date
+    source: str
+    customers: int
+    why: str
+    offer: str
+    args: tuple[tuple[str, object], ...] = ()
+
+
+@once.shared
+def agenda_plan(
+    con, *, as_of: date, days: int = 30, shop: str | None = None
+) -> tuple[AgendaItem, ...]:
+    """The lists of :func:`agenda` in any language: computed once for both languages when
+    the stored views are rebuilt."""
+    if not isinstance(days, int) or days < 0:
+        raise InputError(f"days must be a whole number >= 0, got {days!r}")
+    end = as_of + timedelta(days=days)
+    items: list[AgendaItem] = []
+
+    def add(day, source, customers, why, offer, **args):
+        if customers and as_of <= day <= end:
+            items.append(AgendaItem(day, source, int(customers), why, offer, tuple(args.items())))
+
+    from analytics.manual_cycles import combined_reminders
+
+    try:
+        due = combined_reminders(con, as_of=as_of, within_days=days, shop=shop)
+    except InputError:
+        due = pd.DataFrame(columns=["remind_date", "customer_id"])
+    for day, group in due.groupby("remind_date"):
+        n = group["customer_id"].nunique()
+        add(day, f"reminders:{(day - as_of).days}", n, "actions.agenda.reminders",
+            "campaigns.offer.reminders", n=n)  # fmt: skip
+    ann = anniversaries(con, as_of=as_of, within_days=days, shop=shop)
+    for day, group in ann.groupby("anniversary"):
+        add(day, f"anniversary:{(day - as_of).days}", len(group), "actions.agenda.anniversary",
+            "actions.offer.anniversary")  # fmt: skip
+    for event in EVENTS:
+        try:
+            df, send, previous = event_runup(con, event=event, as_of=as_of, shop=shop)
+        except InputError:
+            continue
+        add(send, f"event:{event}", len(df), "actions.agenda.event", "actions.offer.event",
+            event=event, year=previous[1].year)  # fmt: skip
+    greeting = holiday_greeting(con, as_of=as_of, within_days=days, shop=shop)
+    if greeting is not None:
+        df, mark, send = greeting
+        add(send, f"holiday:{days}", len(df), "actions.agenda.holiday", "actions.offer.holiday",
+            holiday=(mark["name_zh"], mark["name_en"]))  # fmt: skip
+    try:
+        ranking = churn_ranking(con, as_of=as_of, shop=shop)
+        add(as_of, "churn", ranking.counts["selected"], "actions.agenda.churn",
+            "actions.offer.churn", n=ranking.counts["candidates"],
+            saving=ranking.expected_saving)  # fmt: skip
+    except InputError:
+        pass
+    upgrade = upgrade_within_reach(con, as_of=as_of, shop=shop)
+    add(as_of, "upgrade", len(upgrade), "actions.agenda.upgrade", "actions.offer.upgrade_any")
+    return tuple(items)
+
+
+def agenda_text(plan: tuple[AgendaItem, ...], *, lang: str) -> pd.DataFrame:
+    """The agenda table of ``plan`` in ``lang`` (columns :data:`AGENDA_COLUMNS`)."""
+    rows = []
+    for item in plan:
+        args = dict(item.args)
+        if "event" in args:
+            args["event"] = t(f"actions.event.{args['event']}", lang=lang)
+        if "holiday" in args:
+            args["holiday"] = args["holiday"][0 if lang == "zh" else 1]
+        kind = item.source.split(":")[0]
+        value = args["event"] if kind == "event" else ""
+        rows.append(
+            {
+                "date": item.date,
+                "source": item.source,
+                "what": t(f"campaigns.seg.{kind}", lang=lang, value=value),
+                "customers": item.customers,
+                "why": t(item.why, lang=lang, **args),
+                "offer": t(item.offer, lang=lang, **args),
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(AGENDA_COLUMNS))
+    return out.sort_values(
+        ["date", "customers"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)
+
+
 def agenda(con, *, as_of: date, days: int = 30, shop: str | None = None, lang: str = "zh"):
     """Who to contact, when and why in as_of .. as_of + days: one row per date and list.
 
@@ -622,74 +737,4 @@ def agenda(con, *, as_of: date, days: int = 30, shop: str | None = None, lang: s
     shopping festival and the next holiday on their send dates, and today's ranked churn
     and upgrade lists. Sorted by date, then most customers.
     """
-    if not isinstance(days, int) or days < 0:
-        raise InputError(f"days must be a whole number >= 0, got {days!r}")
-    end = as_of + timedelta(days=days)
-    rows: list[dict] = []
-
-    event_name = {f"event:{e}": t(f"actions.event.{e}", lang=lang) for e in EVENTS}
-
-    def add(day, source, customers, why, offer):
-        if customers and as_of <= day <= end:
-            kind = source.split(":")[0]
-            what = t(f"campaigns.seg.{kind}", lang=lang, value=event_name.get(source, ""))
-            rows.append(
-                {
-                    "date": day,
-                    "source": source,
-                    "what": what,
-                    "customers": int(customers),
-                    "why": why,
-                    "offer": offer,
-                }
-            )
-
-    from analytics.manual_cycles import combined_reminders
-
-    try:
-        due = combined_reminders(con, as_of=as_of, within_days=days, shop=shop)
-    except InputError:
-        due = pd.DataFrame(columns=["remind_date", "customer_id"])
-    for day, group in due.groupby("remind_date"):
-        why = t("actions.agenda.reminders", lang=lang, n=group["customer_id"].nunique())
-        add(day, f"reminders:{(day - as_of).days}", group["customer_id"].nunique(), why,
-            t("campaigns.offer.reminders", lang=lang))  # fmt: skip
-    ann = anniversaries(con, as_of=as_of, within_days=days, shop=shop)
-    for day, group in ann.groupby("anniversary"):
-        why = t("actions.agenda.anniversary", lang=lang)
-        add(day, f"anniversary:{(day - as_of).days}", len(group), why,
-            t("actions.offer.anniversary", lang=lang))  # fmt: skip
-    for event in EVENTS:
-        try:
-            df, send, previous = event_runup(con, event=event, as_of=as_of, shop=shop)
-        except InputError:
-            continue
-        name = t(f"actions.event.{event}", lang=lang)
-        why = t("actions.agenda.event", lang=lang, event=name, year=previous[1].year)
-        add(send, f"event:{event}", len(df), why, t("actions.offer.event", lang=lang, event=name))
-    mark = next_holiday(as_of, days)
-    if mark is not None:
-        source = holiday_source(con, value=days, as_of=as_of, shop=shop, lang=lang)
-        if not source.empty:
-            name = mark["name_zh"] if lang == "zh" else mark["name_en"]
-            why = t("actions.agenda.holiday", lang=lang, holiday=name)
-            add(source["send_date"].iloc[0], f"holiday:{days}", len(source), why,
-                source["offer"].iloc[0])  # fmt: skip
-    try:
-        ranking = churn_ranking(con, as_of=as_of, shop=shop)
-        why = t(
-            "actions.agenda.churn",
-            lang=lang,
-            n=ranking.counts["candidates"],
-            saving=ranking.expected_saving,
-        )
-        add(as_of, "churn", ranking.counts["selected"], why, t("actions.offer.churn", lang=lang))
-    except InputError:
-        pass
-    upgrade = upgrade_within_reach(con, as_of=as_of, shop=shop)
-    add(as_of, "upgrade", len(upgrade), t("actions.agenda.upgrade", lang=lang),
-        t("actions.offer.upgrade_any", lang=lang))  # fmt: skip
-    out = pd.DataFrame(rows, columns=list(AGENDA_COLUMNS))
-    return out.sort_values(
-        ["date", "customers"], ascending=[True, False], kind="stable"
-    ).reset_index(drop=True)
+    return agenda_text(agenda_plan(con, as_of=as_of, days=days, shop=shop), lang=lang)

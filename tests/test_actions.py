@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analytics import actions, crosssell, customers, manual_cycles, store
+from analytics import actions, crosssell, customers, manual_cycles, once, store
 from analytics.actions import ActionSettings
 from analytics.campaigns import ListSpec, build_list, parse_source
 from analytics.cli import main
@@ -400,6 +400,71 @@ def test_agenda_offers_read_whole_in_english(con):
     upgrade = df.loc[df["source"] == "upgrade", "offer"].tolist()
     assert upgrade == ["Spend a little more to reach the next tier, with an upgrade gift"]
     assert not [o for o in df["offer"] if " ," in o or "  " in o]
+
+
+#: The 120-day agenda of the shop in ``test_agenda_reads_as_before_in_both_languages``
+#: (date, source, customers, then what, why and offer in Chinese and in English), as the
+#: agenda read before its plan was shared between the languages.
+AGENDA_120 = [
+    (date(2024, 6, 30), "churn", 3,
+     ("流失挽回", "3 位超期客户中预算内风险×价值最高的，预计挽回 ¥238",
+      "挽留券：送 10 元无门槛券，附专属客服问候"),
+     ("Win-back",
+      "The highest risk × value of 3 overdue customers the budget covers; expected saving ¥238",
+      "Win-back voucher: ¥10 off, no minimum, with a personal note")),
+    (date(2024, 6, 30), "upgrade", 1,
+     ("即将升级", "离下一会员等级只差一点的客户", "再消费即可升级，附升级礼"),
+     ("Upgrade within reach", "Customers just short of the next member tier",
+      "Spend a little more to reach the next tier, with an upgrade gift")),
+    (date(2024, 7, 3), "anniversary:3", 1,
+     ("首购周年", "首购周年纪念日", "首购周年感恩券"),
+     ("First-purchase anniversary", "First-purchase anniversaries",
+      "First-purchase anniversary thank-you voucher")),
+    (date(2024, 7, 20), "reminders:20", 20,
+     ("回购提醒", "20 位客户到了回购提醒日", "补货提醒 + 囤货优惠（多件折扣）"),
+     ("Repurchase reminder", "20 customers reach their repurchase reminder day",
+      "Restock reminder + stock-up offer (multi-buy discount)")),
+    (date(2024, 9, 12), "holiday:120", 25,
+     ("节日问候", "中秋节前问候活跃客户", "中秋节问候 + 节日专享券"),
+     ("Holiday greeting", "Greet active customers before Mid-Autumn Festival",
+      "Mid-Autumn Festival greeting + holiday voucher")),
+    (date(2024, 10, 13), "event:double11", 1,
+     ("大促预热 双11", "2023 年双11买过、之后未再购买的客户，大促前预热",
+      "双11预热：老客专享预售价与优先发货"),
+     ("Festival run-up Double 11",
+      "Bought during Double 11 2023, not since: warm up before the festival",
+      "Double 11 run-up: returning-customer pre-sale price, priority shipping")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_agenda_reads_as_before_in_both_languages(con, lang):
+    churn_shop(con)
+    add_order(con, "ann", "ann", "2023-07-03 10:00:00")
+    add_order(con, "e1", "ev", "2023-11-05 10:00:00", product="面膜")
+    customers.refresh(con)
+    df = actions.agenda(con, as_of=AS_OF, days=120, lang=lang)
+    which = 0 if lang == "zh" else 1
+    expected = [[day, source, words[which][0], n, *words[which][1:]]
+                for day, source, n, *words in AGENDA_120]  # fmt: skip
+    assert df.columns.tolist() == list(actions.AGENDA_COLUMNS)
+    assert df.values.tolist() == expected
+
+
+def test_one_plan_serves_both_languages_inside_a_block(con, monkeypatch):
+    churn_shop(con)
+    customers.refresh(con)
+    apart = {lang: actions.agenda(con, as_of=AS_OF, days=30, lang=lang) for lang in ("zh", "en")}
+    rankings = []
+    ranking = actions.churn_ranking
+    monkeypatch.setattr(
+        actions, "churn_ranking", lambda *a, **k: rankings.append(1) or ranking(*a, **k)
+    )
+    with once.block(con):
+        shared = {lang: actions.agenda(con, as_of=AS_OF, days=30, lang=lang) for lang in apart}
+    assert len(rankings) == 1
+    for lang, df in apart.items():
+        pd.testing.assert_frame_equal(shared[lang], df)
 
 
 # ----------------------------------------------------------------------------- CLI
