@@ -135,6 +135,37 @@ def load_settings(con) -> RepurchaseSettings:
 # several times faster than over four strings, and the identity joins back only onto the
 # rows returned. Two keys would have to collide for two histories to mix (odds about
 # n^2 / 2^65: 3 in 100 million for a million keys).
+_KEYWORD_CTES = """
+keywords AS (
+    SELECT unnest(CAST($keywords AS VARCHAR[])) AS keyword,
+           unnest(CAST($keyword_categories AS VARCHAR[])) AS category,
+           generate_subscripts(CAST($keywords AS VARCHAR[]), 1) AS rank
+),
+derived AS (
+    SELECT p.product, arg_min(k.category, k.rank) AS category
+    FROM (SELECT DISTINCT product FROM {products} WHERE category IS NULL) p
+    JOIN keywords k ON contains(lower(p.product), lower(k.keyword))
+    GROUP BY p.product
+)"""
+
+
+def keyword_ctes(products: str) -> str:
+    """The CTEs ``keywords`` (the rules $keywords -> $keyword_categories, ranked) and
+    ``derived`` (product, category): for each product of the CTE ``products`` (columns
+    product, category) without a category, the first rule its title contains (module
+    docstring). Parameters: :func:`keyword_params`."""
+    return _KEYWORD_CTES.format(products=products)
+
+
+def keyword_params(cfg: RepurchaseSettings) -> dict:
+    """$keywords and $keyword_categories of :func:`keyword_ctes` from the settings."""
+    rules = tuple(cfg.category_keywords)
+    return {
+        "keywords": [str(keyword) for keyword, _category in rules],
+        "keyword_categories": [str(category) for _keyword, category in rules],
+    }
+
+
 _SALES_CTE = f"""
 sales AS NOT MATERIALIZED (
     SELECT hash(platform, shop, customer_id) AS customer_key, platform, shop, order_id,
@@ -164,17 +195,7 @@ products AS (
     FROM titled
     WHERE from_order AND $separator <> '' AND contains(title, $separator)
 ),
-keywords AS (
-    SELECT unnest(CAST($keywords AS VARCHAR[])) AS keyword,
-           unnest(CAST($keyword_categories AS VARCHAR[])) AS category,
-           generate_subscripts(CAST($keywords AS VARCHAR[]), 1) AS rank
-),
-derived AS (
-    SELECT p.product, arg_min(k.category, k.rank) AS category
-    FROM (SELECT DISTINCT product FROM products WHERE category IS NULL) p
-    JOIN keywords k ON contains(lower(p.product), lower(k.keyword))
-    GROUP BY p.product
-),
+{keywords},
 named AS NOT MATERIALIZED (
     SELECT p.customer_key, p.day, {item} AS item
     FROM products p
@@ -195,10 +216,11 @@ purchases AS (
     SELECT * FROM ordered WHERE gap IS NULL OR gap > 0
 )"""
 _ROWS = {
-    "product": _ROWS_TEMPLATE.format(item="p.product", join=""),
+    "product": _ROWS_TEMPLATE.format(item="p.product", join="", keywords=keyword_ctes("products")),
     "category": _ROWS_TEMPLATE.format(
         item="coalesce(p.category, d.category, p.product)",
         join="LEFT JOIN derived d ON d.product = p.product",
+        keywords=keyword_ctes("products"),
     ),
 }
 # The same ``purchases`` and ``catalog`` read from a TEMP table of the purchase rows
@@ -399,15 +421,12 @@ def _params(
     minimum = cfg.min_customers if min_customers is None else min_customers
     if not minimum >= 1:
         raise InputError(f"min_customers must be a whole number >= 1; got {minimum}")
-    rules = tuple(cfg.category_keywords)
     return {
         "as_of": as_of,
         "shop": shop,
         "min_customers": int(minimum),
         "separator": cfg.title_separator or "",
-        "keywords": [str(keyword) for keyword, _category in rules],
-        "keyword_categories": [str(category) for _keyword, category in rules],
-    }
+    } | keyword_params(cfg)
 
 
 def product_cycles(

@@ -281,6 +281,19 @@ def test_order_lines_use_the_item_report_with_its_category_and_price(con):
     ]
 
 
+def test_without_keyword_rules_a_line_is_its_own_category_as_for_cycles(con):
+    """Both read the one keyword fragment (repurchase.keyword_ctes): with no rules a
+    title line's category is its title, not an empty name matching every title."""
+    from analytics import repurchase, settings
+
+    settings.save(con, "repurchase", repurchase.RepurchaseSettings(category_keywords=()))
+    add_order(con, "k1", "k1", "2024-06-01 10:00:00", product="茶树精油洗发水")
+    customers.refresh(con)
+    lines = crosssell.order_lines(con, as_of=AS_OF)
+    assert lines[["product", "category"]].values.tolist() == [["茶树精油洗发水", "茶树精油洗发水"]]
+    assert crosssell.categories(con, as_of=AS_OF) == ["茶树精油洗发水"]
+
+
 # ----------------------------------------------------------------------------- manual cycles
 
 
