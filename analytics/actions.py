@@ -123,6 +123,17 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=SOURCE_COLUMNS)
 
 
+def _listed(df: pd.DataFrame, *, reasons, offer, send_date) -> pd.DataFrame:
+    """``df`` (the key columns and those ``reasons`` reads) as a list source: ``reasons``
+    gives each row's reason from the row (``itertuples``); ``offer`` and ``send_date`` are
+    one value for every row or one per row."""
+    if df.empty:
+        return _empty()
+    df = df.assign(reason=[reasons(r) for r in df.itertuples()], offer=offer)
+    df["send_date"] = send_date
+    return df[SOURCE_COLUMNS]
+
+
 # ----------------------------------------------------------------------------- churn
 
 
@@ -253,23 +264,19 @@ def churn_ranking(
 def churn_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``churn:N`` (N contacts; 0 or None: what the budget pays for)."""
     ranking = churn_ranking(con, as_of=as_of, limit=value or None, shop=shop)
-    df = ranking.selected
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t(
+    return _listed(
+        ranking.selected,
+        reasons=lambda r: t(
             "actions.reason.churn",
             lang=lang,
             rank=int(r.rank),
             p_alive=float(r.p_alive),
             ratio=float(r.overdue_ratio),
             loss=float(r.expected_loss),
-        )
-        for r in df.itertuples()
-    ]
-    df["offer"] = t("actions.offer.churn", lang=lang)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+        ),
+        offer=t("actions.offer.churn", lang=lang),
+        send_date=as_of,
+    )
 
 
 # ----------------------------------------------------------------------------- upgrade
@@ -362,24 +369,21 @@ def upgrade_source(con, *, value, as_of: date, shop: str | None, lang: str) -> p
     if value is not None:
         cfg = ActionSettings(**{**cfg.__dict__, "upgrade_gap_pct": float(value)})
     df = upgrade_within_reach(con, as_of=as_of, settings=cfg, shop=shop)
-    if df.empty:
-        return _empty()
     rules = settings_store.load(con, "tiers", tiers.TierRules)
-    df["reason"] = [
-        t(
+    return _listed(
+        df,
+        reasons=lambda r: t(
             "actions.reason.upgrade" if r.route == "spend" else "actions.reason.upgrade_orders",
             lang=lang,
             amount=float(r.amount_missing),
             orders=int(r.orders_to_next or 0),
             tier=rules.name(r.next_tier, lang),
-        )
-        for r in df.itertuples()
-    ]
-    df["offer"] = [
-        t("actions.offer.upgrade", lang=lang, tier=rules.name(n, lang)) for n in df["next_tier"]
-    ]
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+        ),
+        offer=[
+            t("actions.offer.upgrade", lang=lang, tier=rules.name(n, lang)) for n in df["next_tier"]
+        ],
+        send_date=as_of,
+    )
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -422,15 +426,14 @@ def anniversaries(con, *, as_of: date, within_days: int = 7, shop=None) -> pd.Da
 def anniversary_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``anniversary:N`` (anniversaries in the next N days)."""
     df = anniversaries(con, as_of=as_of, within_days=7 if value is None else value, shop=shop)
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.anniversary", lang=lang, first=_fmt(r.first_day), years=int(r.years))
-        for r in df.itertuples()
-    ]
-    df["offer"] = t("actions.offer.anniversary", lang=lang)
-    df["send_date"] = df["anniversary"]
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        df,
+        reasons=lambda r: t(
+            "actions.reason.anniversary", lang=lang, first=_fmt(r.first_day), years=int(r.years)
+        ),
+        offer=t("actions.offer.anniversary", lang=lang),
+        send_date=df["anniversary"],
+    )
 
 
 def _spring_festival(year: int) -> date:
@@ -499,16 +502,16 @@ def event_runup(
 def event_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``event:NAME`` (618, double11, double12, nianhuo)."""
     df, send, previous = event_runup(con, event=str(value), as_of=as_of, shop=shop)
-    if df.empty:
-        return _empty()
     name = t(f"actions.event.{value}", lang=lang)
-    df["reason"] = [
-        t("actions.reason.event", lang=lang, event=name, year=previous[1].year, day=_fmt(d))
-        for d in df["event_day"]
-    ]
-    df["offer"] = t("actions.offer.event", lang=lang, event=name)
-    df["send_date"] = send
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        df,
+        reasons=lambda r: t(
+            "actions.reason.event", lang=lang, event=name, year=previous[1].year,
+            day=_fmt(r.event_day),
+        ),
+        offer=t("actions.offer.event", lang=lang, event=name),
+        send_date=send,
+    )  # fmt: skip
 
 
 def next_holiday(as_of: date, within_days: int) -> dict | None:
@@ -563,10 +566,13 @@ def holiday_source(con, *, value, as_of: date, shop: str | None, lang: str) -> p
     df, mark, send = greeting
     start = pd.Timestamp(mark["start"]).date()
     name = _holiday_name(mark, lang)
-    df["reason"] = t("actions.reason.holiday", lang=lang, holiday=name, day=_fmt(start))
-    df["offer"] = t("actions.offer.holiday", lang=lang, holiday=name)
-    df["send_date"] = send
-    return df[SOURCE_COLUMNS]
+    reason = t("actions.reason.holiday", lang=lang, holiday=name, day=_fmt(start))
+    return _listed(
+        df,
+        reasons=lambda r: reason,
+        offer=t("actions.offer.holiday", lang=lang, holiday=name),
+        send_date=send,
+    )
 
 
 def new_arrival_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
@@ -583,16 +589,14 @@ def new_arrival_source(con, *, value, as_of: date, shop: str | None, lang: str) 
     ORDER BY last_cat DESC, platform, shop, customer_id"""
     params = line_params(con, as_of=as_of, shop=shop)
     params |= {"category": str(value), "days": cfg.active_days}
-    df = con.execute(sql, params).df()
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.new_arrival", lang=lang, category=value, day=_fmt(d))
-        for d in df["last_cat"]
-    ]
-    df["offer"] = t("actions.offer.new_arrival", lang=lang, category=value)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        con.execute(sql, params).df(),
+        reasons=lambda r: t(
+            "actions.reason.new_arrival", lang=lang, category=value, day=_fmt(r.last_cat)
+        ),
+        offer=t("actions.offer.new_arrival", lang=lang, category=value),
+        send_date=as_of,
+    )
 
 
 def cross_sell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
@@ -600,16 +604,14 @@ def cross_sell_source(con, *, value, as_of: date, shop: str | None, lang: str) -
     from analytics.crosssell import bought_not_yet, parse_pair
 
     first, second = parse_pair(value)
-    df = bought_not_yet(con, first=first, second=second, as_of=as_of, shop=shop)
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.cross_sell", lang=lang, a=p, day=_fmt(d), b=second)
-        for p, d in zip(df["product_a"], df["last_a"], strict=True)
-    ]
-    df["offer"] = t("actions.offer.cross_sell", lang=lang, a=first, b=second)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        bought_not_yet(con, first=first, second=second, as_of=as_of, shop=shop),
+        reasons=lambda r: t(
+            "actions.reason.cross_sell", lang=lang, a=r.product_a, day=_fmt(r.last_a), b=second
+        ),
+        offer=t("actions.offer.cross_sell", lang=lang, a=first, b=second),
+        send_date=as_of,
+    )
 
 
 def upsell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
@@ -617,16 +619,15 @@ def upsell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd
     from analytics.crosssell import parse_upsell, upsell_candidates
 
     category, price = parse_upsell(value)
-    df = upsell_candidates(con, category=category, price=price, as_of=as_of, shop=shop)
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.upsell", lang=lang, category=category, max_price=m, price=p)
-        for m, p in zip(df["max_price"], df["price"], strict=True)
-    ]
-    df["offer"] = t("actions.offer.upsell", lang=lang, category=category)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        upsell_candidates(con, category=category, price=price, as_of=as_of, shop=shop),
+        reasons=lambda r: t(
+            "actions.reason.upsell", lang=lang, category=category, max_price=r.max_price,
+            price=r.price,
+        ),
+        offer=t("actions.offer.upsell", lang=lang, category=category),
+        send_date=as_of,
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- agenda
