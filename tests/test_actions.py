@@ -496,6 +496,15 @@ def cli_shop(tmp_path):
     return path
 
 
+def export_list(shop, out, segment, *extra, as_of: str = "2024-06-30") -> list[dict]:
+    """``export-list`` of ``segment`` with every member in the file (no exclusion, no
+    holdout): the rows written to ``out``."""
+    argv = ["export-list", "--db", str(shop), "--segment", segment, "--as-of", as_of,
+            "--out", str(out), "--exclude-recent-days", "0", "--holdout", "0", *extra]  # fmt: skip
+    assert main(argv) == 0
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+
+
 @pytest.mark.parametrize(
     ("segment", "expected"),
     [
@@ -508,49 +517,13 @@ def cli_shop(tmp_path):
     ],
 )
 def test_export_list_writes_each_new_source(cli_shop, tmp_path, segment, expected):
-    out = tmp_path / "list.csv"
-    argv = [
-        "export-list",
-        "--db",
-        str(cli_shop),
-        "--segment",
-        segment,
-        "--as-of",
-        "2024-06-30",
-        "--out",
-        str(out),
-        "--exclude-recent-days",
-        "0",
-        "--holdout",
-        "0",
-    ]  # fmt: skip  (every member in the file)
-    assert main(argv) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = export_list(cli_shop, tmp_path / "list.csv", segment)
     assert [row["买家ID"] for row in rows] == expected
     assert {"客单价", "会员等级", "生命周期", "预计下次购买", "建议发送日"} <= set(rows[0])
 
 
 def test_export_list_filters_on_aov(cli_shop, tmp_path):
-    out = tmp_path / "list.csv"
-    argv = [
-        "export-list",
-        "--db",
-        str(cli_shop),
-        "--segment",
-        "all",
-        "--as-of",
-        "2024-06-30",
-        "--out",
-        str(out),
-        "--exclude-recent-days",
-        "0",
-        "--aov",
-        "above",
-        "--holdout",
-        "0",
-    ]  # fmt: skip  (every member in the file)
-    assert main(argv) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = export_list(cli_shop, tmp_path / "list.csv", "all", "--aov", "above")
     assert sorted(row["买家ID"] for row in rows) == ["big", "mid", "old", "u1"]
 
 
@@ -574,22 +547,5 @@ def test_export_list_refuses_an_unknown_event_with_exit_2(cli_shop, tmp_path, ca
     ],
 )
 def test_export_list_writes_the_calendar_sources(cli_shop, tmp_path, segment, as_of, expected):
-    out = tmp_path / "list.csv"
-    argv = [
-        "export-list",
-        "--db",
-        str(cli_shop),
-        "--segment",
-        segment,
-        "--as-of",
-        as_of,
-        "--out",
-        str(out),
-        "--exclude-recent-days",
-        "0",
-        "--holdout",
-        "0",
-    ]  # fmt: skip  (every member in the file)
-    assert main(argv) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = export_list(cli_shop, tmp_path / "list.csv", segment, as_of=as_of)
     assert sorted(row["买家ID"] for row in rows) == expected
