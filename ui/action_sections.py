@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import actions, crosssell, manual_cycles, views
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, format, state
+from ui import auth, format, state, tables
 from ui.widgets import download_csv, empty_state
 
 AGENDA_DAYS = views.AGENDA_DAYS  # the stored default view's
@@ -39,7 +39,7 @@ def agenda_section(ctx) -> None:
     config["customers"] = st.column_config.NumberColumn(
         t("actions.col.customers"), width="small", format="localized"
     )
-    st.dataframe(df, hide_index=True, width="stretch", column_config=config, height=300)
+    tables.dataframe(df, hide_index=True, width="stretch", column_config=config, height=300)
     download_csv(df, "agenda.csv", key="actions_dl_agenda")
 
 
@@ -118,7 +118,7 @@ def churn_summary(ctx) -> None:
     if not left.empty:
         left["left_out"] = left["left_out"].map(lambda v: t(f"actions.left_out.{v}"))
         with st.expander(t("actions.left_out.over_budget") + " / " + t("actions.left_out.no_gain")):
-            st.dataframe(
+            tables.dataframe(
                 left.drop(columns=["platform", "selected"]),
                 hide_index=True,
                 width="stretch",
@@ -164,7 +164,7 @@ def pairs_section(ctx) -> None:
     }
     config["lift"] = st.column_config.NumberColumn(t("actions.pairs.col.lift"), format="%.2f")
     config["suggestion"] = t("actions.pairs.col.suggestion")
-    st.dataframe(
+    tables.dataframe(
         shown[["item_a", "item_b", "count_ab", "support", "confidence", "lift", "suggestion"]],
         hide_index=True,
         width="stretch",
@@ -208,7 +208,7 @@ def manual_cycles_section(ctx) -> None:
                     for v in table["per_unit"]
                 ],
             )
-            st.dataframe(
+            tables.dataframe(
                 table,
                 hide_index=True,
                 width="stretch",
