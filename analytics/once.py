@@ -9,7 +9,8 @@ Inside ``with once.block(con):``
   same result for every later call with the same keyword arguments (callers must not
   change what it returns);
 - :func:`temp_table` materializes a query once as a TEMP table and names it (dropped
-  when the block ends).
+  when the block ends);
+- :func:`frame` runs a query once and returns a copy of its rows on every call.
 
 Outside a block (and for another connection) both do the work on every call, so nothing
 is ever served from an earlier data version.
@@ -25,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import duckdb
+import pandas as pd
 
 
 @dataclass
@@ -32,6 +34,7 @@ class _Block:
     con: object
     values: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
+    frames: dict = field(default_factory=dict)
 
 
 _current: ContextVar[_Block | None] = ContextVar("laoke_once_block", default=None)
@@ -97,3 +100,16 @@ def temp_table(con, sql: str, params: dict) -> str | None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", params)
         current.tables[key] = name
     return current.tables[key]
+
+
+def frame(con, sql: str, params: dict) -> pd.DataFrame:
+    """``con.execute(sql, params).df()``, run once per block for the same query and
+    parameters (each call gets its own copy)."""
+    params = bind(sql, params)
+    current = _open(con)
+    if current is None:
+        return con.execute(sql, params).df()
+    key = (sql, _key(params))
+    if key not in current.frames:
+        current.frames[key] = con.execute(sql, params).df()
+    return current.frames[key].copy()

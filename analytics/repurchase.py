@@ -258,18 +258,26 @@ FROM purchases p JOIN catalog k USING (item_key)"""
 }
 
 
+#: Levels whose purchase rows serve several stored views (cycles, reminders, churn
+#: warning, the agenda); the category rows serve one, so they are not materialized.
+_SHARED_LEVELS = ("product",)
+
+
 def _ctes(con, level: str, params: dict) -> str:
     """``WITH`` and the purchase CTEs of ``level``; inside :func:`analytics.once.block`
-    the purchase rows are computed once and read from a TEMP table."""
-    table = once.temp_table(con, _PURCHASE_ROWS_SQL[level], params)
+    the product purchase rows are computed once and read from a TEMP table."""
+    table = None
+    if level in _SHARED_LEVELS:
+        table = once.temp_table(con, _PURCHASE_ROWS_SQL[level], params)
     if table is None:
         return f"WITH {_PURCHASES_TEMPLATE[level]}"
     return f"WITH {_SALES_CTE},{_FROM_ROWS.format(table=table)},{_CYCLES_PEOPLE}"
 
 
 def _run(con, level: str, tail: str, params: dict) -> pd.DataFrame:
-    sql = _ctes(con, level, params) + tail
-    return con.execute(sql, once.bind(sql, params)).df()
+    """The rows of ``tail`` over the purchase CTEs (an identical query within an
+    :func:`analytics.once.block` runs once: the churn warning's view and the agenda's)."""
+    return once.frame(con, _ctes(con, level, params) + tail, params)
 
 
 _CYCLES_SELECT = """

@@ -35,7 +35,7 @@ def test_repurchase_figures_from_the_shared_rows_equal_those_computed_alone(demo
     with once.block(demo_con):
         shared = _figures(demo_con)
         held = _temp_tables(demo_con)
-    assert len(held) == 3  # product and category rows, and the one shop's product rows
+    assert len(held) == 2  # the product rows of all shops and of the one shop
     for name, df in alone.items():
         assert len(df) > 0, name  # the demo shop has rows for every figure
         pd.testing.assert_frame_equal(shared[name], df, obj=name)
@@ -63,8 +63,8 @@ def test_the_rebuild_computes_the_purchase_rows_once_per_level(demo_con, monkeyp
 
     monkeypatch.setattr(once, "temp_table", counted)
     views.rebuild(demo_con, as_of=store.latest_order_date(demo_con))
-    assert len(created) >= 5  # cycles, reminders, churn, two cycle tables, the agenda's
-    assert len(set(created)) == 2  # product and category
+    assert len(created) >= 4  # cycles, reminders, churn, the product cycle table, the agenda
+    assert len(set(created)) == 1  # the product rows (the category rows serve one view)
     assert _temp_tables(demo_con) == []
 
 
@@ -91,3 +91,28 @@ def test_settings_saved_after_a_block_are_read_again(demo_con):
         assert repurchase.load_settings(demo_con).remind_before_days == 5
     settings.save(demo_con, repurchase.SETTINGS_NAME, repurchase.RepurchaseSettings(9))
     assert repurchase.load_settings(demo_con).remind_before_days == 9
+
+
+class _Counting:
+    """A connection that counts the queries run on it."""
+
+    def __init__(self, con):
+        self.con, self.queries = con, []
+
+    def execute(self, sql, *args):
+        self.queries.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def test_the_churn_warning_of_its_view_and_of_the_agenda_is_queried_once(demo_con):
+    con = _Counting(demo_con)
+    cfg = repurchase.load_settings(demo_con)
+    with once.block(con):
+        view = repurchase.churn_risk(con, as_of=DEMO_END, factor=1.5, settings=cfg, shop=None)
+        view["revenue"] = 0.0  # a caller changing its copy changes nobody else's
+        agenda = repurchase.churn_risk(con, as_of=DEMO_END)
+    assert sum("visits AS" in sql for sql in con.queries) == 1
+    pd.testing.assert_frame_equal(agenda, repurchase.churn_risk(demo_con, as_of=DEMO_END))
