@@ -44,6 +44,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from analytics import once
 from analytics import settings as settings_store
 from analytics.errors import InputError
 from analytics.i18n import t
@@ -120,6 +121,17 @@ def _fmt(day) -> str:
 
 def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=SOURCE_COLUMNS)
+
+
+def _listed(df: pd.DataFrame, *, reasons, offer, send_date) -> pd.DataFrame:
+    """``df`` (the key columns and those ``reasons`` reads) as a list source: ``reasons``
+    gives each row's reason from the row (``itertuples``); ``offer`` and ``send_date`` are
+    one value for every row or one per row."""
+    if df.empty:
+        return _empty()
+    df = df.assign(reason=[reasons(r) for r in df.itertuples()], offer=offer)
+    df["send_date"] = send_date
+    return df[SOURCE_COLUMNS]
 
 
 # ----------------------------------------------------------------------------- churn
@@ -252,23 +264,19 @@ def churn_ranking(
 def churn_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``churn:N`` (N contacts; 0 or None: what the budget pays for)."""
     ranking = churn_ranking(con, as_of=as_of, limit=value or None, shop=shop)
-    df = ranking.selected
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t(
+    return _listed(
+        ranking.selected,
+        reasons=lambda r: t(
             "actions.reason.churn",
             lang=lang,
             rank=int(r.rank),
             p_alive=float(r.p_alive),
             ratio=float(r.overdue_ratio),
             loss=float(r.expected_loss),
-        )
-        for r in df.itertuples()
-    ]
-    df["offer"] = t("actions.offer.churn", lang=lang)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+        ),
+        offer=t("actions.offer.churn", lang=lang),
+        send_date=as_of,
+    )
 
 
 # ----------------------------------------------------------------------------- upgrade
@@ -361,24 +369,21 @@ def upgrade_source(con, *, value, as_of: date, shop: str | None, lang: str) -> p
     if value is not None:
         cfg = ActionSettings(**{**cfg.__dict__, "upgrade_gap_pct": float(value)})
     df = upgrade_within_reach(con, as_of=as_of, settings=cfg, shop=shop)
-    if df.empty:
-        return _empty()
     rules = settings_store.load(con, "tiers", tiers.TierRules)
-    df["reason"] = [
-        t(
+    return _listed(
+        df,
+        reasons=lambda r: t(
             "actions.reason.upgrade" if r.route == "spend" else "actions.reason.upgrade_orders",
             lang=lang,
             amount=float(r.amount_missing),
             orders=int(r.orders_to_next or 0),
             tier=rules.name(r.next_tier, lang),
-        )
-        for r in df.itertuples()
-    ]
-    df["offer"] = [
-        t("actions.offer.upgrade", lang=lang, tier=rules.name(n, lang)) for n in df["next_tier"]
-    ]
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+        ),
+        offer=[
+            t("actions.offer.upgrade", lang=lang, tier=rules.name(n, lang)) for n in df["next_tier"]
+        ],
+        send_date=as_of,
+    )
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -421,15 +426,14 @@ def anniversaries(con, *, as_of: date, within_days: int = 7, shop=None) -> pd.Da
 def anniversary_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``anniversary:N`` (anniversaries in the next N days)."""
     df = anniversaries(con, as_of=as_of, within_days=7 if value is None else value, shop=shop)
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.anniversary", lang=lang, first=_fmt(r.first_day), years=int(r.years))
-        for r in df.itertuples()
-    ]
-    df["offer"] = t("actions.offer.anniversary", lang=lang)
-    df["send_date"] = df["anniversary"]
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        df,
+        reasons=lambda r: t(
+            "actions.reason.anniversary", lang=lang, first=_fmt(r.first_day), years=int(r.years)
+        ),
+        offer=t("actions.offer.anniversary", lang=lang),
+        send_date=df["anniversary"],
+    )
 
 
 def _spring_festival(year: int) -> date:
@@ -498,16 +502,16 @@ def event_runup(
 def event_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``event:NAME`` (618, double11, double12, nianhuo)."""
     df, send, previous = event_runup(con, event=str(value), as_of=as_of, shop=shop)
-    if df.empty:
-        return _empty()
     name = t(f"actions.event.{value}", lang=lang)
-    df["reason"] = [
-        t("actions.reason.event", lang=lang, event=name, year=previous[1].year, day=_fmt(d))
-        for d in df["event_day"]
-    ]
-    df["offer"] = t("actions.offer.event", lang=lang, event=name)
-    df["send_date"] = send
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        df,
+        reasons=lambda r: t(
+            "actions.reason.event", lang=lang, event=name, year=previous[1].year,
+            day=_fmt(r.event_day),
+        ),
+        offer=t("actions.offer.event", lang=lang, event=name),
+        send_date=send,
+    )  # fmt: skip
 
 
 def next_holiday(as_of: date, within_days: int) -> dict | None:
@@ -530,22 +534,45 @@ HAVING date_diff('day', CAST(max(order_time) AS DATE), $as_of) <= $days
 """
 
 
+def holiday_greeting(
+    con, *, as_of: date, within_days: int, shop: str | None = None
+) -> tuple[pd.DataFrame, dict, date] | None:
+    """Active buyers to greet before the next holiday starting within ``within_days``
+    (:func:`next_holiday`): (their keys, the holiday's calendar mark, the send date);
+    None when no holiday starts then or nobody is active."""
+    cfg = load_settings(con)
+    mark = next_holiday(as_of, within_days)
+    if mark is None:
+        return None
+    df = con.execute(_ACTIVE_SQL, {"as_of": as_of, "days": cfg.active_days, "shop": shop}).df()
+    if df.empty:
+        return None
+    start = pd.Timestamp(mark["start"]).date()
+    return df, mark, max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+
+
+def _holiday_name(mark: dict, lang: str) -> str:
+    return mark["name_zh"] if lang == "zh" else mark["name_en"]
+
+
 def holiday_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
     """List source ``holiday:N``: active buyers, greeted before the next holiday starting
     within N days (none: an empty list)."""
-    cfg = load_settings(con)
-    mark = next_holiday(as_of, 14 if value is None else int(value))
-    if mark is None:
+    greeting = holiday_greeting(
+        con, as_of=as_of, within_days=14 if value is None else int(value), shop=shop
+    )
+    if greeting is None:
         return _empty()
-    df = con.execute(_ACTIVE_SQL, {"as_of": as_of, "days": cfg.active_days, "shop": shop}).df()
-    if df.empty:
-        return _empty()
+    df, mark, send = greeting
     start = pd.Timestamp(mark["start"]).date()
-    name = mark["name_zh"] if lang == "zh" else mark["name_en"]
-    df["reason"] = t("actions.reason.holiday", lang=lang, holiday=name, day=_fmt(start))
-    df["offer"] = t("actions.offer.holiday", lang=lang, holiday=name)
-    df["send_date"] = max(as_of, start - timedelta(days=cfg.holiday_lead_days))
-    return df[SOURCE_COLUMNS]
+    name = _holiday_name(mark, lang)
+    reason = t("actions.reason.holiday", lang=lang, holiday=name, day=_fmt(start))
+    return _listed(
+        df,
+        reasons=lambda r: reason,
+        offer=t("actions.offer.holiday", lang=lang, holiday=name),
+        send_date=send,
+    )
 
 
 def new_arrival_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
@@ -562,16 +589,14 @@ def new_arrival_source(con, *, value, as_of: date, shop: str | None, lang: str) 
     ORDER BY last_cat DESC, platform, shop, customer_id"""
     params = line_params(con, as_of=as_of, shop=shop)
     params |= {"category": str(value), "days": cfg.active_days}
-    df = con.execute(sql, params).df()
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.new_arrival", lang=lang, category=value, day=_fmt(d))
-        for d in df["last_cat"]
-    ]
-    df["offer"] = t("actions.offer.new_arrival", lang=lang, category=value)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        con.execute(sql, params).df(),
+        reasons=lambda r: t(
+            "actions.reason.new_arrival", lang=lang, category=value, day=_fmt(r.last_cat)
+        ),
+        offer=t("actions.offer.new_arrival", lang=lang, category=value),
+        send_date=as_of,
+    )
 
 
 def cross_sell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
@@ -579,16 +604,14 @@ def cross_sell_source(con, *, value, as_of: date, shop: str | None, lang: str) -
     from analytics.crosssell import bought_not_yet, parse_pair
 
     first, second = parse_pair(value)
-    df = bought_not_yet(con, first=first, second=second, as_of=as_of, shop=shop)
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.cross_sell", lang=lang, a=p, day=_fmt(d), b=second)
-        for p, d in zip(df["product_a"], df["last_a"], strict=True)
-    ]
-    df["offer"] = t("actions.offer.cross_sell", lang=lang, a=first, b=second)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        bought_not_yet(con, first=first, second=second, as_of=as_of, shop=shop),
+        reasons=lambda r: t(
+            "actions.reason.cross_sell", lang=lang, a=r.product_a, day=_fmt(r.last_a), b=second
+        ),
+        offer=t("actions.offer.cross_sell", lang=lang, a=first, b=second),
+        send_date=as_of,
+    )
 
 
 def upsell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
@@ -596,21 +619,114 @@ def upsell_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd
     from analytics.crosssell import parse_upsell, upsell_candidates
 
     category, price = parse_upsell(value)
-    df = upsell_candidates(con, category=category, price=price, as_of=as_of, shop=shop)
-    if df.empty:
-        return _empty()
-    df["reason"] = [
-        t("actions.reason.upsell", lang=lang, category=category, max_price=m, price=p)
-        for m, p in zip(df["max_price"], df["price"], strict=True)
-    ]
-    df["offer"] = t("actions.offer.upsell", lang=lang, category=category)
-    df["send_date"] = as_of
-    return df[SOURCE_COLUMNS]
+    return _listed(
+        upsell_candidates(con, category=category, price=price, as_of=as_of, shop=shop),
+        reasons=lambda r: t(
+            "actions.reason.upsell", lang=lang, category=category, max_price=r.max_price,
+            price=r.price,
+        ),
+        offer=t("actions.offer.upsell", lang=lang, category=category),
+        send_date=as_of,
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- agenda
 
 AGENDA_COLUMNS = ("date", "source", "what", "customers", "why", "offer")
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One planned list of the agenda, before it is put in words: ``why`` and ``offer``
+    are i18n keys filled with ``args``, where ``event`` is an event id (named in the
+    reader's language) and ``holiday`` a (Chinese, English) pair of names."""
+
+    date: date
+    source: str
+    customers: int
+    why: str
+    offer: str
+    args: tuple[tuple[str, object], ...] = ()
+
+
+@once.shared
+def agenda_plan(
+    con, *, as_of: date, days: int = 30, shop: str | None = None
+) -> tuple[AgendaItem, ...]:
+    """The lists of :func:`agenda` in any language: computed once for both languages when
+    the stored views are rebuilt."""
+    if not isinstance(days, int) or days < 0:
+        raise InputError(f"days must be a whole number >= 0, got {days!r}")
+    end = as_of + timedelta(days=days)
+    items: list[AgendaItem] = []
+
+    def add(day, source, customers, why, offer, **args):
+        if customers and as_of <= day <= end:
+            items.append(AgendaItem(day, source, int(customers), why, offer, tuple(args.items())))
+
+    from analytics.manual_cycles import combined_reminders
+
+    try:
+        due = combined_reminders(con, as_of=as_of, within_days=days, shop=shop)
+    except InputError:
+        due = pd.DataFrame(columns=["remind_date", "customer_id"])
+    for day, group in due.groupby("remind_date"):
+        n = group["customer_id"].nunique()
+        add(day, f"reminders:{(day - as_of).days}", n, "actions.agenda.reminders",
+            "campaigns.offer.reminders", n=n)  # fmt: skip
+    ann = anniversaries(con, as_of=as_of, within_days=days, shop=shop)
+    for day, group in ann.groupby("anniversary"):
+        add(day, f"anniversary:{(day - as_of).days}", len(group), "actions.agenda.anniversary",
+            "actions.offer.anniversary")  # fmt: skip
+    for event in EVENTS:
+        try:
+            df, send, previous = event_runup(con, event=event, as_of=as_of, shop=shop)
+        except InputError:
+            continue
+        add(send, f"event:{event}", len(df), "actions.agenda.event", "actions.offer.event",
+            event=event, year=previous[1].year)  # fmt: skip
+    greeting = holiday_greeting(con, as_of=as_of, within_days=days, shop=shop)
+    if greeting is not None:
+        df, mark, send = greeting
+        add(send, f"holiday:{days}", len(df), "actions.agenda.holiday", "actions.offer.holiday",
+            holiday=(mark["name_zh"], mark["name_en"]))  # fmt: skip
+    try:
+        ranking = churn_ranking(con, as_of=as_of, shop=shop)
+        add(as_of, "churn", ranking.counts["selected"], "actions.agenda.churn",
+            "actions.offer.churn", n=ranking.counts["candidates"],
+            saving=ranking.expected_saving)  # fmt: skip
+    except InputError:
+        pass
+    upgrade = upgrade_within_reach(con, as_of=as_of, shop=shop)
+    add(as_of, "upgrade", len(upgrade), "actions.agenda.upgrade", "actions.offer.upgrade_any")
+    return tuple(items)
+
+
+def agenda_text(plan: tuple[AgendaItem, ...], *, lang: str) -> pd.DataFrame:
+    """The agenda table of ``plan`` in ``lang`` (columns :data:`AGENDA_COLUMNS`)."""
+    rows = []
+    for item in plan:
+        args = dict(item.args)
+        if "event" in args:
+            args["event"] = t(f"actions.event.{args['event']}", lang=lang)
+        if "holiday" in args:
+            args["holiday"] = args["holiday"][0 if lang == "zh" else 1]
+        kind = item.source.split(":")[0]
+        value = args["event"] if kind == "event" else ""
+        rows.append(
+            {
+                "date": item.date,
+                "source": item.source,
+                "what": t(f"campaigns.seg.{kind}", lang=lang, value=value),
+                "customers": item.customers,
+                "why": t(item.why, lang=lang, **args),
+                "offer": t(item.offer, lang=lang, **args),
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(AGENDA_COLUMNS))
+    return out.sort_values(
+        ["date", "customers"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)
 
 
 def agenda(con, *, as_of: date, days: int = 30, shop: str | None = None, lang: str = "zh"):
@@ -622,74 +738,4 @@ def agenda(con, *, as_of: date, days: int = 30, shop: str | None = None, lang: s
     shopping festival and the next holiday on their send dates, and today's ranked churn
     and upgrade lists. Sorted by date, then most customers.
     """
-    if not isinstance(days, int) or days < 0:
-        raise InputError(f"days must be a whole number >= 0, got {days!r}")
-    end = as_of + timedelta(days=days)
-    rows: list[dict] = []
-
-    event_name = {f"event:{e}": t(f"actions.event.{e}", lang=lang) for e in EVENTS}
-
-    def add(day, source, customers, why, offer):
-        if customers and as_of <= day <= end:
-            kind = source.split(":")[0]
-            what = t(f"campaigns.seg.{kind}", lang=lang, value=event_name.get(source, ""))
-            rows.append(
-                {
-                    "date": day,
-                    "source": source,
-                    "what": what,
-                    "customers": int(customers),
-                    "why": why,
-                    "offer": offer,
-                }
-            )
-
-    from analytics.manual_cycles import combined_reminders
-
-    try:
-        due = combined_reminders(con, as_of=as_of, within_days=days, shop=shop)
-    except InputError:
-        due = pd.DataFrame(columns=["remind_date", "customer_id"])
-    for day, group in due.groupby("remind_date"):
-        why = t("actions.agenda.reminders", lang=lang, n=group["customer_id"].nunique())
-        add(day, f"reminders:{(day - as_of).days}", group["customer_id"].nunique(), why,
-            t("campaigns.offer.reminders", lang=lang))  # fmt: skip
-    ann = anniversaries(con, as_of=as_of, within_days=days, shop=shop)
-    for day, group in ann.groupby("anniversary"):
-        why = t("actions.agenda.anniversary", lang=lang)
-        add(day, f"anniversary:{(day - as_of).days}", len(group), why,
-            t("actions.offer.anniversary", lang=lang))  # fmt: skip
-    for event in EVENTS:
-        try:
-            df, send, previous = event_runup(con, event=event, as_of=as_of, shop=shop)
-        except InputError:
-            continue
-        name = t(f"actions.event.{event}", lang=lang)
-        why = t("actions.agenda.event", lang=lang, event=name, year=previous[1].year)
-        add(send, f"event:{event}", len(df), why, t("actions.offer.event", lang=lang, event=name))
-    mark = next_holiday(as_of, days)
-    if mark is not None:
-        source = holiday_source(con, value=days, as_of=as_of, shop=shop, lang=lang)
-        if not source.empty:
-            name = mark["name_zh"] if lang == "zh" else mark["name_en"]
-            why = t("actions.agenda.holiday", lang=lang, holiday=name)
-            add(source["send_date"].iloc[0], f"holiday:{days}", len(source), why,
-                source["offer"].iloc[0])  # fmt: skip
-    try:
-        ranking = churn_ranking(con, as_of=as_of, shop=shop)
-        why = t(
-            "actions.agenda.churn",
-            lang=lang,
-            n=ranking.counts["candidates"],
-            saving=ranking.expected_saving,
-        )
-        add(as_of, "churn", ranking.counts["selected"], why, t("actions.offer.churn", lang=lang))
-    except InputError:
-        pass
-    upgrade = upgrade_within_reach(con, as_of=as_of, shop=shop)
-    add(as_of, "upgrade", len(upgrade), t("actions.agenda.upgrade", lang=lang),
-        t("actions.offer.upgrade_any", lang=lang))  # fmt: skip
-    out = pd.DataFrame(rows, columns=list(AGENDA_COLUMNS))
-    return out.sort_values(
-        ["date", "customers"], ascending=[True, False], kind="stable"
-    ).reset_index(drop=True)
+    return agenda_text(agenda_plan(con, as_of=as_of, days=days, shop=shop), lang=lang)

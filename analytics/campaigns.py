@@ -870,82 +870,57 @@ def _fmt_date(value, fmt: str) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime(fmt)
 
 
-#: The columns each kind's reason reads (a list can hold every buyer of a big shop: only
-#: these are turned into Python records).
-_REASON_COLUMNS = {
-    "all": ("orders", "spend"),
-    "tier": ("orders", "spend"),
-    "rfm": ("r", "f", "m"),
-    "stage": ("days_since_last",),
-    "province": ("province",),
-    "reminders": ("product", "expected_date"),
-    "churn_risk": ("value_at_risk",),
-    "birthday_month": ("birthday", "days"),
-    "birthday_within": ("birthday", "days"),
-    "unpaid": ("amount", "unpaid_time", "product"),
-}
+def _day(value) -> str:
+    return _fmt_date(value, "%Y-%m-%d")
+
+
+#: Per kind: the columns its reason reads and, from one row of them (a tuple) and the
+#: list's label, the reason's i18n key and values. A list can hold every buyer of a big
+#: shop: only these columns are read, and each key's text is looked up once.
+_REASONS = {
+    "all": (("orders", "spend"), lambda r, label: (
+        "campaigns.reason.all", {"orders": int(r[0]), "spend": float(r[1]), "value": label})),
+    "tier": (("orders", "spend"), lambda r, label: (
+        "campaigns.reason.tier", {"orders": int(r[0]), "spend": float(r[1]), "value": label})),
+    "rfm": (("r", "f", "m"), lambda r, label: (
+        "campaigns.reason.rfm", {"r": int(r[0]), "f": int(r[1]), "m": int(r[2])})),
+    "stage": (("days_since_last",), lambda r, label: (
+        "campaigns.reason.stage", {"days": int(r[0])})),
+    "province": (("province",), lambda r, label: (
+        "campaigns.reason.province", {"province": r[0]})),
+    "reminders": (("product", "expected_date"), lambda r, label: (
+        "campaigns.reason.reminders", {"product": r[0] or "", "expected_date": _day(r[1])})),
+    "churn_risk": (("value_at_risk",), lambda r, label: (
+        "campaigns.reason.churn_risk", {"value_at_risk": float(r[0])})),
+    **{
+        kind: (("birthday", "days"), lambda r, label, kind=kind: (
+            "campaigns.reason.birthday_today" if r[1] == 0 else f"campaigns.reason.{kind}",
+            {"birthday": _fmt_date(r[0], "%m-%d"), "days": int(r[1])}))
+        for kind in ("birthday_month", "birthday_within")
+    },
+    "unpaid": (("amount", "unpaid_time", "product"), lambda r, label: (
+        "campaigns.reason.unpaid" if r[0] else "campaigns.reason.unpaid_no_amount",
+        {"time": _fmt_date(r[1], "%m-%d %H:%M"), "amount": float(r[0] or 0),
+         "product": r[2] or ""})),
+}  # fmt: skip
 
 
 def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> list[str]:
-    kind = spec.kind
-    if kind in ACTION_KINDS:
+    """Each member's reason in ``lang``: an action source's own, else the kind's text
+    (:data:`_REASONS`) filled from the member's row."""
+    if spec.kind in ACTION_KINDS:
         return df["reason"].fillna("").astype(str).tolist()
-    if kind in ("all", "tier"):
-        text = t(f"campaigns.reason.{kind}", lang=lang)  # the template, formatted per row
-        return [
-            text.format(orders=int(orders), spend=float(spend), value=label)
-            for orders, spend in zip(df["orders"], df["spend"], strict=True)
-        ]
-    if kind == "rfm":
-        text = t("campaigns.reason.rfm", lang=lang)
-        return [
-            text.format(r=int(r), f=int(f), m=int(m))
-            for r, f, m in zip(df["r"], df["f"], df["m"], strict=True)
-        ]
-    if kind == "stage":
-        text = t("campaigns.reason.stage", lang=lang)
-        return [text.format(days=int(d)) for d in df["days_since_last"]]
-    if kind == "age_band":
+    if spec.kind == "age_band":
         return [t("campaigns.reason.age_band", lang=lang, value=spec.value)] * len(df)
-    wanted = [c for c in _REASON_COLUMNS.get(kind, ()) if c in df.columns]
-    rows = df[wanted].to_dict(orient="records")
-    if kind == "province":
-        return [t("campaigns.reason.province", lang=lang, province=r["province"]) for r in rows]
-    if kind == "reminders":
-        return [
-            t(
-                "campaigns.reason.reminders",
-                lang=lang,
-                product=r["product"] or "",
-                expected_date=_fmt_date(r["expected_date"], "%Y-%m-%d"),
-            )
-            for r in rows
-        ]
-    if kind == "churn_risk":
-        return [
-            t("campaigns.reason.churn_risk", lang=lang, value_at_risk=float(r["value_at_risk"]))
-            for r in rows
-        ]
-    if kind in ("birthday_month", "birthday_within"):
-        return [
-            t(
-                "campaigns.reason.birthday_today" if r["days"] == 0 else f"campaigns.reason.{kind}",
-                lang=lang,
-                birthday=_fmt_date(r["birthday"], "%m-%d"),
-                days=int(r["days"]),
-            )
-            for r in rows
-        ]
-    return [  # unpaid
-        t(
-            "campaigns.reason.unpaid" if r["amount"] else "campaigns.reason.unpaid_no_amount",
-            lang=lang,
-            time=_fmt_date(r["unpaid_time"], "%m-%d %H:%M"),
-            amount=float(r["amount"] or 0),
-            product=r["product"] or "",
-        )
-        for r in rows
-    ]
+    columns, fields = _REASONS[spec.kind]
+    texts: dict[str, str] = {}
+    out = []
+    for row in zip(*(df[c] for c in columns), strict=True):
+        key, values = fields(row, label)
+        if key not in texts:
+            texts[key] = t(key, lang=lang)  # the template; the values are formatted per row
+        out.append(texts[key].format(**values))
+    return out
 
 
 def build_list(

@@ -24,13 +24,14 @@ from datetime import date
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.repurchase import keyword_ctes, keyword_params, load_settings
 from analytics.store import SHOP_FILTER
 
 LEVELS = ("product", "category")
 BASKETS = ("order", "customer")
 
-#: Valid orders' lines up to $as_of (see the module docstring). Parameters: $as_of, $shop,
-#: $separator, $keywords, $keyword_categories.
+#: Valid orders' lines up to $as_of (see the module docstring), categories named by the
+#: repurchase keyword rules (``repurchase.keyword_ctes``). Parameters: :func:`line_params`.
 LINES_CTE = f"""
 sales AS (
     SELECT platform, shop, order_id, customer_id, CAST(order_time AS DATE) AS day,
@@ -70,17 +71,7 @@ title_lines AS (
 raw_lines AS (
     SELECT * FROM item_lines UNION ALL SELECT * FROM title_lines
 ),
-keywords AS (
-    SELECT unnest(CAST($keywords AS VARCHAR[])) AS keyword,
-        unnest(CAST($keyword_categories AS VARCHAR[])) AS category,
-        generate_subscripts(CAST($keywords AS VARCHAR[]), 1) AS rank
-),
-derived AS (
-    SELECT p.product, arg_min(k.category, k.rank) AS category
-    FROM (SELECT DISTINCT product FROM raw_lines WHERE category IS NULL) p
-    JOIN keywords k ON contains(lower(p.product), lower(k.keyword))
-    GROUP BY p.product
-),
+{keyword_ctes("raw_lines")},
 lines AS (
     SELECT l.* REPLACE (coalesce(l.category, d.category, l.product) AS category)
     FROM raw_lines l LEFT JOIN derived d USING (product)
@@ -89,17 +80,9 @@ lines AS (
 
 def line_params(con, *, as_of: date, shop: str | None) -> dict:
     """The parameters of :data:`LINES_CTE` from the stored repurchase settings."""
-    from analytics.repurchase import load_settings
-
     cfg = load_settings(con)
-    rules = tuple(cfg.category_keywords)
-    return {
-        "as_of": as_of,
-        "shop": shop,
-        "separator": cfg.title_separator or "",
-        "keywords": [str(k) for k, _ in rules] or [""],
-        "keyword_categories": [str(c) for _, c in rules] or [""],
-    }
+    params = {"as_of": as_of, "shop": shop, "separator": cfg.title_separator or ""}
+    return params | keyword_params(cfg)
 
 
 def order_lines(con, *, as_of: date, shop: str | None = None) -> pd.DataFrame:

@@ -221,9 +221,23 @@ def _stage_params(con, *, as_of, cuts, shop, stage=None, search=None) -> dict:
     }
 
 
-def _stage_rows(con, *, as_of, cuts, shop, stage=None, search=None, limit=None) -> pd.DataFrame:
+#: ``_stage_rows(stage=_EVERY)``: every stage.
+_EVERY = object()
+
+
+def _stage_rows(
+    con, *, as_of, cuts, shop, stage=_EVERY, search=None, limit=None, count=False
+) -> pd.DataFrame | int:
+    """The buyers' stage rows (in ``stage`` whose id or name contains ``search`` when
+    given; the first ``limit``), or with ``count`` how many there are."""
+    if stage is not _EVERY and stage not in STAGES:
+        raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+    stage = None if stage is _EVERY else stage
     params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
     sql = _STAGE_ROWS_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
+    if count:
+        sql = f"SELECT count(*) FROM ({sql})"
+        return int(con.execute(sql, _used(sql, params)).fetchall()[0][0])
     if limit is not None:
         sql, params = f"{sql} LIMIT $limit", params | {"limit": int(limit)}
     return con.execute(sql, _used(sql, params)).df()
@@ -254,8 +268,6 @@ def stage_customers(
     """The rows of ``customer_stages`` in one stage, optionally whose id or name contains
     ``search`` (case-insensitive); ``limit`` keeps the first that many
     (:func:`stage_customer_count` says how many there are). Same columns."""
-    if stage not in STAGES:
-        raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
     return _stage_rows(
         con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search, limit=limit
     )
@@ -271,12 +283,9 @@ def stage_customer_count(
     shop: str | None = None,
 ) -> int:
     """How many rows :func:`stage_customers` has without a limit."""
-    if stage not in STAGES:
-        raise InputError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
-    params = _stage_params(con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search)
-    sql = _STAGE_ROWS_SQL[_stored(con, as_of=as_of, shop=shop, cuts=cuts)]
-    sql = f"SELECT count(*) FROM ({sql})"
-    return int(con.execute(sql, _used(sql, params)).fetchall()[0][0])
+    return _stage_rows(
+        con, as_of=as_of, cuts=cuts, shop=shop, stage=stage, search=search, count=True
+    )
 
 
 def _with_shares(summary: pd.DataFrame) -> pd.DataFrame:

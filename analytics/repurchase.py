@@ -44,7 +44,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import clv, settings
+from analytics import clv, once, settings
 from analytics.errors import InputError
 from analytics.store import SHOP_FILTER
 
@@ -110,8 +110,10 @@ class RepurchaseSettings:
     category_keywords: tuple[tuple[str, str], ...] = DEFAULT_CATEGORY_KEYWORDS
 
 
+@once.shared
 def load_settings(con) -> RepurchaseSettings:
-    """The stored repurchase settings (SPEC defaults when none are stored)."""
+    """The stored repurchase settings (SPEC defaults when none are stored; read once in an
+    :func:`analytics.once.block`)."""
     return settings.load(con, SETTINGS_NAME, RepurchaseSettings)
 
 
@@ -133,13 +135,45 @@ def load_settings(con) -> RepurchaseSettings:
 # several times faster than over four strings, and the identity joins back only onto the
 # rows returned. Two keys would have to collide for two histories to mix (odds about
 # n^2 / 2^65: 3 in 100 million for a million keys).
-_PURCHASES_TEMPLATE = f"""
+_KEYWORD_CTES = """
+keywords AS (
+    SELECT unnest(CAST($keywords AS VARCHAR[])) AS keyword,
+           unnest(CAST($keyword_categories AS VARCHAR[])) AS category,
+           generate_subscripts(CAST($keywords AS VARCHAR[]), 1) AS rank
+),
+derived AS (
+    SELECT p.product, arg_min(k.category, k.rank) AS category
+    FROM (SELECT DISTINCT product FROM {products} WHERE category IS NULL) p
+    JOIN keywords k ON contains(lower(p.product), lower(k.keyword))
+    GROUP BY p.product
+)"""
+
+
+def keyword_ctes(products: str) -> str:
+    """The CTEs ``keywords`` (the rules $keywords -> $keyword_categories, ranked) and
+    ``derived`` (product, category): for each product of the CTE ``products`` (columns
+    product, category) without a category, the first rule its title contains (module
+    docstring). Parameters: :func:`keyword_params`."""
+    return _KEYWORD_CTES.format(products=products)
+
+
+def keyword_params(cfg: RepurchaseSettings) -> dict:
+    """$keywords and $keyword_categories of :func:`keyword_ctes` from the settings."""
+    rules = tuple(cfg.category_keywords)
+    return {
+        "keywords": [str(keyword) for keyword, _category in rules],
+        "keyword_categories": [str(category) for _keyword, category in rules],
+    }
+
+
+_SALES_CTE = f"""
 sales AS NOT MATERIALIZED (
     SELECT hash(platform, shop, customer_id) AS customer_key, platform, shop, order_id,
            CAST(order_time AS DATE) AS day, product, net_amount
     FROM buyer_valid_orders
     WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
-),
+)"""
+_ROWS_TEMPLATE = """
 titled AS (
     SELECT s.customer_key, s.day, coalesce(i.title, s.product) AS title, i.category,
            i.title IS NULL AS from_order
@@ -161,21 +195,11 @@ products AS (
     FROM titled
     WHERE from_order AND $separator <> '' AND contains(title, $separator)
 ),
-keywords AS (
-    SELECT unnest(CAST($keywords AS VARCHAR[])) AS keyword,
-           unnest(CAST($keyword_categories AS VARCHAR[])) AS category,
-           generate_subscripts(CAST($keywords AS VARCHAR[]), 1) AS rank
-),
-derived AS (
-    SELECT p.product, arg_min(k.category, k.rank) AS category
-    FROM (SELECT DISTINCT product FROM products WHERE category IS NULL) p
-    JOIN keywords k ON contains(lower(p.product), lower(k.keyword))
-    GROUP BY p.product
-),
+{keywords},
 named AS NOT MATERIALIZED (
-    SELECT p.customer_key, p.day, {{item}} AS item
+    SELECT p.customer_key, p.day, {item} AS item
     FROM products p
-    {{join}}
+    {join}
     WHERE p.product IS NOT NULL AND p.product <> ''
 ),
 catalog AS (
@@ -190,7 +214,21 @@ ordered AS (
 ),
 purchases AS (
     SELECT * FROM ordered WHERE gap IS NULL OR gap > 0
-),
+)"""
+_ROWS = {
+    "product": _ROWS_TEMPLATE.format(item="p.product", join="", keywords=keyword_ctes("products")),
+    "category": _ROWS_TEMPLATE.format(
+        item="coalesce(p.category, d.category, p.product)",
+        join="LEFT JOIN derived d ON d.product = p.product",
+        keywords=keyword_ctes("products"),
+    ),
+}
+# The same ``purchases`` and ``catalog`` read from a TEMP table of the purchase rows
+# (``_PURCHASE_ROWS_SQL``), computed once for a rebuild of the stored views.
+_FROM_ROWS = """
+purchases AS (SELECT customer_key, item_key, day, gap, nth FROM temp.{table}),
+catalog AS (SELECT DISTINCT item_key, item FROM temp.{table})"""
+_CYCLES_PEOPLE = f"""
 cycles AS (
     SELECT item_key,
         count(*) FILTER (nth = 2) AS customers,
@@ -207,12 +245,40 @@ people AS (
     FROM customers
     WHERE {SHOP_FILTER}
 )"""
+_PURCHASES_TEMPLATE = {
+    level: f"{_SALES_CTE},{rows},{_CYCLES_PEOPLE}" for level, rows in _ROWS.items()
+}
+_PRODUCT_CTES = _PURCHASES_TEMPLATE["product"]
+_CATEGORY_CTES = _PURCHASES_TEMPLATE["category"]
+_PURCHASE_ROWS_SQL = {
+    level: f"""WITH {_SALES_CTE},{rows}
+SELECT p.customer_key, p.item_key, k.item, p.day, p.gap, p.nth
+FROM purchases p JOIN catalog k USING (item_key)"""
+    for level, rows in _ROWS.items()
+}
 
-_PRODUCT_CTES = _PURCHASES_TEMPLATE.format(item="p.product", join="")
-_CATEGORY_CTES = _PURCHASES_TEMPLATE.format(
-    item="coalesce(p.category, d.category, p.product)",
-    join="LEFT JOIN derived d ON d.product = p.product",
-)
+
+#: Levels whose purchase rows serve several stored views (cycles, reminders, churn
+#: warning, the agenda); the category rows serve one, so they are not materialized.
+_SHARED_LEVELS = ("product",)
+
+
+def _ctes(con, level: str, params: dict) -> str:
+    """``WITH`` and the purchase CTEs of ``level``; inside :func:`analytics.once.block`
+    the product purchase rows are computed once and read from a TEMP table."""
+    table = None
+    if level in _SHARED_LEVELS:
+        table = once.temp_table(con, _PURCHASE_ROWS_SQL[level], params)
+    if table is None:
+        return f"WITH {_PURCHASES_TEMPLATE[level]}"
+    return f"WITH {_SALES_CTE},{_FROM_ROWS.format(table=table)},{_CYCLES_PEOPLE}"
+
+
+def _run(con, level: str, tail: str, params: dict) -> pd.DataFrame:
+    """The rows of ``tail`` over the purchase CTEs (an identical query within an
+    :func:`analytics.once.block` runs once: the churn warning's view and the agenda's)."""
+    return once.frame(con, _ctes(con, level, params) + tail, params)
+
 
 _CYCLES_SELECT = """
 SELECT k.item, c.customers, c.quartiles[1] AS median_days, c.quartiles[2] AS p25_days,
@@ -221,17 +287,13 @@ FROM cycles c
 JOIN catalog k USING (item_key)
 ORDER BY c.customers DESC, median_days, k.item
 """
-_CYCLES_SQL = {
-    "product": f"WITH {_PRODUCT_CTES}{_CYCLES_SELECT}",
-    "category": f"WITH {_CATEGORY_CTES}{_CYCLES_SELECT}",
-}
+_CYCLES_SQL = {level: f"WITH {ctes}{_CYCLES_SELECT}" for level, ctes in _PURCHASES_TEMPLATE.items()}
 
 # The last purchase of each customer x product with a cycle, its expected successor
 # (last + cycle rounded to whole days) and reminder day (expected - $remind_before);
 # left out when the customer paid another order after it within the last $recent_paid days.
 # Only purchases on or after the first day that could still be remembered are grouped.
-_REMINDERS_SQL = f"""
-WITH {_PRODUCT_CTES},
+_REMINDERS_TAIL = """,
 due AS (
     SELECT p.customer_key, p.item_key, max(p.day) AS last_purchase,
            any_value(c.cycle_days) AS cycle_days
@@ -257,13 +319,13 @@ WHERE NOT EXISTS (
 )
 ORDER BY remind_date, expected_date, c.platform, c.shop, c.customer_id, product
 """
+_REMINDERS_SQL = f"WITH {_PRODUCT_CTES}{_REMINDERS_TAIL}"
 
 # Per customer: purchase occasions (days with a valid order) and the median of their own
 # gaps; for those with fewer than two gaps and a sale in the last $max_days days, the cycle
 # of their main product: of the products with a cycle they bought, the one bought on the
 # most days, then the most recently, then the shortest cycle (the purchase due first).
-_CHURN_SQL = f"""
-WITH {_PRODUCT_CTES},
+_CHURN_TAIL = """,
 visits AS (
     SELECT customer_key, day, net_amount,
         date_diff('day', lag(day) OVER (PARTITION BY customer_key ORDER BY day), day) AS gap
@@ -285,11 +347,10 @@ main_product AS (
            arg_min(c.median_days, (-h.days, -epoch(h.last_day), c.median_days))
                AS median_days
     FROM (
-        SELECT n.customer_key, hash(n.item) AS item_key, count(DISTINCT n.day) AS days,
-               max(n.day) AS last_day
-        FROM named n
-        SEMI JOIN own o ON o.customer_key = n.customer_key AND o.gaps < 2
-        GROUP BY n.customer_key, item_key
+        SELECT p.customer_key, p.item_key, count(*) AS days, max(p.day) AS last_day
+        FROM purchases p
+        SEMI JOIN own o ON o.customer_key = p.customer_key AND o.gaps < 2
+        GROUP BY p.customer_key, p.item_key
     ) h
     JOIN (SELECT item_key, quartiles[1] AS median_days FROM cycles) c USING (item_key)
     GROUP BY h.customer_key
@@ -317,6 +378,7 @@ FROM overdue a
 JOIN people c USING (customer_key)
 ORDER BY value_at_risk DESC, overdue_ratio DESC, c.platform, c.shop, c.customer_id
 """
+_CHURN_SQL = f"WITH {_PRODUCT_CTES}{_CHURN_TAIL}"
 
 _NAMES_SQL = f"""
 SELECT platform, shop, customer_id, customer_name
@@ -367,15 +429,12 @@ def _params(
     minimum = cfg.min_customers if min_customers is None else min_customers
     if not minimum >= 1:
         raise InputError(f"min_customers must be a whole number >= 1; got {minimum}")
-    rules = tuple(cfg.category_keywords)
     return {
         "as_of": as_of,
         "shop": shop,
         "min_customers": int(minimum),
         "separator": cfg.title_separator or "",
-        "keywords": [str(keyword) for keyword, _category in rules],
-        "keyword_categories": [str(category) for _keyword, category in rules],
-    }
+    } | keyword_params(cfg)
 
 
 def product_cycles(
@@ -398,7 +457,7 @@ def product_cycles(
     """
     cfg = settings or load_settings(con)
     params = _params(cfg, as_of=as_of, level=level, min_customers=min_customers, shop=shop)
-    df = con.execute(_CYCLES_SQL[level], params).df()
+    df = _run(con, level, _CYCLES_SELECT, params)
     df = df.astype({"customers": "int64", "purchases": "int64", "buyers": "int64"})
     df = df.astype({c: "float64" for c in ("median_days", "p25_days", "p75_days")})
     return df.rename(columns={"item": level})[[level, *CYCLE_COLUMNS]]
@@ -436,7 +495,7 @@ def reminders(
         "remind_before": int(cfg.remind_before_days),
         "recent_paid": max(int(cfg.recent_paid_days), 0),
     }
-    df = con.execute(_REMINDERS_SQL, params).df()
+    df = _run(con, "product", _REMINDERS_TAIL, params)
     for column in ("last_purchase", "expected_date", "remind_date"):
         df[column] = pd.to_datetime(df[column]).dt.date
     return df.astype({"cycle_days": "int64", "days_until_expected": "int64"})[REMINDER_COLUMNS]
@@ -478,7 +537,7 @@ def churn_risk(
         raise InputError(f"the overdue factor must be a number > 0; got {factor}")
     params = _params(cfg, as_of=as_of, shop=shop)
     params |= {"factor": float(factor), "max_days": max(int(cfg.churn_max_days), 0)}
-    df = con.execute(_CHURN_SQL, params).df()
+    df = _run(con, "product", _CHURN_TAIL, params)
     df["last_order_date"] = pd.to_datetime(df["last_order_date"]).dt.date
     df = df.astype(
         {

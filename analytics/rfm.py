@@ -332,16 +332,21 @@ FROM cells LEFT JOIN per USING (r, f)
 ORDER BY r DESC, f
 """
 
-# The segment's buyers are picked (and cut to $limit) before the customer summary is
-# joined for their contact columns.
-_MEMBERS_TEMPLATE = (
-    """WITH s AS ({scores}),
-picked AS (
+# The segment's buyers (``matching``); the list picks the first $limit of them before the
+# customer summary is joined for their contact columns, the count counts them.
+_MATCHING_TEMPLATE = """WITH s AS ({scores}),
+matching AS (
     SELECT * FROM s
     WHERE s.segment = $segment
         AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
              OR s.customer_name ILIKE '%' || $search || '%')
-    ORDER BY s.monetary DESC, s.customer_id
+)"""
+_MEMBERS_TEMPLATE = (
+    _MATCHING_TEMPLATE
+    + """,
+picked AS (
+    SELECT * FROM matching
+    ORDER BY monetary DESC, customer_id
     LIMIT $limit
 )
 SELECT """
@@ -354,13 +359,7 @@ LEFT JOIN customers c USING (platform, shop, customer_id)
 ORDER BY p.monetary DESC, p.customer_id
 """
 )
-
-_MEMBER_COUNT_TEMPLATE = """
-WITH s AS ({scores}) SELECT count(*) FROM s
-WHERE s.segment = $segment
-    AND ($search IS NULL OR s.customer_id ILIKE '%' || $search || '%'
-         OR s.customer_name ILIKE '%' || $search || '%')
-"""
+_MEMBER_COUNT_TEMPLATE = _MATCHING_TEMPLATE + "\nSELECT count(*) FROM matching"
 
 
 def _by_source(template: str, stored: str | None = None) -> dict[bool | str, str]:
@@ -466,8 +465,7 @@ def segment_members(
     many there are). Columns: those of ``rfm_scores`` plus phone, province, city (latest
     address, from the customer summary).
     """
-    params = _member_params(as_of, segment, search, settings, shop) | {"limit": limit}
-    return _run(con, _MEMBERS_SQL, params, settings)
+    return _members(con, as_of, segment, search, settings, shop, limit=limit)
 
 
 def segment_member_count(
@@ -480,11 +478,14 @@ def segment_member_count(
     shop: str | None = None,
 ) -> int:
     """How many rows :func:`segment_members` has without a limit."""
-    params = _member_params(as_of, segment, search, settings, shop)
-    return int(_run(con, _MEMBER_COUNT_SQL, params, settings).iloc[0, 0])
+    return _members(con, as_of, segment, search, settings, shop, count=True)
 
 
-def _member_params(as_of, segment, search, settings, shop) -> dict:
+def _members(con, as_of, segment, search, settings, shop, *, limit=None, count=False):
+    """The segment's buyers (the first ``limit``), or with ``count`` how many there are."""
     if segment not in SEGMENTS:
         raise InputError(f"unknown segment {segment!r}; expected one of: {', '.join(SEGMENTS)}")
-    return _params(as_of, settings, shop) | {"segment": segment, "search": search or None}
+    params = _params(as_of, settings, shop) | {"segment": segment, "search": search or None}
+    if count:
+        return int(_run(con, _MEMBER_COUNT_SQL, params, settings).iloc[0, 0])
+    return _run(con, _MEMBERS_SQL, params | {"limit": limit}, settings)

@@ -166,29 +166,27 @@ FROM ids LEFT JOIN per USING (tier)
 ORDER BY ids.pos
 """
 
-# The phone is looked up for the rows kept only (a page keeps the first thousand).
-_CANDIDATES_SQL = f"""
+# The buyers within reach (``matching``); the list picks the first $limit of them before
+# looking up their phone (a page keeps the first thousand), the count counts them.
+_MATCHING_SQL = f"""
 WITH t AS ({_TIERS_SQL}),
-picked AS (
+matching AS (
     SELECT * FROM t
     WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
         THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
         ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
-    ORDER BY t.spend_to_next, t.orders_to_next, t.revenue DESC, t.customer_id
+)"""
+_CANDIDATES_SQL = f"""{_MATCHING_SQL},
+picked AS (
+    SELECT * FROM matching
+    ORDER BY spend_to_next, orders_to_next, revenue DESC, customer_id
     LIMIT $limit
 )
 SELECT p.* REPLACE (CAST(p.revenue AS DOUBLE) AS revenue), c.phone
 FROM picked p LEFT JOIN customers c USING (platform, shop, customer_id)
 ORDER BY p.spend_to_next, p.orders_to_next, p.revenue DESC, p.customer_id
 """
-
-_CANDIDATE_COUNT_SQL = f"""
-WITH t AS ({_TIERS_SQL})
-SELECT count(*) FROM t
-WHERE t.next_tier IS NOT NULL AND CASE WHEN $all
-    THEN t.orders_to_next <= $within_orders AND t.spend_to_next <= $within_spend
-    ELSE t.orders_to_next <= $within_orders OR t.spend_to_next <= $within_spend END
-"""
+_CANDIDATE_COUNT_SQL = f"{_MATCHING_SQL}\nSELECT count(*) FROM matching"
 
 
 def _frame(con, sql: str, params: dict) -> pd.DataFrame:
@@ -242,8 +240,10 @@ def upgrade_candidates(
     first; ``limit`` keeps the first that many (:func:`upgrade_candidate_count` says how
     many there are). Columns: those of ``customer_tiers`` plus phone.
     """
-    params = _candidate_params(rules, within_spend, within_orders, shop) | {"limit": limit}
-    return _frame(con, _CANDIDATES_SQL, params)
+    return _candidates(
+        con, rules=rules, within_spend=within_spend, within_orders=within_orders, shop=shop,
+        limit=limit,
+    )  # fmt: skip
 
 
 def upgrade_candidate_count(
@@ -255,14 +255,20 @@ def upgrade_candidate_count(
     shop: str | None = None,
 ) -> int:
     """How many rows :func:`upgrade_candidates` has without a limit."""
-    params = _candidate_params(rules, within_spend, within_orders, shop)
-    return int(_frame(con, _CANDIDATE_COUNT_SQL, params).iloc[0, 0])
+    return _candidates(
+        con, rules=rules, within_spend=within_spend, within_orders=within_orders, shop=shop,
+        count=True,
+    )  # fmt: skip
 
 
-def _candidate_params(rules, within_spend, within_orders, shop) -> dict:
+def _candidates(con, *, rules, within_spend, within_orders, shop, limit=None, count=False):
+    """The candidates (the first ``limit``), or with ``count`` how many there are."""
     if within_spend < 0 or within_orders < 0:
         raise InputError("within_spend and within_orders must be >= 0")
-    return _params(rules, shop) | {
+    params = _params(rules, shop) | {
         "within_spend": float(within_spend),
         "within_orders": int(within_orders),
     }
+    if count:
+        return int(_frame(con, _CANDIDATE_COUNT_SQL, params).iloc[0, 0])
+    return _frame(con, _CANDIDATES_SQL, params | {"limit": limit})

@@ -12,6 +12,10 @@ settings and the page's default controls (``VIEWS`` below). Pages (``ui.state.ca
 and reports go through :func:`call`, which computes only what is not stored: another
 date, one shop, a changed control.
 
+The views are computed inside one :func:`analytics.once.block`: what several of them need
+is computed once (the agenda's plan for both languages, the repurchase purchase rows
+behind the cycles, reminders, churn warning and cycle tables, the repurchase settings).
+
 Results are stored as Arrow IPC bytes (DataFrames only; nothing is unpickled from the
 file), each with the data version it was computed for, and served only while that version
 is current. An error a function raises for the default view (too few customers to fit a
@@ -36,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics import store
+from analytics import once, store
 from analytics.errors import InputError
 
 #: Returned by :func:`lookup` when nothing is stored for a call.
@@ -155,17 +159,17 @@ def rebuild(con, *, as_of: date, progress: Callable[[float], None] | None = None
     """Compute every default view for ``as_of`` and store it (replacing what was stored);
     the number stored. Runs in the caller's transaction (or its own)."""
     version = store.data_version(con)
-    calls = list(_calls(con, as_of))
     rows = []
-    for i, (qualname, kwargs) in enumerate(calls):
-        if progress:
-            progress(i / len(calls))
-        try:
-            rows.append(
-                (key(qualname, kwargs), version, _encode(_resolve(qualname)(con, **kwargs)))
-            )
-        except InputError as exc:
-            rows.append((key(qualname, kwargs), version, _encode_error(str(exc))))
+    with once.block(con):  # the views share their intermediate results (analytics.once)
+        calls = list(_calls(con, as_of))
+        for i, (qualname, kwargs) in enumerate(calls):
+            if progress:
+                progress(i / len(calls))
+            try:
+                payload = _encode(_resolve(qualname)(con, **kwargs))
+            except InputError as exc:
+                payload = _encode_error(str(exc))
+            rows.append((key(qualname, kwargs), version, payload))
     with store.transaction(con):
         con.execute("DELETE FROM stored_views")
         con.executemany("INSERT INTO stored_views VALUES (?, ?, ?)", rows)

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analytics import actions, crosssell, customers, manual_cycles, store
+from analytics import actions, crosssell, customers, manual_cycles, once, store
 from analytics.actions import ActionSettings
 from analytics.campaigns import ListSpec, build_list, parse_source
 from analytics.cli import main
@@ -281,6 +281,19 @@ def test_order_lines_use_the_item_report_with_its_category_and_price(con):
     ]
 
 
+def test_without_keyword_rules_a_line_is_its_own_category_as_for_cycles(con):
+    """Both read the one keyword fragment (repurchase.keyword_ctes): with no rules a
+    title line's category is its title, not an empty name matching every title."""
+    from analytics import repurchase, settings
+
+    settings.save(con, "repurchase", repurchase.RepurchaseSettings(category_keywords=()))
+    add_order(con, "k1", "k1", "2024-06-01 10:00:00", product="茶树精油洗发水")
+    customers.refresh(con)
+    lines = crosssell.order_lines(con, as_of=AS_OF)
+    assert lines[["product", "category"]].values.tolist() == [["茶树精油洗发水", "茶树精油洗发水"]]
+    assert crosssell.categories(con, as_of=AS_OF) == ["茶树精油洗发水"]
+
+
 # ----------------------------------------------------------------------------- manual cycles
 
 
@@ -402,6 +415,71 @@ def test_agenda_offers_read_whole_in_english(con):
     assert not [o for o in df["offer"] if " ," in o or "  " in o]
 
 
+#: The 120-day agenda of the shop in ``test_agenda_reads_as_before_in_both_languages``
+#: (date, source, customers, then what, why and offer in Chinese and in English), as the
+#: agenda read before its plan was shared between the languages.
+AGENDA_120 = [
+    (date(2024, 6, 30), "churn", 3,
+     ("流失挽回", "3 位超期客户中预算内风险×价值最高的，预计挽回 ¥238",
+      "挽留券：送 10 元无门槛券，附专属客服问候"),
+     ("Win-back",
+      "The highest risk × value of 3 overdue customers the budget covers; expected saving ¥238",
+      "Win-back voucher: ¥10 off, no minimum, with a personal note")),
+    (date(2024, 6, 30), "upgrade", 1,
+     ("即将升级", "离下一会员等级只差一点的客户", "再消费即可升级，附升级礼"),
+     ("Upgrade within reach", "Customers just short of the next member tier",
+      "Spend a little more to reach the next tier, with an upgrade gift")),
+    (date(2024, 7, 3), "anniversary:3", 1,
+     ("首购周年", "首购周年纪念日", "首购周年感恩券"),
+     ("First-purchase anniversary", "First-purchase anniversaries",
+      "First-purchase anniversary thank-you voucher")),
+    (date(2024, 7, 20), "reminders:20", 20,
+     ("回购提醒", "20 位客户到了回购提醒日", "补货提醒 + 囤货优惠（多件折扣）"),
+     ("Repurchase reminder", "20 customers reach their repurchase reminder day",
+      "Restock reminder + stock-up offer (multi-buy discount)")),
+    (date(2024, 9, 12), "holiday:120", 25,
+     ("节日问候", "中秋节前问候活跃客户", "中秋节问候 + 节日专享券"),
+     ("Holiday greeting", "Greet active customers before Mid-Autumn Festival",
+      "Mid-Autumn Festival greeting + holiday voucher")),
+    (date(2024, 10, 13), "event:double11", 1,
+     ("大促预热 双11", "2023 年双11买过、之后未再购买的客户，大促前预热",
+      "双11预热：老客专享预售价与优先发货"),
+     ("Festival run-up Double 11",
+      "Bought during Double 11 2023, not since: warm up before the festival",
+      "Double 11 run-up: returning-customer pre-sale price, priority shipping")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_agenda_reads_as_before_in_both_languages(con, lang):
+    churn_shop(con)
+    add_order(con, "ann", "ann", "2023-07-03 10:00:00")
+    add_order(con, "e1", "ev", "2023-11-05 10:00:00", product="面膜")
+    customers.refresh(con)
+    df = actions.agenda(con, as_of=AS_OF, days=120, lang=lang)
+    which = 0 if lang == "zh" else 1
+    expected = [[day, source, words[which][0], n, *words[which][1:]]
+                for day, source, n, *words in AGENDA_120]  # fmt: skip
+    assert df.columns.tolist() == list(actions.AGENDA_COLUMNS)
+    assert df.values.tolist() == expected
+
+
+def test_one_plan_serves_both_languages_inside_a_block(con, monkeypatch):
+    churn_shop(con)
+    customers.refresh(con)
+    apart = {lang: actions.agenda(con, as_of=AS_OF, days=30, lang=lang) for lang in ("zh", "en")}
+    rankings = []
+    ranking = actions.churn_ranking
+    monkeypatch.setattr(
+        actions, "churn_ranking", lambda *a, **k: rankings.append(1) or ranking(*a, **k)
+    )
+    with once.block(con):
+        shared = {lang: actions.agenda(con, as_of=AS_OF, days=30, lang=lang) for lang in apart}
+    assert len(rankings) == 1
+    for lang, df in apart.items():
+        pd.testing.assert_frame_equal(shared[lang], df)
+
+
 # ----------------------------------------------------------------------------- CLI
 
 
@@ -418,6 +496,15 @@ def cli_shop(tmp_path):
     return path
 
 
+def export_list(shop, out, segment, *extra, as_of: str = "2024-06-30") -> list[dict]:
+    """``export-list`` of ``segment`` with every member in the file (no exclusion, no
+    holdout): the rows written to ``out``."""
+    argv = ["export-list", "--db", str(shop), "--segment", segment, "--as-of", as_of,
+            "--out", str(out), "--exclude-recent-days", "0", "--holdout", "0", *extra]  # fmt: skip
+    assert main(argv) == 0
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+
+
 @pytest.mark.parametrize(
     ("segment", "expected"),
     [
@@ -430,49 +517,13 @@ def cli_shop(tmp_path):
     ],
 )
 def test_export_list_writes_each_new_source(cli_shop, tmp_path, segment, expected):
-    out = tmp_path / "list.csv"
-    argv = [
-        "export-list",
-        "--db",
-        str(cli_shop),
-        "--segment",
-        segment,
-        "--as-of",
-        "2024-06-30",
-        "--out",
-        str(out),
-        "--exclude-recent-days",
-        "0",
-        "--holdout",
-        "0",
-    ]  # fmt: skip  (every member in the file)
-    assert main(argv) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = export_list(cli_shop, tmp_path / "list.csv", segment)
     assert [row["买家ID"] for row in rows] == expected
     assert {"客单价", "会员等级", "生命周期", "预计下次购买", "建议发送日"} <= set(rows[0])
 
 
 def test_export_list_filters_on_aov(cli_shop, tmp_path):
-    out = tmp_path / "list.csv"
-    argv = [
-        "export-list",
-        "--db",
-        str(cli_shop),
-        "--segment",
-        "all",
-        "--as-of",
-        "2024-06-30",
-        "--out",
-        str(out),
-        "--exclude-recent-days",
-        "0",
-        "--aov",
-        "above",
-        "--holdout",
-        "0",
-    ]  # fmt: skip  (every member in the file)
-    assert main(argv) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = export_list(cli_shop, tmp_path / "list.csv", "all", "--aov", "above")
     assert sorted(row["买家ID"] for row in rows) == ["big", "mid", "old", "u1"]
 
 
@@ -496,22 +547,5 @@ def test_export_list_refuses_an_unknown_event_with_exit_2(cli_shop, tmp_path, ca
     ],
 )
 def test_export_list_writes_the_calendar_sources(cli_shop, tmp_path, segment, as_of, expected):
-    out = tmp_path / "list.csv"
-    argv = [
-        "export-list",
-        "--db",
-        str(cli_shop),
-        "--segment",
-        segment,
-        "--as-of",
-        as_of,
-        "--out",
-        str(out),
-        "--exclude-recent-days",
-        "0",
-        "--holdout",
-        "0",
-    ]  # fmt: skip  (every member in the file)
-    assert main(argv) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = export_list(cli_shop, tmp_path / "list.csv", segment, as_of=as_of)
     assert sorted(row["买家ID"] for row in rows) == expected

@@ -26,6 +26,7 @@ from analytics import (
     store,
     tiers,
 )
+from analytics.errors import InputError
 from tests.conftest import DEMO_END
 
 
@@ -343,6 +344,27 @@ def test_stage_customers_limit_and_count_describe_the_full_list(demo, monkeypatc
             count = lifecycle.stage_customer_count(demo, as_of=DEMO_END, stage=stage)
             assert count == len(full) > 9
             same(first, full.head(9))
+
+
+@pytest.mark.parametrize(
+    ("listed", "counted", "bad", "message"),
+    [
+        (lifecycle.stage_customers, lifecycle.stage_customer_count,
+         {"as_of": DEMO_END, "stage": "asleep"}, "stage must be one of"),
+        (lifecycle.stage_customers, lifecycle.stage_customer_count,
+         {"as_of": DEMO_END, "stage": None}, "stage must be one of"),
+        (rfm.segment_members, rfm.segment_member_count,
+         {"as_of": DEMO_END, "segment": "heroes"}, "unknown segment"),
+        (rfm.segment_members, rfm.segment_member_count,
+         {"as_of": None, "segment": "champions"}, "as-of date"),
+        (tiers.upgrade_candidates, tiers.upgrade_candidate_count,
+         {"within_spend": -1.0}, "must be >= 0"),
+    ],
+)  # fmt: skip
+def test_a_list_and_its_count_refuse_the_same_arguments(demo, listed, counted, bad, message):
+    for fn in (listed, counted):
+        with pytest.raises(InputError, match=message):
+            fn(demo, **bad)
 
 
 def test_churn_ranking_reads_the_stored_modified_bgnbd(demo, monkeypatch):

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import actions, crosssell, manual_cycles, views
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import auth, format, state
+from ui import auth, format, state, tables
 from ui.widgets import download_csv, empty_state
 
 AGENDA_DAYS = views.AGENDA_DAYS  # the stored default view's
@@ -39,63 +39,58 @@ def agenda_section(ctx) -> None:
     config["customers"] = st.column_config.NumberColumn(
         t("actions.col.customers"), width="small", format="localized"
     )
-    st.dataframe(df, hide_index=True, width="stretch", column_config=config, height=300)
+    tables.dataframe(df, hide_index=True, width="stretch", column_config=config, height=300)
     download_csv(df, "agenda.csv", key="actions_dl_agenda")
+
+
+def _save_button(label: str, key: str, save, on_saved) -> None:
+    """A settings save button: enabled for who may change settings; ``save(writer)``
+    writes (an InputError is shown, nothing saved), then ``on_saved(what save returned)``."""
+    if not st.button(label, key=key, disabled=not auth.can("settings")):
+        return
+    auth.require("settings")
+    try:
+        with state.write(stop=False) as writer:
+            saved = save(writer)
+    except InputError as exc:
+        st.error(str(exc))
+    else:
+        on_saved(saved)
+
+
+#: The ActionSettings fields the editor shows: (field, min, max, step).
+_SETTING_INPUTS = (
+    ("contact_budget", 0.0, None, 100.0),
+    ("cost_per_contact", 0.01, None, 0.5),
+    ("win_back_rate", 0.0, 1.0, 0.05),
+    ("upgrade_gap_pct", 1.0, 100.0, 5.0),
+)
 
 
 def settings_editor() -> None:
     """The stored budget, cost per contact, win-back rate and upgrade gap (ActionSettings)."""
-    con = state.cursor()
-    cfg = actions.load_settings(con)
+    cfg = actions.load_settings(state.cursor())
     with st.expander(t("actions.settings.title")):
-        c1, c2, c3, c4 = st.columns(4)
-        budget = c1.number_input(
-            t("actions.settings.contact_budget"),
-            min_value=0.0,
-            value=cfg.contact_budget,
-            step=100.0,
-        )
-        cost = c2.number_input(
-            t("actions.settings.cost_per_contact"),
-            min_value=0.01,
-            value=cfg.cost_per_contact,
-            step=0.5,
-        )
-        rate = c3.number_input(
-            t("actions.settings.win_back_rate"),
-            min_value=0.0,
-            max_value=1.0,
-            value=cfg.win_back_rate,
-            step=0.05,
-        )
-        gap = c4.number_input(
-            t("actions.settings.upgrade_gap_pct"),
-            min_value=1.0,
-            max_value=100.0,
-            value=cfg.upgrade_gap_pct,
-            step=5.0,
-        )
-        if st.button(
+        values = {
+            name: column.number_input(
+                t(f"actions.settings.{name}"),
+                min_value=low,
+                max_value=high,
+                value=getattr(cfg, name),
+                step=step,
+            )
+            for column, (name, low, high, step) in zip(
+                st.columns(len(_SETTING_INPUTS)), _SETTING_INPUTS, strict=True
+            )
+        }
+        _save_button(
             t("actions.settings.save"),
-            key="actions_settings_save",
-            disabled=not auth.can("settings"),
-        ):
-            auth.require("settings")
-            values = {
-                "contact_budget": budget,
-                "cost_per_contact": cost,
-                "win_back_rate": rate,
-                "upgrade_gap_pct": gap,
-            }
-            try:
-                with state.write(stop=False) as writer:
-                    actions.save_settings(
-                        writer, actions.ActionSettings(**{**cfg.__dict__, **values})
-                    )
-            except InputError as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
+            "actions_settings_save",
+            lambda writer: actions.save_settings(
+                writer, actions.ActionSettings(**{**cfg.__dict__, **values})
+            ),
+            lambda _: st.rerun(),
+        )
 
 
 def churn_summary(ctx) -> None:
@@ -123,7 +118,7 @@ def churn_summary(ctx) -> None:
     if not left.empty:
         left["left_out"] = left["left_out"].map(lambda v: t(f"actions.left_out.{v}"))
         with st.expander(t("actions.left_out.over_budget") + " / " + t("actions.left_out.no_gain")):
-            st.dataframe(
+            tables.dataframe(
                 left.drop(columns=["platform", "selected"]),
                 hide_index=True,
                 width="stretch",
@@ -169,7 +164,7 @@ def pairs_section(ctx) -> None:
     }
     config["lift"] = st.column_config.NumberColumn(t("actions.pairs.col.lift"), format="%.2f")
     config["suggestion"] = t("actions.pairs.col.suggestion")
-    st.dataframe(
+    tables.dataframe(
         shown[["item_a", "item_b", "count_ab", "support", "confidence", "lift", "suggestion"]],
         hide_index=True,
         width="stretch",
@@ -213,7 +208,7 @@ def manual_cycles_section(ctx) -> None:
                     for v in table["per_unit"]
                 ],
             )
-            st.dataframe(
+            tables.dataframe(
                 table,
                 hide_index=True,
                 width="stretch",
@@ -256,15 +251,15 @@ def manual_cycles_section(ctx) -> None:
             ),
         },
     )
-    if st.button(
-        t("actions.cycles.save"), key="actions_cycles_save", disabled=not auth.can("settings")
-    ):
-        auth.require("settings")
-        try:
-            value = manual_cycles.rules_from_table(edited)
-            with state.write(stop=False) as writer:
-                manual_cycles.save(writer, value)
-        except InputError as exc:
-            st.error(str(exc))
-        else:
-            st.success(t("actions.cycles.saved", n=len(value.rules)))
+
+    def save(writer) -> int:
+        value = manual_cycles.rules_from_table(edited)
+        manual_cycles.save(writer, value)
+        return len(value.rules)
+
+    _save_button(
+        t("actions.cycles.save"),
+        "actions_cycles_save",
+        save,
+        lambda n: st.success(t("actions.cycles.saved", n=n)),
+    )

@@ -2,7 +2,8 @@
 thousands separators, ¥ amounts, one-decimal percents, dates without a time of day,
 platform and province names in the page's language and "—" for a missing value, under
 column labels in the reader's words. Numbers stay numbers, so a click on a header still
-sorts them; downloads should use the raw frame.
+sorts them (a missing one reads "—" through the table's placeholder); downloads should use
+the raw frame. ``dataframe(df, ...)`` is ``st.dataframe`` with that placeholder.
 """
 
 from __future__ import annotations
@@ -93,6 +94,13 @@ def config(
     return out
 
 
+def dataframe(df: pd.DataFrame, **kwargs) -> None:
+    """``st.dataframe`` writing a missing value as "—" (the grid writes ``None`` for a NaN
+    number otherwise); every table a page shows goes through here or :func:`show`."""
+    kwargs.setdefault("placeholder", format.MISSING)
+    st.dataframe(df, **kwargs)
+
+
 def show(
     df: pd.DataFrame,
     kinds: Mapping[str, str],
@@ -106,4 +114,4 @@ def show(
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     prepared = prepare(shown, kinds)
-    st.dataframe(prepared, column_config=config(kinds, labels, prepared), **kwargs)
+    dataframe(prepared, column_config=config(kinds, labels, prepared), **kwargs)

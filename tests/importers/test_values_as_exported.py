@@ -97,17 +97,21 @@ EXPECTED = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_export_as_downloaded_imports_to_its_expected_orders(con, name):
+@pytest.fixture(params=list(EXPECTED))
+def imported(request, con):
+    """Each platform's as-exported fixture imported once: (its name, the import result)."""
+    return request.param, import_orders(con, PLATFORMS / request.param)
+
+
+def test_export_as_downloaded_imports_to_its_expected_orders(con, imported):
+    name, result = imported
     platform, rows = EXPECTED[name]
-    result = import_orders(con, PLATFORMS / name)
     assert (result.platform, result.rejected) == (platform, 0), result.problems
     assert con.execute(_ORDER_SQL).fetchall() == rows
 
 
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_second_import_of_an_export_as_downloaded_changes_nothing(con, name):
-    first = import_orders(con, PLATFORMS / name)
+def test_second_import_of_an_export_as_downloaded_changes_nothing(con, imported):
+    name, first = imported
     before = con.execute(_ORDER_SQL).fetchall()
     again = import_orders(con, PLATFORMS / name)
     assert (again.inserted, again.updated, again.lines_written) == (0, 0, 0)
@@ -137,16 +141,17 @@ def test_tab_only_pdd_phone_leaves_the_name_as_buyer(con, tmp_path):
     ).fetchall() == [("李雷", None)]
 
 
-def _rows(n: int = 40) -> list[dict[str, str]]:
-    return [order(str(i), f"b{i}") for i in range(100, 100 + n)]
+def _import_with(con, tmp_path, index: int, column: str, value: str):
+    """A 40-order Taobao export whose order ``index`` has ``value`` in ``column``, imported."""
+    rows = [order(str(i), f"b{i}") for i in range(100, 140)]
+    rows[index][column] = value
+    return import_orders(con, write_export(tmp_path / "export.csv", rows))
 
 
 def test_order_ids_joined_in_one_cell_are_a_named_problem(con, tmp_path):
     # A merged shipment (合并订单) lists its orders in one cell: one amount for several
     # orders cannot be split between them, so the row is refused by name, not imported.
-    rows = _rows()
-    rows[2]["订单编号"] = '="5001;5002"'
-    result = import_orders(con, write_export(tmp_path / "j.csv", rows))
+    result = _import_with(con, tmp_path, 2, "订单编号", '="5001;5002"')
     assert [(p.line, p.column, p.value, p.code) for p in result.problems] == [
         (4, "订单编号", "5001;5002", "joined_order_ids")
     ]
@@ -154,16 +159,12 @@ def test_order_ids_joined_in_one_cell_are_a_named_problem(con, tmp_path):
 
 
 def test_amounts_joined_in_one_cell_are_a_named_problem(con, tmp_path):
-    rows = _rows()
-    rows[5]["买家实际支付金额"] = "10.00;20.00"
-    result = import_orders(con, write_export(tmp_path / "a.csv", rows))
+    result = _import_with(con, tmp_path, 5, "买家实际支付金额", "10.00;20.00")
     assert [(p.column, p.code) for p in result.problems] == [("买家实际支付金额", "joined_amounts")]
 
 
 def test_quantities_joined_in_one_cell_add_up_to_the_item_count(con, tmp_path):
     # Sub-orders' quantities in one cell ("1;2") are the order's items: 3, not a lost value.
-    rows = _rows()
-    rows[0]["宝贝总数量"] = "1;2"
-    result = import_orders(con, write_export(tmp_path / "q.csv", rows))
+    result = _import_with(con, tmp_path, 0, "宝贝总数量", "1;2")
     assert result.rejected == 0
     assert con.execute("SELECT item_count FROM orders WHERE order_id = '100'").fetchone() == (3,)

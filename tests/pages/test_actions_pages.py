@@ -4,6 +4,7 @@ pairs on 回购, and the customer lookup from the sidebar."""
 
 from __future__ import annotations
 
+from analytics import actions, manual_cycles, store
 from tests.pages.apptest import dashboard
 
 
@@ -55,3 +56,41 @@ def test_customer_lookup_shows_the_searched_customer(demo_copy, monkeypatch):
     assert [m.value for m in at.title] == ["客户查询"]
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["有效订单", "累计消费", "客单价"] and "预计下次购买" in labels
+
+
+def _stored(db, load):
+    con = store.connect(db, read_only=True)
+    try:
+        return load(con)
+    finally:
+        con.close()
+
+
+def test_the_action_settings_editor_saves_every_field(demo_copy, monkeypatch):
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/campaigns.py").run()
+    at.selectbox(key="campaigns_kind").set_value("churn").run()
+    inputs = {n.label: n for n in at.number_input}
+    inputs["联系预算（元）"].set_value(3000.0)
+    inputs["每位客户的联系成本（元）"].set_value(1.5)
+    inputs["预计挽回比例"].set_value(0.25)
+    inputs["升级差距（下一等级门槛的 %）"].set_value(30.0)
+    at.button(key="actions_settings_save").click().run()
+    assert not at.exception, at.exception
+    cfg = _stored(demo_copy, actions.load_settings)
+    assert (cfg.contact_budget, cfg.cost_per_contact, cfg.win_back_rate, cfg.upgrade_gap_pct) == (
+        3000.0, 1.5, 0.25, 30.0,
+    )  # fmt: skip
+    assert "入选 2,000 位" in _infos(at)  # the budget now pays for 3000 / 1.5 contacts
+
+
+def test_the_manual_cycles_editor_saves_and_says_how_many(demo_copy, monkeypatch):
+    con = store.connect(demo_copy)
+    manual_cycles.save(con, manual_cycles.ManualCycles(rules=(("category", "宠物", 5, True),)))
+    con.close()
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/repurchase.py").run()
+    at.button(key="actions_cycles_save").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["已保存 1 条手动周期。"]
+    assert _stored(demo_copy, manual_cycles.load).rules == (("category", "宠物", 5.0, True),)
