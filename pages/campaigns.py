@@ -208,7 +208,14 @@ for column, name in zip(
 
 PREVIEW_ROWS = 200
 PREVIEW_LABELS = tuple(c for c in campaigns.MEMBER_COLUMNS if c != "platform")
-PREVIEW_KINDS = {"orders": "count", "spend": "money_fen", "last_purchase": "day"}
+PREVIEW_KINDS = {
+    "orders": "count",
+    "spend": "money_fen",
+    "aov": "money_fen",
+    "last_purchase": "day",
+    "expected_next": "day",  # missing for one-time buyers: a date column shows —
+    "send_date": "day",
+}
 if len(members) == 0:
     empty_state(t("campaigns.preview.empty"))
 else:
