@@ -184,6 +184,21 @@ def load_settings(con) -> CampaignSettings:
     return settings.load(con, _SETTINGS_NAME, CampaignSettings)
 
 
+def default_spec(con, kind: str | None = None) -> ListSpec:
+    """The list the Campaigns page opens on: ``kind`` (default: the first source) with
+    no filters and the stored exclusions, holdout and seed (stored as a page view)."""
+    defaults = load_settings(con)
+    return ListSpec(
+        kind=kind or available_kinds()[0],
+        exclude_paid_days=defaults.paid_days,
+        exclude_contacted_days=defaults.contacted_days,
+        exclude_refunded=defaults.exclude_refunded,
+        exclude_bad_review=defaults.exclude_bad_review,
+        holdout_pct=defaults.holdout_pct,
+        seed=defaults.seed,
+    )
+
+
 def save_settings(con, value: CampaignSettings) -> None:
     from analytics import settings
 
@@ -1004,6 +1019,10 @@ def build_list(
     members["send_date"] = df.get("send_date", as_of)
     members = _with_member_figures(con, members, as_of=as_of, shop=shop, lang=lang)
     members = members[list(MEMBER_COLUMNS)]
+    # Missing dates as None (one-time buyers have no expected next order): the same value
+    # whether the figures were computed or stored, and a list read back from the store.
+    expected = members["expected_next"].astype(object)
+    members["expected_next"] = expected.where(expected.notna(), None)
     members["orders"] = members["orders"].astype("int64")
     members["spend"] = members["spend"].astype("float64").round(2)
     return TargetList(

@@ -3,8 +3,9 @@
 The first view of a page after an import should read rows, not run its heaviest queries:
 the monthly sales with their calendar marks, the weekly monitor, the 30-day agenda, the
 cohort table, the repurchase cycles (and the table beside the manual cycles), reminders,
-churn warning, products bought together and the model's holdout check each scan every
-order (or fit a model): seconds at a million orders. :func:`rebuild` runs right after
+churn warning, products bought together, the model's holdout check and the Campaigns
+page's list of every buyer each scan every order (or fit a model): seconds at a million
+orders. :func:`rebuild` runs right after
 :func:`analytics.scores.rebuild` (so after every import, undo and settings save) and
 stores what each of those functions returns for the view a page opens on (``report
 cohorts`` prints the cohort table's): the newest order's day, all shops, the stored
@@ -16,10 +17,12 @@ The views are computed inside one :func:`analytics.once.block`: what several of 
 is computed once (the agenda's plan for both languages, the repurchase purchase rows
 behind the cycles, reminders, churn warning and cycle tables, the repurchase settings).
 
-Results are stored as Arrow IPC bytes (DataFrames only; nothing is unpickled from the
-file), each with the data version it was computed for, and served only while that version
-is current. An error a function raises for the default view (too few customers to fit a
-model, say) is stored as its message and raised again as :class:`InputError`.
+Results are stored as Arrow IPC bytes (a DataFrame, or a dataclass of ``analytics``
+holding frames — the Campaigns page's untouched target list, in the default language — as
+a JSON description plus one stream per frame; nothing is unpickled from the file), each
+with the data version it was computed for, and served only while that version is current.
+An error a function raises for the default view (too few customers to fit a model, say)
+is stored as its message and raised again as :class:`InputError`.
 
 Public functions:
     rebuild   compute and store every default view (``progress`` per view)
@@ -33,8 +36,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -55,6 +59,9 @@ HOLDOUT_DAYS = 180
 #: Bought together in at least this many baskets: the product pairs shown by default.
 PAIR_MIN_COUNT = 3
 LANGUAGES = ("zh", "en")
+#: The Campaigns page's untouched list is stored in the default language only: a list of
+#: every buyer takes seconds to build at a million orders, once per language.
+CAMPAIGN_LANGUAGE = "zh"
 
 
 def _one(**kwargs) -> Callable[[object, date], Iterator[dict]]:
@@ -109,6 +116,13 @@ def _holdout(con, as_of: date) -> Iterator[dict]:
     }
 
 
+def _campaign_list(con, as_of: date) -> Iterator[dict]:
+    from analytics import campaigns
+
+    spec = campaigns.default_spec(con)
+    yield {"spec": spec, "as_of": as_of, "shop": None, "lang": CAMPAIGN_LANGUAGE}
+
+
 #: The stored functions (qualified names) and, per store and as-of date, the keyword
 #: arguments of each default view: the Overview's, then the Repurchase page's.
 VIEWS: dict[str, Callable[[object, date], Iterator[dict]]] = {
@@ -124,6 +138,7 @@ VIEWS: dict[str, Callable[[object, date], Iterator[dict]]] = {
     "analytics.clv.holdout_check": _holdout,
     "analytics.cohorts.cohort_table": _one(period="month", as_of=_as_of, shop=None),
     "analytics.crosssell.product_pairs": _one(as_of=_as_of, min_count=PAIR_MIN_COUNT, shop=None),
+    "analytics.campaigns.build_list": _campaign_list,
 }
 
 
@@ -206,14 +221,82 @@ def clear(con) -> None:
 _ERROR_FIELD = "laoke_error"
 
 
-def _encode(frame) -> bytes:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"stored views hold DataFrames; got {type(frame).__name__}")
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def _encode(value) -> bytes:
+    """A DataFrame as one Arrow IPC stream; a dataclass of ``analytics`` holding frames
+    (a campaign's target list) as ``_OBJECT`` + a JSON description + one stream per frame."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        frames: list[bytes] = []
+        head = json.dumps(_describe(value, frames), ensure_ascii=False).encode()
+        parts = [_OBJECT, len(head).to_bytes(8, "little"), head]
+        for frame in frames:
+            parts += [len(frame).to_bytes(8, "little"), frame]
+        return b"".join(parts)
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"stored views hold DataFrames; got {type(value).__name__}")
+    table = pa.Table.from_pandas(value, preserve_index=False)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+#: The first bytes of a stored dataclass (an Arrow stream starts otherwise).
+_OBJECT = b"LAOKE-OBJECT-1\n"
+
+
+def _describe(value, frames: list[bytes]):
+    """``value`` as JSON-ready data; its frames appended to ``frames`` (as IPC streams)."""
+    if isinstance(value, pd.DataFrame):
+        frames.append(_encode(value))
+        return {"frame": len(frames) - 1}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        fields = {
+            f.name: _describe(getattr(value, f.name), frames)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return {"dataclass": f"{cls.__module__}.{cls.__qualname__}", "fields": fields}
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return {"list": [_describe(v, frames) for v in value]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return {"value": value}
+    raise TypeError(f"stored views cannot hold {type(value).__name__}")
+
+
+def _rebuild_object(data, frames: list):
+    if "frame" in data:
+        return frames[data["frame"]]
+    if "dataclass" in data:
+        qualname = data["dataclass"]
+        if not qualname.startswith("analytics."):  # only LaoKe's own types are built
+            raise TypeError(f"stored view of an unexpected type {qualname}")
+        fields = {name: _rebuild_object(v, frames) for name, v in data["fields"].items()}
+        return _resolve(qualname)(**fields)
+    if "datetime" in data:
+        return datetime.fromisoformat(data["datetime"])
+    if "date" in data:
+        return date.fromisoformat(data["date"])
+    if "list" in data:
+        return [_rebuild_object(v, frames) for v in data["list"]]
+    return data["value"]
+
+
+def _decode_object(payload: bytes):
+    at = len(_OBJECT)
+    size = int.from_bytes(payload[at : at + 8], "little")
+    head = json.loads(payload[at + 8 : at + 8 + size])
+    at += 8 + size
+    frames = []
+    while at < len(payload):
+        size = int.from_bytes(payload[at : at + 8], "little")
+        frames.append(_decode(payload[at + 8 : at + 8 + size]))
+        at += 8 + size
+    return _rebuild_object(head, frames)
 
 
 def _encode_error(message: str) -> bytes:
@@ -221,6 +304,8 @@ def _encode_error(message: str) -> bytes:
 
 
 def _decode(payload: bytes):
+    if payload.startswith(_OBJECT):
+        return _decode_object(payload)
     table = pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
     if table.column_names == [_ERROR_FIELD]:
         raise InputError(table.column(0)[0].as_py())
