@@ -78,3 +78,17 @@ def test_order_id_unwrapping_agrees_with_the_regular_expression(db, value):
     sql = f"SELECT {_ID.format(x='$v')}, {_REGEX_ID.format(x='$v')}"
     ours, reference = db.execute(sql, {"v": value}).fetchone()
     assert ours == reference
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("\u00a012.50\u00a0", "12.50"),
+        ("\u2003-", None),
+        ('\u00a0="1600004486590360744"\u2009', "1600004486590360744"),
+        ("交易\u00a0成功", "交易\u00a0成功"),
+    ],
+)
+def test_no_break_and_typographic_spaces_are_padding_too(db, cell, expected):
+    ours, _ = _both(db, cell)
+    assert ours == expected
