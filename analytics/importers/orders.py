@@ -1009,7 +1009,7 @@ def _add_nul_problems(con, *, has_lines: bool) -> None:
     )
 
 
-def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
+def check_not_swapped(con, source: TableSource, detection: Detection) -> bool:
     """Refuse a file whose order-id column looks like its buyer column and vice versa.
 
     An order has one buyer: in an order export (one row per order) its id is on one row,
@@ -1019,11 +1019,13 @@ def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
     near-unique while the order ids repeat) the file is refused rather than folded into a
     few "orders". A legitimate line export, whose lines repeat id and buyer together, is
     never refused by this.
+
+    Returns whether any order id repeats (or is missing) among the file's rows.
     """
     rows, orders = con.execute(_ID_COUNT_SQL).fetchall()[0]
     # A row mixing buyers shares its id with another row: at most 2 per repeated row.
     if 2 * (rows - orders) <= MAX_MIXED_BUYER_SHARE * rows:
-        return
+        return orders < rows
     rows, orders, buyers, mixed = con.execute(_ID_BUYER_SQL).fetchall()[0]
     if rows and mixed > MAX_MIXED_BUYER_SHARE * rows:
         columns = _problem_columns(detection)
@@ -1037,6 +1039,7 @@ def check_not_swapped(con, source: TableSource, detection: Detection) -> None:
             buyers=buyers,
             mixed=mixed,
         )
+    return orders < rows
 
 
 def check_formulas_calculated(source: TableSource, detection: Detection) -> None:
@@ -1073,7 +1076,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         return replace(
             _imported(import_id, source, detection, checked, counts, 0), not_found=not_found
         )
-    check_not_swapped(con, source, detection)
+    repeats = check_not_swapped(con, source, detection)
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
     order_fields = [f for f in fields if f not in ITEM_FIELDS]
     if fmt.grain == "line":
@@ -1123,7 +1126,10 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             "import_id": import_id,
         },
     )
-    merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0] if fmt.grain == "order" else 0
+    # No order id repeats in the file (most exports): no repeats to merge, no need to look.
+    merged = 0
+    if fmt.grain == "order" and repeats:
+        merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0]
     judged = identity.assess(con, name_only_possible="customer_id" in detection.derived)
     con.execute("DROP TABLE parsed")
     first_orders = not con.execute(
