@@ -202,7 +202,7 @@ with tab_orders:
     ):
         ready = pending
         results = []
-        for upload in ready:
+        for index, upload in enumerate(ready):
             bar = st.progress(0.0, text=upload.name)
             try:
                 with saved_upload(upload) as path, state.write(import_of=upload.name) as con:
@@ -217,10 +217,12 @@ with tab_orders:
                             progress=lambda f, b=bar, n=upload.name: b.progress(f, text=n),
                         )
                     )
+                    if index == len(ready) - 1:  # the last file lands with its figures
+                        state.rebuild_scores(con)
             except ImportRefused as refused:
                 results.append(refused)
             bar.empty()
-        state.scored_as_of()  # the per-customer scores, right after the import
+        state.scored_as_of()  # when the last file was refused: the scores of the others
         st.session_state["import_results"] = results
         done.update(u.file_id for u in ready)
         st.session_state.pop("laoke_context", None)
@@ -275,7 +277,7 @@ with tab_history:
                 try:
                     with state.write() as con:
                         summary = undo_import(con, int(chosen))
-                    state.scored_as_of()  # the per-customer scores, right after the undo
+                        state.rebuild_scores(con)  # the undo lands with its figures
                     st.session_state["undo_message"] = t(
                         "import.undo.done",
                         id=summary.import_id,

@@ -272,3 +272,27 @@ def test_page_runs_share_one_reader_per_generation_and_a_write_retires_it(db, mo
     with pytest.raises(Exception, match="closed"):
         first.con.execute("SELECT 1")  # nobody reads the old generation any more
     state.end_run()
+
+
+def test_a_cli_import_lands_with_its_scores_in_one_write(db, monkeypatch):
+    """The new orders and their scores and page views are committed together: an open
+    dashboard never sees new orders without their figures (it would compute them on every
+    page view of every session until a second write stored them)."""
+    from analytics import scores
+    from analytics.cli import imports
+
+    before = store.generation(db)
+    seen = []
+    original = imports._rebuild_scores
+
+    def scoring(con):
+        seen.append(store.generation(db))  # what readers see while the scores are built
+        original(con)
+
+    monkeypatch.setattr(imports, "_rebuild_scores", scoring)
+    assert main(["import", str(SMALL), "--db", str(db)]) == 0
+    assert seen == [before]  # the import had not been committed yet: one write for both
+    assert store.generation(db) != before
+    with store.reading(db) as con:
+        assert scores.is_current(con)
+        assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == 8

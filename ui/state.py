@@ -299,11 +299,25 @@ def set_context(ctx: Context) -> None:
 def scored_as_of():
     """The as-of date of the stored per-customer scores, rebuilding them first when they
     are stale (with a progress bar); None when the store is empty."""
+    con = cursor()
     from analytics import scores
 
-    con = cursor()
     if scores.is_current(con):
         return scores.stored_as_of(con)
+    try:
+        with write(stop=False) as writer:  # stored with the data: one rebuild per version
+            return rebuild_scores(writer)
+    except store.StoreBusy:
+        return None  # another process is writing: pages compute on the fly meanwhile
+
+
+def rebuild_scores(con):
+    """Bring the scores and stored page views of ``con`` (a write) up to date, with a
+    progress bar; their as-of date. An import or undo calls it inside its own write, so
+    the new data and its figures land together (other sessions meanwhile keep showing the
+    previous data, and never new orders without their figures)."""
+    from analytics import scores
+
     bar = st.progress(0.0)
 
     def progress(fraction: float, step: str) -> None:
@@ -311,10 +325,7 @@ def scored_as_of():
         bar.progress(min(fraction, 1.0), text=text)
 
     try:
-        with write(stop=False) as writer:  # stored with the data: one rebuild per version
-            return scores.ensure(writer, progress=progress)
-    except store.StoreBusy:
-        return None  # another process is writing: pages compute on the fly meanwhile
+        return scores.ensure(con, progress=progress)
     finally:
         bar.empty()
 

@@ -69,7 +69,8 @@ def _run_import(args) -> int:
     status = 0
     imported = False
     kind = "profiles" if args.profiles else "orders"
-    for path in args.files:
+    scored = False
+    for index, path in enumerate(args.files):
         try:
             with write_db(args, import_of=Path(path).name, kind=kind) as con:
                 if args.profiles:
@@ -83,6 +84,12 @@ def _run_import(args) -> int:
                         mapping=mapping or None,
                         progress=_progress(path),
                     )
+                if index == len(args.files) - 1 and not args.skip_scores:
+                    # The last file lands with its scores and page views in one step: an open
+                    # dashboard goes on showing the previous data until both are there,
+                    # never new orders without their figures (computed on every page view).
+                    _rebuild_scores(con)
+                    scored = True
         except ImportRefused as exc:
             print(f"\r{exc.file}: REFUSED: {exc.reason}", file=sys.stderr)
             status = 2
@@ -109,8 +116,8 @@ def _run_import(args) -> int:
             print(f"  rejected {problem}")
         if result.rejected > len(result.problems):
             print(f"  … and {result.rejected - len(result.problems)} more rejected rows")
-    if imported and not args.skip_scores:
-        with write_db(args) as con:  # the scores of the new data, a write of their own
+    if imported and not scored and not args.skip_scores:
+        with write_db(args) as con:  # the last file was refused: a write of their own
             _rebuild_scores(con)
     return status
 
