@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_import import run  # (wall s, CPU s, peak MB, stdout); bench/ is the script's folder
-from child import ROOT
+from child import ROOT, measure  # bench/ is the script's folder
 
 HERE = Path(__file__).resolve().parent
 LIMIT_MB = 2048
@@ -60,12 +59,12 @@ def main() -> None:
     runs = []
     for label in ("first import (orders)", "second import (same file)"):
         # The orders alone, then (as ``import`` without --skip-scores does) scores + views.
-        seconds, cpu, peak, out = run([*command, "--skip-scores"])
+        seconds, cpu, peak, out = measure([*command, "--skip-scores"])
         found = COUNTS.search(out)
         counts = tuple(int(x) for x in found.groups()) if found else None
         runs.append((label, seconds, cpu, peak, counts))
         if len(runs) == 1:  # after the second (which changes nothing) there is nothing new
-            seconds, cpu, peak, _ = run([sys.executable, "-c", rebuild % str(db)])
+            seconds, cpu, peak, _ = measure([sys.executable, "-c", rebuild % str(db)])
             runs.append(("  then scores + views", seconds, cpu, peak, None))
 
     size_mb = args.file.stat().st_size / 1e6

@@ -24,28 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from child import ROOT  # bench/ is the script's folder
+from child import ROOT, measure  # bench/ is the script's folder
 
 HERE = Path(__file__).resolve().parent
-
-
-def run(cmd: list[str]) -> tuple[float, float, float, str]:
-    """(wall seconds, CPU seconds, peak RSS in MB, stdout) of one child process run from the
-    repository root; exits with its output when it fails."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{out}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
 
 
 def fresh(db: Path) -> None:
@@ -75,12 +60,12 @@ def main() -> None:
     for _ in range(max(1, args.runs)):
         fresh(db)
         cmd = [py, "-m", "analytics", "import", str(args.file), "--db", str(db), "--skip-scores"]
-        steps.setdefault("import", []).append(run(cmd)[:3])
-        steps.setdefault("scores", []).append(run([py, "-c", rebuild % str(db)])[:3])
+        steps.setdefault("import", []).append(measure(cmd)[:3])
+        steps.setdefault("scores", []).append(measure([py, "-c", rebuild % str(db)])[:3])
         kpis = [py, "-m", "analytics", "report", "kpis", "--db", str(db), "--format", "json"]
-        *figures, outputs["laoke"] = run(kpis)
+        *figures, outputs["laoke"] = measure(kpis)
         steps.setdefault("kpis", []).append(tuple(figures))
-        *figures, outputs["pandas"] = run([py, "bench/pandas_kpis.py", str(args.file)])
+        *figures, outputs["pandas"] = measure([py, "bench/pandas_kpis.py", str(args.file)])
         steps.setdefault("pandas", []).append(tuple(figures))
     best = {name: min(runs) for name, runs in steps.items()}
     ours, theirs = json.loads(outputs["laoke"]), json.loads(outputs["pandas"])
