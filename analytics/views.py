@@ -5,13 +5,12 @@ the monthly sales with their calendar marks, the weekly monitor, the 30-day agen
 cohort table, the repurchase cycles (and the table beside the manual cycles), reminders,
 churn warning, products bought together, the model's holdout check and the Campaigns
 page's list of every buyer each scan every order (or fit a model): seconds at a million
-orders. :func:`rebuild` runs right after
-:func:`analytics.scores.rebuild` (so after every import, undo and settings save) and
-stores what each of those functions returns for the view a page opens on (``report
-cohorts`` prints the cohort table's): the newest order's day, all shops, the stored
-settings and the page's default controls (``VIEWS`` below). Pages (``ui.state.cached``)
-and reports go through :func:`call`, which computes only what is not stored: another
-date, one shop, a changed control.
+orders. :func:`rebuild` runs right after :func:`analytics.scores.rebuild` (so after every
+import, undo and settings save) and stores what each of those functions returns for the
+view a page opens on (``report cohorts`` prints the cohort table's): the newest order's
+day, all shops, the stored settings and the page's default controls (``VIEWS`` below).
+Pages (``ui.state.cached``) and reports go through :func:`call`, which computes only what
+is not stored: another date, one shop, a changed control.
 
 The views are computed inside one :func:`analytics.once.block`: what several of them need
 is computed once (the agenda's plan for both languages, the repurchase purchase rows

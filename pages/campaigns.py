@@ -25,7 +25,8 @@ if ctx.empty:
 # when an import left them to the first reader (with a progress bar).
 state.scored_as_of()
 st.caption(t("campaigns.intro"))
-defaults = campaigns.load_settings(state.cursor())
+# The controls start from the spec whose list is stored with the scores (one source for both).
+defaults = campaigns.default_spec(state.cursor())
 
 # ----------------------------------------------------------------------------- 1. source
 st.subheader(t("campaigns.build"))
@@ -124,10 +125,13 @@ if use_dates and isinstance(last, tuple) and len(last) == 2:
 st.subheader(t("campaigns.exclusions"))
 columns = st.columns(4)
 paid_days = columns[0].number_input(
-    t("campaigns.excl_paid_days"), min_value=0, max_value=365, value=defaults.paid_days
+    t("campaigns.excl_paid_days"), min_value=0, max_value=365, value=defaults.exclude_paid_days
 )
 contacted_days = columns[1].number_input(
-    t("campaigns.excl_contacted_days"), min_value=0, max_value=365, value=defaults.contacted_days
+    t("campaigns.excl_contacted_days"),
+    min_value=0,
+    max_value=365,
+    value=defaults.exclude_contacted_days,
 )
 refunded = columns[2].checkbox(t("campaigns.excl_refunded"), value=defaults.exclude_refunded)
 bad_review = columns[3].checkbox(t("campaigns.excl_bad_review"), value=defaults.exclude_bad_review)
