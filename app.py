@@ -32,9 +32,8 @@ navigation = st.navigation(
 
 with st.sidebar:
     st.markdown("### LaoKe 老客")
-    con = state.cursor()
-    empty = store.is_empty(con)
-    latest = store.latest_order_date(con)
+    empty = state.cached(store.is_empty)
+    latest = state.cached(store.latest_order_date)
     st.radio(
         t("sidebar.language"),
         i18n.LANGUAGES,
@@ -42,7 +41,7 @@ with st.sidebar:
         key="lang",
         horizontal=True,
     )
-    shops = store.shops(con)
+    shops = state.cached(store.shops)
     shop_labels = {"": t("sidebar.all_shops"), **{s: format.shop(s) for s in shops}}
     chosen = st.selectbox(
         t("sidebar.shop"),

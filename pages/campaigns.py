@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import campaigns, export
 from analytics.errors import InputError
 from analytics.i18n import t
-from ui import action_sections, auth, format, state, tables
+from ui import action_sections, auth, charts, format, state, tables
 from ui.widgets import chart, download, download_csv, empty_state
 
 ctx = state.context()
@@ -367,7 +367,7 @@ else:
                 marker={"size": 10},
             )
         )
-        fig.add_hline(y=0, line_dash="dot")
+        charts.guides(fig, charts.hline(0, dash="dot"))
         fig.update_layout(title=t("campaigns.results.uplift"), yaxis={"tickformat": ".1%"})
         chart(
             fig,

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from analytics import promotions, scenarios, settings
 from analytics.errors import InputError
 from analytics.i18n import t
 from analytics.promotions import PromotionSettings
-from ui import auth, state, tables
+from ui import auth, charts, state, tables
 from ui.widgets import chart, download_csv, empty_state
 
 PERIODS = (30, 90, 180, 365)
@@ -250,14 +249,15 @@ def break_even_tab(margin: float) -> None:
                 name=t("promo.chart.after"),
             )
         )
-        fig.add_hline(
-            y=1, line_dash="dot", annotation_text=t("promo.chart.before"), line_color="gray"
-        )
-        fig.add_vline(
-            x=result.volume_multiplier,
-            line_dash="dash",
-            line_color="firebrick",
-            annotation_text=t("promo.chart.break_even_at", multiplier=result.volume_multiplier),
+        charts.guides(
+            fig,
+            charts.hline(1, t("promo.chart.before"), dash="dot", color="gray"),
+            charts.vline(
+                result.volume_multiplier,
+                t("promo.chart.break_even_at", multiplier=result.volume_multiplier),
+                dash="dash",
+                color="firebrick",
+            ),
         )
         fig.update_layout(
             title=t("promo.chart.profit_vs_volume"),
@@ -334,21 +334,17 @@ def threshold_tab(margin: float) -> None:
             customdata=part[["bin_start", "bin_end"]],
             hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y:,}<extra></extra>",
         )
-    fig.add_vrect(
-        x0=result.near_floor,
-        x1=result.threshold,
-        fillcolor="orange",
-        opacity=0.2,
-        line_width=0,
-        annotation_text=t("promo.chart.near_band"),
-        annotation_position="top left",
-        annotation={"xanchor": "right"},
-    )
-    fig.add_vline(
-        x=result.threshold,
-        line_dash="dash",
-        line_color="firebrick",
-        annotation_text=t("promo.chart.threshold_line", threshold=result.threshold),
+    charts.guides(
+        fig,
+        charts.vrect(
+            result.near_floor, result.threshold, t("promo.chart.near_band"), fill="orange"
+        ),
+        charts.vline(
+            result.threshold,
+            t("promo.chart.threshold_line", threshold=result.threshold),
+            dash="dash",
+            color="firebrick",
+        ),
     )
     fig.update_layout(
         title=t("promo.chart.histogram"),
@@ -499,11 +495,11 @@ def compare_tab(margin: float) -> None:
         border=True,
     )
     table = promotions.comparison_table(a, b)
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=(t("promo.chart.roi"), t("promo.chart.profit"))
+    fig = charts.two_panels(t("promo.chart.roi"), t("promo.chart.profit"))
+    fig.add_bar(x=table["campaign"], y=table["roi"], name=t("promo.chart.roi"))
+    fig.add_bar(
+        x=table["campaign"], y=table["profit"], name=t("promo.chart.profit"), xaxis="x2", yaxis="y2"
     )
-    fig.add_bar(x=table["campaign"], y=table["roi"], name=t("promo.chart.roi"), row=1, col=1)
-    fig.add_bar(x=table["campaign"], y=table["profit"], name=t("promo.chart.profit"), row=1, col=2)
     fig.update_layout(title=t("promo.chart.roi_vs_profit"), showlegend=False)
     chart(fig, table, "promo_roi_vs_profit")
 

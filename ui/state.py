@@ -87,6 +87,7 @@ class _Session:
     run: object  # the run it was opened in (ScriptRunContext.cursors is new every run)
     retired: list = field(default_factory=list)  # replaced by a write during the run
     cursors: list = field(default_factory=list)  # handed out by cursor() this run
+    version: tuple | None = None  # (reader, its data version), read once per reader
 
 
 #: Where a session keeps its ``_Session`` (in its own session state: one per browser tab).
@@ -161,7 +162,11 @@ def end_run() -> None:
 
 
 def data_version() -> int:
-    return store.data_version(cursor())
+    """The data version this run reads (asked of the database once per run and reader)."""
+    session = _session()
+    if session.version is None or session.version[0] is not session.reader:
+        session.version = (session.reader, store.data_version(cursor()))
+    return session.version[1]
 
 
 def generation() -> str:

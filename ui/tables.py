@@ -49,7 +49,9 @@ def prepare(df: pd.DataFrame, kinds: Mapping[str, str], lang: str | None = None)
             out[column] = pd.to_datetime(out[column], errors="coerce").dt.date
     for column in out.columns:
         if column not in kinds and format.is_text(out[column]):
-            out[column] = [format.MISSING if format.is_missing(v) else v for v in out[column]]
+            missing = out[column].isna()  # None, NaN, NaT, NA (a list cell is not missing)
+            if missing.any():
+                out[column] = out[column].astype(object).where(~missing, format.MISSING)
     return out
 
 
