@@ -11,10 +11,11 @@ Builds (once, under bench/out/) a store of about ``--orders`` orders in one or b
 
 The orders are written straight into the store, then the customer summary and the
 per-customer scores are rebuilt as an import does (timed: "after import"). Then each page
-runs in a fresh process under Streamlit's AppTest: the first view is "cold" (new server
-process that has loaded its libraries as ``scripts/run.sh``'s does, first view of the page
-after the import, following the landing page; for the overview, the landing view itself),
-the second "warm". Each CLI report runs as its own
+is opened in a fresh dashboard server started as ``scripts/run.sh`` starts it, over
+Streamlit's websocket as a browser tab opens it (``bench/tab.py``): the first view is
+"cold" (first view of the page after the import, following the landing page; for the
+overview, the landing view itself), "warm" the median of the next three. Each CLI report
+runs as its own
 ``python -m analytics report … --format json`` process (wall time, output discarded).
 Prints one table per store. Targets (issue 14): pages <= 2 s cold / 300 ms warm at 1M
 orders, <= 1 s / 200 ms at 100k. Timings on a shared machine are noisy.
@@ -35,6 +36,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CDNOW = ROOT / "tests" / "fixtures" / "cdnow" / "CDNOW_sample.txt"
 
+#: Warm views of each page after its cold one; the table shows their median.
+WARM_VIEWS = 3
 #: A period covering every bench store's orders.
 PERIOD = ("--start", "1990-01-01", "--end", "2030-12-31")
 #: CLI reports, as arguments after ``report``.
@@ -152,26 +155,40 @@ def build(shape: str, n: int) -> Path:
 
 
 def child_page(db: str, page: str) -> None:
-    """In a fresh process: the page's first (cold) and second (warm) view, as JSON."""
-    import os
+    """In a fresh server process: the page's first (cold) view and its warm views (the
+    median of ``WARM_VIEWS``), as JSON. The server is started as ``scripts/run.sh`` starts it
+    (``python -m ui.serve``, on 127.0.0.1) and the views are timed over its websocket, from
+    the request to "script finished", as a browser tab waits for them."""
+    import asyncio
+    import statistics
 
-    from streamlit.testing.v1 import AppTest
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from conftest import start_dashboard  # the browser tests' server starter
+    from tab import Session
 
-    from ui import serve
+    name = Path(page).stem
 
-    os.environ["LAOKE_DB"] = db
-    serve.preload()  # as scripts/run.sh's server does before it listens
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-    at.session_state["lang"] = "zh"
-    started = time.perf_counter()
-    at.run()  # the landing page (overview): a fresh server's first view
-    times = [time.perf_counter() - started] if page == "pages/overview.py" else []
-    while len(times) < 2:
-        started = time.perf_counter()
-        at.switch_page(page).run()
-        times.append(time.perf_counter() - started)
-    error = str(at.exception[0].value)[:80] if at.exception else None
-    print(json.dumps({"cold": times[0], "warm": times[1], "error": error}))
+    async def views() -> tuple[list[float], str | None]:
+        proc, url = start_dashboard(Path(db))
+        try:
+            async with Session(url, timeout=900) as tab:
+                started = time.perf_counter()
+                problem, _ = await tab.view()  # the landing page: a fresh server's first view
+                times = [time.perf_counter() - started] if name == "overview" else []
+                while len(times) < 1 + WARM_VIEWS:
+                    started = time.perf_counter()
+                    problem, _ = await tab.view(name)
+                    times.append(time.perf_counter() - started)
+                    if problem:
+                        return times, problem[:80]
+                return times, None
+        finally:
+            proc.terminate()
+            proc.wait(30)
+
+    times, error = asyncio.run(views())
+    warm = statistics.median(times[1:]) if len(times) > 1 else float("nan")
+    print(json.dumps({"cold": times[0], "warm": warm, "error": error}))
 
 
 def bench_store(

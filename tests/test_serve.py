@@ -43,3 +43,11 @@ def test_the_launcher_runs_app_py_with_the_given_options(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["serve"])
     serve.main(["--server.port", "8600"])
     assert seen["argv"] == ["streamlit", "run", str(ROOT / "app.py"), "--server.port", "8600"]
+
+
+def test_preload_loads_streamlits_emoji_catalog_before_the_first_chinese_label(monkeypatch):
+    # Streamlit reads its emoji catalog on the first non-ASCII label (every Chinese one):
+    # half a second of the first visitor's wait unless the launcher has done it.
+    monkeypatch.delitem(sys.modules, "streamlit.emojis", raising=False)
+    serve.preload()
+    assert "streamlit.emojis" in sys.modules
