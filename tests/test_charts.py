@@ -223,3 +223,41 @@ def test_a_single_month_reads_once_with_its_year():
 def test_a_few_customers_tick_in_whole_numbers():
     fig = charts.polish(go.Figure(go.Bar(x=["北京", "上海"], y=[1, 0])), "zh")
     assert fig.layout.yaxis.dtick == 1
+
+
+def test_a_chart_drawn_again_is_polished_once_per_language(monkeypatch):
+    import uuid
+
+    from analytics import i18n
+    from ui import widgets
+
+    polished, shown = [], []
+    real = charts.polish
+    monkeypatch.setattr(
+        charts, "polish", lambda fig, lang: polished.append(lang) or real(fig, lang)
+    )
+    monkeypatch.setattr(widgets.st, "plotly_chart", lambda fig, **kw: shown.append(fig))
+    monkeypatch.setattr(widgets, "download_csv", lambda *a, **kw: None)
+    sales = pd.DataFrame(
+        {"month": MONTHS, "revenue": [50_000, 120_000, 90_000, 150_000, 160_000, 8]}
+    )
+    title = str(uuid.uuid4())  # a drawing no other test made
+
+    def draw():
+        fig = go.Figure(go.Bar(x=sales["month"], y=sales["revenue"]))
+        widgets.chart(fig.update_layout(title=title), sales, "sales")
+
+    i18n.set_language("zh")
+    draw()
+    draw()
+    assert polished == ["zh"] and shown[0] is shown[1]
+    assert shown[0].layout.yaxis.ticktext[1] == "5万"  # polished in Chinese
+    i18n.set_language("en")
+    try:
+        draw()
+        assert polished == ["zh", "en"] and shown[2].layout.yaxis.tickformat == ",~f"
+        sales.loc[5, "revenue"] = 9  # another drawing: polished again
+        draw()
+        assert polished == ["zh", "en", "en"]
+    finally:
+        i18n.set_language("zh")

@@ -14,7 +14,7 @@ store.
 from __future__ import annotations
 
 import dataclasses
-import importlib
+import pickle
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -31,6 +31,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from analytics import i18n, store, views
 from analytics.i18n import t
 from ui import auth
+from ui.memo import Memo
 
 
 class _Pool:
@@ -84,6 +85,7 @@ class _Session:
     """One browser session's reader for the current script run."""
 
     reader: store.Reader
+    db: str  # the database file as named when the reader was acquired (``db_file()``)
     run: object  # the run it was opened in (ScriptRunContext.cursors is new every run)
     retired: list = field(default_factory=list)  # replaced by a write during the run
     cursors: list = field(default_factory=list)  # handed out by cursor() this run
@@ -127,13 +129,12 @@ def _reader() -> store.Reader:
 def _session() -> _Session:
     run = _run()
     session = _get()
-    if session is not None and (
-        session.run is not run or session.reader.path != store.db_path().resolve()
-    ):
+    if session is not None and (session.run is not run or session.db != db_file()):
         end_run()  # a connection left over from the session's previous run
         session = None
     if session is None:
-        session = _Session(_POOL.acquire(db_file()), run)
+        db = db_file()
+        session = _Session(_POOL.acquire(db), db, run)
         _put(session)
     return session
 
@@ -174,23 +175,20 @@ def generation() -> str:
     return _reader().generation
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _cached_call(qualname: str, db: str, generation: str, version: int, kwargs: dict):
-    module, _, name = qualname.rpartition(".")
-    fn = getattr(importlib.import_module(module), name)
-    return views.call(cursor(), fn, **kwargs)  # a default view is stored at import
+#: Results of ``cached`` calls, shared by every session of the server.
+_RESULTS = Memo(limit=256)
 
 
 def cached(fn, **kwargs):
     """``fn(con, **kwargs)``, cached until the next write (import, undo, settings …).
 
     One result serves every session: kept as an object (not pickled and unpickled on each
-    view: a list of every buyer took seconds) and handed out detached (``_detached``)."""
-    return _detached(
-        _cached_call(
-            f"{fn.__module__}.{fn.__qualname__}", db_file(), generation(), data_version(), kwargs
-        )
-    )
+    view: a list of every buyer took seconds) and handed out detached (``_detached``). The
+    arguments are keyed by their pickle (dates, settings dataclasses, lists …)."""
+    qualname = f"{fn.__module__}.{fn.__qualname__}"
+    key = (qualname, db_file(), generation(), data_version(), pickle.dumps(kwargs))
+    # views.call: a default view is read from the store, where the import put it
+    return _detached(_RESULTS.get(key, lambda: views.call(cursor(), fn, **kwargs)))
 
 
 def _detached(value):
@@ -250,7 +248,9 @@ def _retire() -> None:
     session = _get()
     if session is None:
         return
-    fresh = _Session(_POOL.acquire(db_file()), session.run, session.retired, session.cursors)
+    fresh = _Session(
+        _POOL.acquire(session.db), session.db, session.run, session.retired, session.cursors
+    )
     fresh.retired.append(session.reader)
     _put(fresh)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ import streamlit as st
 from analytics import downloads, export, store
 from analytics.i18n import language, t
 from ui import auth, charts, format, state
+from ui.memo import Memo
 
 PERCENT_METRICS = {"repurchase_rate", "returning_revenue_share"}
 MONEY_METRICS = {"revenue", "aov"}
@@ -178,19 +180,23 @@ def chart(fig, data: pd.DataFrame, name: str, *, empty: str | None = None) -> No
     if charts.is_empty(fig) or data is None or data.empty:
         empty_state(empty or t("common.chart_empty"))
         return
-    shown = _finished(pio.to_json(fig, validate=False), language(), fig)
+    drawn = hashlib.blake2b(pio.to_json(fig, validate=False).encode(), digest_size=16).digest()
+    shown = _POLISHED.get((drawn, language()), lambda: _finished(fig, language()))
     st.plotly_chart(shown, width="stretch", key=f"chart_{name}", config=charts.plotly_config())
     download_csv(data, f"{name}.csv", key=f"dl_{name}")
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _finished(drawn: str, lang: str, _fig: go.Figure) -> go.Figure:
-    """``_fig`` (drawn as the JSON ``drawn``) with the dashboard's margins and the reader's
-    formats: polished once per drawing and language, then shared (``st.plotly_chart`` only
-    reads it). Polishing takes 20-30 ms a chart, most of a warm view of a page of charts."""
-    margin = {"l": 10, "r": 10, "t": 40, "b": 10, **(_fig.layout.margin.to_plotly_json() or {})}
-    _fig.update_layout(margin=margin, legend_title_text="")
-    return charts.polish(_fig, lang)
+#: Finished charts by (digest of the figure as drawn, language), shared by every session:
+#: the same drawing on a later view is not polished again (20-30 ms a chart, most of a
+#: warm view of a page of charts). ``st.plotly_chart`` only reads them.
+_POLISHED = Memo(limit=512)
+
+
+def _finished(fig: go.Figure, lang: str) -> go.Figure:
+    """``fig`` with the dashboard's margins and the reader's formats (``charts.polish``)."""
+    margin = {"l": 10, "r": 10, "t": 40, "b": 10, **(fig.layout.margin.to_plotly_json() or {})}
+    fig.update_layout(margin=margin, legend_title_text="")
+    return charts.polish(fig, lang)
 
 
 def empty_state(message: str) -> None:
