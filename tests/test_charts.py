@@ -261,3 +261,34 @@ def test_a_chart_drawn_again_is_polished_once_per_language(monkeypatch):
         assert polished == ["zh", "en", "en"]
     finally:
         i18n.set_language("zh")
+
+
+def test_side_by_side_plots_and_shared_colour_scales_get_plain_numbers_too():
+    fig = charts.two_panels("ROI", "利润")
+    fig.add_bar(x=["A", "B"], y=[1_500_000, 2_000_000])
+    fig.add_bar(x=["A", "B"], y=[3, 4], xaxis="x2", yaxis="y2")
+    fig.add_heatmap(z=[[1_000_000, 2]], coloraxis="coloraxis", xaxis="x2", yaxis="y2")
+    fig.update_layout(coloraxis={"colorscale": "Blues"})
+    charts.polish(fig, "zh")
+    for name in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        assert fig.layout[name].exponentformat == "none", name
+    assert fig.layout.coloraxis.colorbar.exponentformat == "none"
+    assert fig.layout.xaxis2.domain == (0.55, 1) and fig.layout.annotations[1].text == "利润"
+
+
+def test_guides_are_added_in_one_update_with_their_labels():
+    fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 2, 3]))
+    charts.guides(
+        fig,
+        charts.vline(2, "保本点", dash="dash", color="firebrick"),
+        charts.hline(1, dash="dot"),
+        charts.vrect(1, 2, "临界区", fill="orange"),
+    )
+    kinds = [(s.type, s.xref, s.yref) for s in fig.layout.shapes]
+    assert kinds == [
+        ("line", "x", "y domain"),
+        ("line", "x domain", "y"),
+        ("rect", "x", "y domain"),
+    ]
+    assert fig.layout.shapes[0].line.dash == "dash" and fig.layout.shapes[2].fillcolor == "orange"
+    assert [a.text for a in fig.layout.annotations] == ["保本点", "临界区"]  # the hline has none
