@@ -6,7 +6,10 @@ JSON value ``{"kind": …, "inputs": {…}, "saved_at": "YYYY-MM-DDTHH:MM:SS.fff
 ``break_even``, ``threshold``, ``pooling``, ``deposit``, ``member_day``, ``compare`` and
 ``ads``); ``inputs`` are plain JSON values (numbers, strings, booleans, lists, dicts).
 Names are unique across kinds: saving under an existing name replaces that scenario.
-Every write runs in a transaction and bumps the data version, so cached lists refresh.
+Every write runs in a transaction. It leaves the data version alone: no score or stored
+page view depends on a scenario, so saving one does not make the next page view rebuild
+them (a minute at a million orders); the dashboard's cached lists refresh anyway, as they
+are kept per database generation (``ui.state.cached``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import datetime
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.store import bump_data_version, transaction
+from analytics.store import transaction
 
 #: Prefix of scenario rows in ``settings``.
 PREFIX = "scenario:"
@@ -80,7 +83,6 @@ def save_scenario(con, *, name: str, kind: str, inputs: dict) -> None:
     value = _encode(_kind(kind), inputs)
     with transaction(con):
         con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [PREFIX + clean_name, value])
-        bump_data_version(con)
 
 
 def list_scenarios(con, *, kind: str | None = None) -> pd.DataFrame:
@@ -104,4 +106,3 @@ def delete_scenario(con, *, name: str) -> None:
         if not found:
             raise InputError(f"there is no saved scenario named {clean_name!r}")
         con.execute("DELETE FROM settings WHERE name = ?", [key])
-        bump_data_version(con)
