@@ -54,7 +54,7 @@ from analytics import settings as settings_store
 from analytics.errors import InputError
 from analytics.frames import query_df, summary_is_current
 from analytics.i18n import language
-from analytics.store import SHOP_FILTER, shop_filter
+from analytics.store import SHOP_FILTER
 
 METHODS = ("quintile", "fixed")
 
@@ -267,18 +267,17 @@ JOIN f_scores USING (frequency)
 JOIN m_scores USING (monetary)
 """
 
-# The stored scores (analytics.scores) for their as-of date: R, F, M and the segment as
-# stored, the rest from the customer summary exactly as _BUYERS_FROM_SUMMARY reads it.
+# The stored scores (analytics.scores) for their as-of date, read alone: the score rows
+# carry the summary's name, valid orders, revenue and days since the last order as of that
+# date (joining the customer summary back on three text keys took 1.5 s at 567k buyers).
 _STORED_SCORES_SQL = f"""
-SELECT c.platform, c.shop, c.customer_id, c.customer_name,
-    CAST(date_diff('day', CAST(c.last_order_time AS DATE), CAST($as_of AS DATE)) AS INTEGER)
-        AS recency_days,
-    c.valid_orders AS frequency,
-    c.revenue AS monetary,
-    s.r, s.f, s.m, s.segment
-FROM customer_scores s
-JOIN customers c USING (platform, shop, customer_id)
-WHERE s.r IS NOT NULL AND c.valid_orders > 0 AND {shop_filter("c")}
+SELECT platform, shop, customer_id, customer_name,
+    days_since_last AS recency_days,
+    CAST(valid_orders AS INTEGER) AS frequency,
+    revenue AS monetary,
+    r, f, m, segment
+FROM customer_scores
+WHERE r IS NOT NULL AND {SHOP_FILTER}
 """
 
 #: Scores SQL by source: True = the customer summary (no order after as_of), False = the
