@@ -14,7 +14,7 @@ from analytics.i18n import t
 from analytics.importers.identity import unknown_buyers
 from ui import action_sections, charts, format, state
 from ui.demo import offer_demo_shop
-from ui.widgets import chart, empty_state, kpi_cards
+from ui.widgets import chart, drawn, empty_state, kpi_cards
 
 #: Weeks drawn in the weekly sales chart and in the monitoring strip.
 SALES_WEEKS = 52
@@ -71,6 +71,132 @@ def draw_marks(fig: go.Figure, marks: pd.DataFrame, lang: str) -> None:
     )
 
 
+def sales_figure(sales: pd.DataFrame, grain: str, as_of, lang: str) -> go.Figure:
+    """Revenue bars and the orders line per month or week, the running period hatched and
+    dashed, the calendar marked."""
+    if grain == "week":
+        title = t("monitoring.sales.title_week", weeks=SALES_WEEKS)
+        bar_period = {"xperiod": 7 * 24 * 3600 * 1000, "xperiod0": "2024-01-01"}  # a Monday
+    else:
+        title = t("monitoring.sales.title_month")
+        bar_period = {"xperiod": "M1"}
+    marks = seasonality.marks_for_periods(sales["period_start"], grain)
+    fig = go.Figure()
+    # The period holding the as-of date is still running: hatched bar, dashed line to it.
+    running = charts.unfinished(sales["period_start"], grain, as_of)
+    fig.add_bar(
+        x=sales["period_start"],
+        y=sales["revenue"],
+        name=t("kpi.revenue"),
+        xperiodalignment="middle",
+        marker={"pattern": {"shape": ["/" if r else "" for r in running]}},
+        **bar_period,
+    )
+    done = sales[[not r for r in running]]
+    fig.add_scatter(
+        x=done["period_start"],
+        y=done["orders"],
+        name=t("kpi.valid_orders"),
+        yaxis="y2",
+        mode="lines+markers",
+        xperiodalignment="middle",
+        line={"color": ORDERS_LINE},
+        **bar_period,
+    )
+    if any(running) and len(sales) > 1:
+        tail = sales.tail(2)
+        fig.add_scatter(
+            x=tail["period_start"],
+            y=tail["orders"],
+            name=t("overview.unfinished"),
+            yaxis="y2",
+            mode="lines+markers",
+            xperiodalignment="middle",
+            line={"color": ORDERS_LINE, "dash": "dash"},
+            marker={"symbol": ["circle", "circle-open"]},
+            **bar_period,
+        )
+    draw_marks(fig, marks, lang)
+    fig.update_layout(
+        title=title,
+        yaxis={"title": t("kpi.revenue")},
+        yaxis2={"title": t("kpi.valid_orders"), "overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": -0.15},
+        height=480,
+    )
+    labels = marks.loc[marks["kind"] != "public_holiday", f"name_{lang}"]
+    charts.labels_above(fig, list(labels))
+    return fig
+
+
+def new_vs_returning_figure(monthly: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    fig.add_bar(x=monthly["period_start"], y=monthly["new_customers"], name=t("overview.new"))
+    fig.add_bar(
+        x=monthly["period_start"], y=monthly["returning_customers"], name=t("overview.returning")
+    )
+    fig.update_layout(
+        title=t("overview.new_vs_returning"),
+        barmode="stack",
+        legend={"orientation": "h", "y": -0.15},
+        height=460,
+    )
+    return fig
+
+
+def provinces_figure(top: pd.DataFrame, lang: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=top["revenue"][::-1],
+            y=[format.province(p, lang) for p in top["province"][::-1]],
+            orientation="h",
+            text=[f"{share:.1%}" for share in top["revenue_share"][::-1]],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(title=t("overview.top_provinces"), height=460)
+    return fig
+
+
+def monitor_figure(weekly: pd.DataFrame, metric: str, lang: str) -> go.Figure:
+    """One metric of the weekly strip: the weeks, their baseline and the flagged weeks."""
+    flagged = weekly[weekly[f"{metric}_flag"]]
+    symbols = ["circle-open" if partial else "circle" for partial in weekly["partial"]]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=weekly["week_start"],
+        y=weekly[f"{metric}_baseline"],
+        mode="lines",
+        line={"dash": "dot", "color": "#999"},
+        name=t("monitoring.strip.baseline"),
+    )
+    fig.add_scatter(
+        x=weekly["week_start"],
+        y=weekly[metric],
+        mode="lines+markers",
+        marker={"symbol": symbols},
+        name=t(f"monitoring.metric.{metric}"),
+        customdata=weekly[f"marks_{lang}"],
+        hovertemplate=f"%{{x|{charts.DATE_FORMATS[lang]['day_year']}}}: %{{y"
+        + {"repurchase_rate": ":.1%", "aov": ":,.2f"}.get(metric, ":,.0f")
+        + "}<br>%{customdata}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=flagged["week_start"],
+        y=flagged[metric],
+        mode="markers",
+        marker={"color": FLAG_COLOR, "size": 12, "line": {"width": 2, "color": "white"}},
+        name=t("monitoring.strip.flagged"),
+    )
+    fig.update_layout(
+        title=t(f"monitoring.metric.{metric}"),
+        height=260,
+        showlegend=False,
+        yaxis={"tickformat": ".0%"} if metric == "repurchase_rate" else {},
+    )
+    return fig
+
+
 ctx = state.context()
 st.title(t("overview.title"))
 
@@ -111,92 +237,23 @@ if grain == "week":
     sales = state.cached(
         seasonality.sales_with_marks, period="week", start=start, end=end, shop=ctx.shop
     )
-    title = t("monitoring.sales.title_week", weeks=SALES_WEEKS)
-    bar_period = {"xperiod": 7 * 24 * 3600 * 1000, "xperiod0": "2024-01-01"}  # a Monday
 else:
     sales = state.cached(seasonality.sales_with_marks, period="month", shop=ctx.shop)
-    title = t("monitoring.sales.title_month")
-    bar_period = {"xperiod": "M1"}
-marks = seasonality.marks_for_periods(sales["period_start"], grain)
-fig = go.Figure()
-# The period holding the as-of date is still running: hatched bar, dashed line to it.
-running = charts.unfinished(sales["period_start"], grain, ctx.as_of)
-fig.add_bar(
-    x=sales["period_start"],
-    y=sales["revenue"],
-    name=t("kpi.revenue"),
-    xperiodalignment="middle",
-    marker={"pattern": {"shape": ["/" if r else "" for r in running]}},
-    **bar_period,
-)
-done = sales[[not r for r in running]]
-fig.add_scatter(
-    x=done["period_start"],
-    y=done["orders"],
-    name=t("kpi.valid_orders"),
-    yaxis="y2",
-    mode="lines+markers",
-    xperiodalignment="middle",
-    line={"color": ORDERS_LINE},
-    **bar_period,
-)
-if any(running) and len(sales) > 1:
-    tail = sales.tail(2)
-    fig.add_scatter(
-        x=tail["period_start"],
-        y=tail["orders"],
-        name=t("overview.unfinished"),
-        yaxis="y2",
-        mode="lines+markers",
-        xperiodalignment="middle",
-        line={"color": ORDERS_LINE, "dash": "dash"},
-        marker={"symbol": ["circle", "circle-open"]},
-        **bar_period,
-    )
-draw_marks(fig, marks, ctx.lang)
-fig.update_layout(
-    title=title,
-    yaxis={"title": t("kpi.revenue")},
-    yaxis2={"title": t("kpi.valid_orders"), "overlaying": "y", "side": "right"},
-    legend={"orientation": "h", "y": -0.15},
-    height=480,
-)
-labels = marks.loc[marks["kind"] != "public_holiday", f"name_{ctx.lang}"]
-charts.labels_above(fig, list(labels))
-chart(fig, sales, f"sales_by_{grain}")
+chart(drawn(sales_figure, sales, grain, ctx.as_of, ctx.lang), sales, f"sales_by_{grain}")
 st.caption(t("monitoring.sales.caption"))
 
 # The monthly sales of the chart above (the same call: computed, or stored, once).
 monthly = state.cached(seasonality.sales_with_marks, period="month", shop=ctx.shop)
 left, right = st.columns(2)
 with left:
-    fig = go.Figure()
-    fig.add_bar(x=monthly["period_start"], y=monthly["new_customers"], name=t("overview.new"))
-    fig.add_bar(
-        x=monthly["period_start"], y=monthly["returning_customers"], name=t("overview.returning")
-    )
-    fig.update_layout(
-        title=t("overview.new_vs_returning"),
-        barmode="stack",
-        legend={"orientation": "h", "y": -0.15},
-        height=460,
-    )
     chart(
-        fig, monthly[["period_start", "new_customers", "returning_customers"]], "new_vs_returning"
+        drawn(new_vs_returning_figure, monthly),
+        monthly[["period_start", "new_customers", "returning_customers"]],
+        "new_vs_returning",
     )
 with right:
     top = state.cached(regions.provinces, limit=15, shop=ctx.shop)
-    fig = go.Figure(
-        go.Bar(
-            x=top["revenue"][::-1],
-            y=[format.province(p, ctx.lang) for p in top["province"][::-1]],
-            orientation="h",
-            text=[f"{share:.1%}" for share in top["revenue_share"][::-1]],
-            textposition="auto",
-        )
-    )
-    fig.update_layout(title=t("overview.top_provinces"), height=460)
-    chart(fig, top, "top_provinces")
+    chart(drawn(provinces_figure, top, ctx.lang), top, "top_provinces")
 
 # Who to contact in the next 30 days, when and why (issue 15).
 action_sections.agenda_section(ctx)
@@ -214,41 +271,7 @@ if not weekly["orders"].any():
     # no order in the window: three flat or empty charts would say nothing
     empty_state(t("monitoring.strip.quiet", weeks=MONITOR_WEEKS))
     st.stop()
-symbols = ["circle-open" if partial else "circle" for partial in weekly["partial"]]
 for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
-    flagged = weekly[weekly[f"{metric}_flag"]]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=weekly["week_start"],
-        y=weekly[f"{metric}_baseline"],
-        mode="lines",
-        line={"dash": "dot", "color": "#999"},
-        name=t("monitoring.strip.baseline"),
-    )
-    fig.add_scatter(
-        x=weekly["week_start"],
-        y=weekly[metric],
-        mode="lines+markers",
-        marker={"symbol": symbols},
-        name=t(f"monitoring.metric.{metric}"),
-        customdata=weekly[f"marks_{ctx.lang}"],
-        hovertemplate=f"%{{x|{charts.DATE_FORMATS[ctx.lang]['day_year']}}}: %{{y"
-        + {"repurchase_rate": ":.1%", "aov": ":,.2f"}.get(metric, ":,.0f")
-        + "}<br>%{customdata}<extra></extra>",
-    )
-    fig.add_scatter(
-        x=flagged["week_start"],
-        y=flagged[metric],
-        mode="markers",
-        marker={"color": FLAG_COLOR, "size": 12, "line": {"width": 2, "color": "white"}},
-        name=t("monitoring.strip.flagged"),
-    )
-    fig.update_layout(
-        title=t(f"monitoring.metric.{metric}"),
-        height=260,
-        showlegend=False,
-        yaxis={"tickformat": ".0%"} if metric == "repurchase_rate" else {},
-    )
     columns = [
         "week_start",
         "days",
@@ -260,7 +283,7 @@ for column, metric in zip(st.columns(3), monitoring.METRICS, strict=True):
         f"marks_{ctx.lang}",
     ]
     with column:
-        chart(fig, weekly[columns], f"monitor_{metric}")
+        chart(drawn(monitor_figure, weekly, metric, ctx.lang), weekly[columns], f"monitor_{metric}")
 
 sentences = monitoring.explain_anomalies(weekly, ctx.lang)
 if sentences:

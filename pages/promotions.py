@@ -8,6 +8,7 @@ of the chosen period (``planner_defaults``) and can be saved as named scenarios
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -16,7 +17,7 @@ from analytics.errors import InputError
 from analytics.i18n import t
 from analytics.promotions import PromotionSettings
 from ui import auth, charts, state, tables
-from ui.widgets import chart, download_csv, empty_state
+from ui.widgets import chart, download_csv, drawn, empty_state
 
 PERIODS = (30, 90, 180, 365)
 #: Rows of the pooling pairs shown on the page (the download has all of them).
@@ -230,6 +231,79 @@ def _help(key: str) -> str | None:
     return None if text == key else text
 
 
+def break_even_figure(curve: pd.DataFrame, volume_multiplier: float) -> go.Figure:
+    """Profit after the price cut against the volume sold, the break-even volume marked."""
+    fig = go.Figure(
+        go.Scatter(
+            x=curve["volume_multiplier"],
+            y=curve["profit_index"],
+            mode="lines",
+            name=t("promo.chart.after"),
+        )
+    )
+    charts.guides(
+        fig,
+        charts.hline(1, t("promo.chart.before"), dash="dot", color="gray"),
+        charts.vline(
+            volume_multiplier,
+            t("promo.chart.break_even_at", multiplier=volume_multiplier),
+            dash="dash",
+            color="firebrick",
+        ),
+    )
+    fig.update_layout(
+        title=t("promo.chart.profit_vs_volume"),
+        xaxis={"title": t("promo.chart.volume_axis"), "ticksuffix": "×"},
+        yaxis={"title": t("promo.chart.profit_axis"), "tickformat": ".0%"},
+    )
+    return fig
+
+
+def threshold_figure(hist: pd.DataFrame, near_floor: float, threshold: float) -> go.Figure:
+    """Orders by amount, those reaching the threshold apart, the near-miss band shaded."""
+    fig = go.Figure()
+    for band, color in (("below", "#9aa5b1"), ("above", "#d9534f")):
+        part = hist[hist["band"] == band]
+        fig.add_bar(
+            x=part["bin_mid"],
+            y=part["orders"],
+            width=part["bin_end"] - part["bin_start"],
+            name=t(f"promo.chart.band.{band}"),
+            marker_color=color,
+            customdata=part[["bin_start", "bin_end"]],
+            hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y:,}<extra></extra>",
+        )
+    charts.guides(
+        fig,
+        charts.vrect(near_floor, threshold, t("promo.chart.near_band"), fill="orange"),
+        charts.vline(
+            threshold,
+            t("promo.chart.threshold_line", threshold=threshold),
+            dash="dash",
+            color="firebrick",
+        ),
+    )
+    fig.update_layout(
+        title=t("promo.chart.histogram"),
+        xaxis={"title": t("promo.chart.amount_axis")},
+        yaxis={"title": t("promo.chart.orders_axis")},
+        bargap=0.05,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def comparison_figure(table: pd.DataFrame) -> go.Figure:
+    """ROI and profit of two campaigns side by side."""
+    fig = charts.two_panels(t("promo.chart.roi"), t("promo.chart.profit"))
+    fig.add_bar(x=table["campaign"], y=table["roi"], name=t("promo.chart.roi"))
+    fig.add_bar(
+        x=table["campaign"], y=table["profit"], name=t("promo.chart.profit"), xaxis="x2", yaxis="y2"
+    )
+    fig.update_layout(title=t("promo.chart.roi_vs_profit"), showlegend=False)
+    return fig
+
+
 def break_even_tab(margin: float) -> None:
     discount = _percent_slider("break_even", "discount")
     result = _attempt(promotions.break_even, margin=margin, discount=discount)
@@ -241,29 +315,7 @@ def break_even_tab(margin: float) -> None:
         c.metric(t("promo.m.new_unit_margin"), f"{result.new_unit_margin:.0%}", border=True)
         d.metric(t("promo.m.new_margin_rate"), f"{result.new_margin_rate:.1%}", border=True)
         curve = promotions.break_even_curve(margin=margin, discount=discount)
-        fig = go.Figure(
-            go.Scatter(
-                x=curve["volume_multiplier"],
-                y=curve["profit_index"],
-                mode="lines",
-                name=t("promo.chart.after"),
-            )
-        )
-        charts.guides(
-            fig,
-            charts.hline(1, t("promo.chart.before"), dash="dot", color="gray"),
-            charts.vline(
-                result.volume_multiplier,
-                t("promo.chart.break_even_at", multiplier=result.volume_multiplier),
-                dash="dash",
-                color="firebrick",
-            ),
-        )
-        fig.update_layout(
-            title=t("promo.chart.profit_vs_volume"),
-            xaxis={"title": t("promo.chart.volume_axis"), "ticksuffix": "×"},
-            yaxis={"title": t("promo.chart.profit_axis"), "tickformat": ".0%"},
-        )
+        fig = drawn(break_even_figure, curve, result.volume_multiplier)
         chart(fig, curve, "promo_break_even_curve")
     table = _attempt(promotions.break_even_table, margin=margin)
     if table is not None and not table.empty:
@@ -322,37 +374,7 @@ def threshold_tab(margin: float) -> None:
         end=result.end,
         shop=ctx.shop,
     )
-    fig = go.Figure()
-    for band, color in (("below", "#9aa5b1"), ("above", "#d9534f")):
-        part = hist[hist["band"] == band]
-        fig.add_bar(
-            x=part["bin_mid"],
-            y=part["orders"],
-            width=part["bin_end"] - part["bin_start"],
-            name=t(f"promo.chart.band.{band}"),
-            marker_color=color,
-            customdata=part[["bin_start", "bin_end"]],
-            hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y:,}<extra></extra>",
-        )
-    charts.guides(
-        fig,
-        charts.vrect(
-            result.near_floor, result.threshold, t("promo.chart.near_band"), fill="orange"
-        ),
-        charts.vline(
-            result.threshold,
-            t("promo.chart.threshold_line", threshold=result.threshold),
-            dash="dash",
-            color="firebrick",
-        ),
-    )
-    fig.update_layout(
-        title=t("promo.chart.histogram"),
-        xaxis={"title": t("promo.chart.amount_axis")},
-        yaxis={"title": t("promo.chart.orders_axis")},
-        bargap=0.05,
-        legend={"orientation": "h", "y": -0.2},
-    )
+    fig = drawn(threshold_figure, hist, result.near_floor, result.threshold)
     chart(fig, hist, "promo_threshold_histogram")
 
 
@@ -495,13 +517,7 @@ def compare_tab(margin: float) -> None:
         border=True,
     )
     table = promotions.comparison_table(a, b)
-    fig = charts.two_panels(t("promo.chart.roi"), t("promo.chart.profit"))
-    fig.add_bar(x=table["campaign"], y=table["roi"], name=t("promo.chart.roi"))
-    fig.add_bar(
-        x=table["campaign"], y=table["profit"], name=t("promo.chart.profit"), xaxis="x2", yaxis="y2"
-    )
-    fig.update_layout(title=t("promo.chart.roi_vs_profit"), showlegend=False)
-    chart(fig, table, "promo_roi_vs_profit")
+    chart(drawn(comparison_figure, table), table, "promo_roi_vs_profit")
 
 
 def ads_tab(margin: float) -> None:

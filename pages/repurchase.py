@@ -15,7 +15,7 @@ from analytics import clv, repurchase, scores, settings, views
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import action_sections, format, state, tables
-from ui.widgets import chart, download_csv, empty_state
+from ui.widgets import chart, download_csv, drawn, empty_state
 
 ctx = state.context()
 st.title(t("repurchase.title"))
@@ -27,6 +27,96 @@ if ctx.empty:
 
 st.caption(t("repurchase.intro", as_of=ctx.as_of))
 cfg = repurchase.load_settings(state.cursor())
+
+
+def cycles_figure(cycles: pd.DataFrame, level: str) -> go.Figure:
+    """The median days between purchases per product (or category), its 25%-75% range
+    drawn as one vertical segment per item."""
+    xs = [v for item in cycles[level] for v in (item, item, None)]  # None breaks the line
+    ys = [
+        v for lo, hi in zip(cycles.p25_days, cycles.p75_days, strict=True) for v in (lo, hi, None)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=cycles[level],
+        y=cycles["median_days"],
+        name=t("repurchase.cycles.median"),
+        text=[f"{d:g}" for d in cycles["median_days"]],
+        textposition="inside",
+        insidetextanchor="start",
+        customdata=cycles[["customers", "purchases"]],
+        hovertemplate=(
+            f"%{{x}}<br>{t('repurchase.col.median_days')} %{{y:g}}<br>"
+            f"{t('repurchase.col.customers')} %{{customdata[0]:,}}<br>"
+            f"{t('repurchase.col.purchases')} %{{customdata[1]:,}}<extra></extra>"
+        ),
+    )
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines+markers",
+        name=t("repurchase.cycles.spread"),
+        line={"color": "#333333", "width": 2},
+        marker={"symbol": "line-ew-open", "size": 16, "color": "#333333"},
+        hoverinfo="y",
+    )
+    fig.update_layout(
+        title=t("repurchase.cycles.chart"),
+        yaxis={"title": t("repurchase.col.median_days")},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+    )
+    return fig
+
+
+def p_alive_figure(alive: pd.DataFrame) -> go.Figure:
+    """P(alive) by days since the last purchase (rows) and purchase count (columns)."""
+    grid = alive.pivot(index="days_since_bucket", columns="frequency_bucket", values="p_alive")
+    grid = grid.reindex(
+        index=[b for b in repurchase.DAYS_SINCE_LABELS if b in grid.index],
+        columns=[b for b in repurchase.FREQUENCY_LABELS if b in grid.columns],
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=list(grid.columns),
+            y=list(grid.index),
+            zmin=0,
+            zmax=1,
+            colorscale="RdYlGn",
+            colorbar={"tickformat": ".0%"},
+            text=[[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()],
+            texttemplate="%{text}",
+            hovertemplate="%{x} / %{y}: %{z:.1%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": t("repurchase.alive.x"), "type": "category"},
+        yaxis={"title": t("repurchase.alive.y"), "type": "category", "autorange": "reversed"},
+        height=420,
+    )
+    return fig
+
+
+def holdout_figure(check: pd.DataFrame) -> go.Figure:
+    """Predicted against actual repeat purchases in the holdout, per purchase count."""
+    fig = go.Figure()
+    for column in ("predicted", "actual"):
+        fig.add_bar(
+            x=check["frequency_bucket"],
+            y=check[column],
+            name=t(f"repurchase.holdout.{column}"),
+            customdata=check["customers"],
+            hovertemplate=(
+                f"%{{y:.2f}} ({t('repurchase.col.customers')} %{{customdata:,}})<extra></extra>"
+            ),
+        )
+    fig.update_layout(
+        title=t("repurchase.holdout.chart"),
+        barmode="group",
+        xaxis={"title": t("repurchase.holdout.x"), "type": "category"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
 
 
 def labelled(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -142,43 +232,7 @@ with tab_cycles:
     if cycles.empty:
         empty_state(t("repurchase.cycles.none", n=int(min_customers)))
     else:
-        # The 25%-75% range as one vertical segment per item (None breaks the line).
-        xs = [v for item in cycles[level] for v in (item, item, None)]
-        ys = [
-            v
-            for lo, hi in zip(cycles.p25_days, cycles.p75_days, strict=True)
-            for v in (lo, hi, None)
-        ]
-        fig = go.Figure()
-        fig.add_bar(
-            x=cycles[level],
-            y=cycles["median_days"],
-            name=t("repurchase.cycles.median"),
-            text=[f"{d:g}" for d in cycles["median_days"]],
-            textposition="inside",
-            insidetextanchor="start",
-            customdata=cycles[["customers", "purchases"]],
-            hovertemplate=(
-                f"%{{x}}<br>{t('repurchase.col.median_days')} %{{y:g}}<br>"
-                f"{t('repurchase.col.customers')} %{{customdata[0]:,}}<br>"
-                f"{t('repurchase.col.purchases')} %{{customdata[1]:,}}<extra></extra>"
-            ),
-        )
-        fig.add_scatter(
-            x=xs,
-            y=ys,
-            mode="lines+markers",
-            name=t("repurchase.cycles.spread"),
-            line={"color": "#333333", "width": 2},
-            marker={"symbol": "line-ew-open", "size": 16, "color": "#333333"},
-            hoverinfo="y",
-        )
-        fig.update_layout(
-            title=t("repurchase.cycles.chart"),
-            yaxis={"title": t("repurchase.col.median_days")},
-            legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
-        )
-        chart(fig, cycles, f"repurchase_cycles_{level}")
+        chart(drawn(cycles_figure, cycles, level), cycles, f"repurchase_cycles_{level}")
         show_table(cycles)
 
 # Reminders ---------------------------------------------------------------------------
@@ -251,31 +305,7 @@ with tab_value:
     except InputError as exc:
         st.warning(str(exc))
     else:
-        grid = alive.pivot(index="days_since_bucket", columns="frequency_bucket", values="p_alive")
-        grid = grid.reindex(
-            index=[b for b in repurchase.DAYS_SINCE_LABELS if b in grid.index],
-            columns=[b for b in repurchase.FREQUENCY_LABELS if b in grid.columns],
-        )
-        fig = go.Figure(
-            go.Heatmap(
-                z=grid.to_numpy(),
-                x=list(grid.columns),
-                y=list(grid.index),
-                zmin=0,
-                zmax=1,
-                colorscale="RdYlGn",
-                colorbar={"tickformat": ".0%"},
-                text=[[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()],
-                texttemplate="%{text}",
-                hovertemplate="%{x} / %{y}: %{z:.1%}<extra></extra>",
-            )
-        )
-        fig.update_layout(
-            xaxis={"title": t("repurchase.alive.x"), "type": "category"},
-            yaxis={"title": t("repurchase.alive.y"), "type": "category", "autorange": "reversed"},
-            height=420,
-        )
-        chart(fig, alive, "repurchase_p_alive")
+        chart(drawn(p_alive_figure, alive), alive, "repurchase_p_alive")
 
     st.subheader(t("repurchase.holdout.title"))
     st.caption(t("repurchase.holdout.help"))
@@ -304,25 +334,7 @@ with tab_value:
         except InputError as exc:
             st.warning(str(exc))
         else:
-            fig = go.Figure()
-            for column in ("predicted", "actual"):
-                fig.add_bar(
-                    x=check["frequency_bucket"],
-                    y=check[column],
-                    name=t(f"repurchase.holdout.{column}"),
-                    customdata=check["customers"],
-                    hovertemplate=(
-                        f"%{{y:.2f}} ({t('repurchase.col.customers')} %{{customdata:,}})"
-                        "<extra></extra>"
-                    ),
-                )
-            fig.update_layout(
-                title=t("repurchase.holdout.chart"),
-                barmode="group",
-                xaxis={"title": t("repurchase.holdout.x"), "type": "category"},
-                legend={"orientation": "h", "y": -0.2},
-            )
-            chart(fig, check, "repurchase_holdout")
+            chart(drawn(holdout_figure, check), check, "repurchase_holdout")
 
     st.subheader(t("repurchase.clv.title"), help=t("repurchase.clv.model"))
     st.caption(t("repurchase.clv.help"))

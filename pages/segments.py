@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -14,7 +15,7 @@ from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, charts, format, state, tables
 from ui.deferred import whole_list
-from ui.widgets import chart, download, empty_state
+from ui.widgets import chart, download, drawn, empty_state
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Rows shown in a list on the page; its download always has all of them.
@@ -33,6 +34,151 @@ state.scored_as_of()
 con = state.cursor()
 rfm_settings = settings.load(con, "rfm", rfm.RfmSettings)
 tier_rules = settings.load(con, "tiers", tiers.TierRules)
+
+
+def segments_figure(summary: pd.DataFrame) -> go.Figure:
+    """The RFM segments as a treemap of their customers (segments with none left out)."""
+    shown = summary[summary["customers"] > 0]
+    fig = go.Figure(
+        go.Treemap(
+            labels=shown["name"],
+            parents=[""] * len(shown),
+            values=shown["customers"],
+            customdata=shown[["share", "revenue", "revenue_share", "action"]],
+            texttemplate="<b>%{label}</b><br>%{value:,}<br>%{customdata[0]:.1%}",
+            hovertemplate="<b>%{label}</b><br>" + t("segments.rfm.hover") + "<extra></extra>",
+            branchvalues="total",
+            marker_colors=charts.color_list(shown["segment"], charts.SEGMENT_COLORS),
+        )
+    )
+    fig.update_layout(title=t("segments.rfm.treemap"), height=460)
+    return fig
+
+
+def grid_figure(grid: pd.DataFrame, lang: str) -> go.Figure:
+    """Customers per R (rows) and F (columns) score, each cell named by its segment."""
+    # One word per line so long English names fit a cell.
+    names = [rfm.SEGMENTS[s].name(lang).replace(" ", "<br>") for s in grid["segment"]]
+    fig = go.Figure(
+        go.Heatmap(
+            x=grid["f"],
+            y=grid["r"],
+            z=grid["customers"],
+            text=names,
+            texttemplate="%{text}<br>%{z:,}",
+            textfont={"size": 11},
+            hovertemplate=t("segments.rfm.grid.hover") + "<extra></extra>",
+            colorscale="Blues",
+            showscale=False,
+        )
+    )
+    fig.update_layout(
+        title=t("segments.rfm.grid"),
+        height=460,
+        xaxis={"title": t("segments.rfm.grid.f"), "dtick": 1},
+        yaxis={"title": t("segments.rfm.grid.r"), "dtick": 1},
+    )
+    return fig
+
+
+def tier_customers_figure(summary: pd.DataFrame) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=summary["name"],
+            y=summary["customers"],
+            text=[format.count(n) for n in summary["customers"]],
+        )
+    )
+    fig.update_layout(title=t("segments.tiers.customers"), height=360)
+    return fig
+
+
+def tier_revenue_figure(summary: pd.DataFrame) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=summary["name"],
+            y=summary["revenue"],
+            text=[f"{s:.1%}" for s in summary["revenue_share"]],
+        )
+    )
+    fig.update_layout(title=t("segments.tiers.revenue"), height=360)
+    return fig
+
+
+def age_bands_figure(ages: pd.DataFrame) -> go.Figure:
+    """Customers per age band: known ages, then those placed at random (age unknown)."""
+    fig = go.Figure()
+    fig.add_bar(x=ages["age_band"], y=ages["known_customers"], name=t("segments.age.known"))
+    fig.add_bar(
+        x=ages["age_band"],
+        y=ages["imputed_customers"],
+        name=t("segments.age.imputed"),
+        text=[t("segments.age.bar_text", share=s) for s in ages["imputed_share"]],
+        textposition="outside",
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=380,
+        xaxis={
+            "title": t("segments.age.band"),
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": ["<18", *[b for b in demographics.AGE_BANDS if b != "<18"]],
+        },
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def provinces_figure(top: pd.DataFrame, lang: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=top["customers"][::-1],
+            y=[format.province(p, lang) for p in top["province"][::-1]],
+            orientation="h",
+            text=[t("segments.province.bar_text", share=s) for s in top["revenue_share"][::-1]],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(height=460, xaxis={"title": t("segments.col.customers")})
+    return fig
+
+
+def pareto_figure(curve: pd.DataFrame, top20: float) -> go.Figure:
+    """Share of revenue against share of customers (best first), the top 20% marked."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=curve["customer_share"],
+        y=curve["revenue_share"],
+        mode="lines",
+        name=t("segments.pareto.curve"),
+        fill="tozeroy",
+    )
+    fig.add_scatter(
+        x=[0, 1],
+        y=[0, 1],
+        mode="lines",
+        name=t("segments.pareto.equal"),
+        line={"dash": "dot", "color": "gray"},
+    )
+    fig.add_scatter(x=[0.2], y=[top20], mode="markers", marker={"size": 12}, showlegend=False)
+    fig.add_annotation(
+        x=0.2,
+        y=top20,
+        text=t("segments.pareto.annotation", share=top20),
+        showarrow=True,
+        ax=90,
+        ay=40,
+        bgcolor="white",
+        bordercolor="gray",
+    )
+    fig.update_layout(
+        height=420,
+        xaxis={"title": t("segments.pareto.x"), "tickformat": ".0%"},
+        yaxis={"title": t("segments.pareto.y"), "tickformat": ".0%"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
 
 
 def _download(data, file_name: str, *, key: str, label: str | None = None) -> None:
@@ -201,45 +347,10 @@ def _rfm_tab() -> None:
 
     left, right = st.columns(2)
     with left:
-        drawn = summary[summary["customers"] > 0]
-        fig = go.Figure(
-            go.Treemap(
-                labels=drawn["name"],
-                parents=[""] * len(drawn),
-                values=drawn["customers"],
-                customdata=drawn[["share", "revenue", "revenue_share", "action"]],
-                texttemplate="<b>%{label}</b><br>%{value:,}<br>%{customdata[0]:.1%}",
-                hovertemplate="<b>%{label}</b><br>" + t("segments.rfm.hover") + "<extra></extra>",
-                branchvalues="total",
-                marker_colors=charts.color_list(drawn["segment"], charts.SEGMENT_COLORS),
-            )
-        )
-        fig.update_layout(title=t("segments.rfm.treemap"), height=460)
-        chart(fig, summary, "rfm_segments")
+        chart(drawn(segments_figure, summary), summary, "rfm_segments")
     with right:
         grid = state.cached(rfm.rf_grid, as_of=ctx.as_of, settings=rfm_settings, shop=ctx.shop)
-        # One word per line so long English names fit a cell.
-        names = [rfm.SEGMENTS[s].name(ctx.lang).replace(" ", "<br>") for s in grid["segment"]]
-        fig = go.Figure(
-            go.Heatmap(
-                x=grid["f"],
-                y=grid["r"],
-                z=grid["customers"],
-                text=names,
-                texttemplate="%{text}<br>%{z:,}",
-                textfont={"size": 11},
-                hovertemplate=t("segments.rfm.grid.hover") + "<extra></extra>",
-                colorscale="Blues",
-                showscale=False,
-            )
-        )
-        fig.update_layout(
-            title=t("segments.rfm.grid"),
-            height=460,
-            xaxis={"title": t("segments.rfm.grid.f"), "dtick": 1},
-            yaxis={"title": t("segments.rfm.grid.r"), "dtick": 1},
-        )
-        chart(fig, grid, "rfm_grid")
+        chart(drawn(grid_figure, grid, ctx.lang), grid, "rfm_grid")
 
     empty_segments = summary.loc[summary["customers"] == 0, "name"]
     if rfm_settings.method == "quintile" and len(empty_segments):
@@ -337,25 +448,10 @@ def _tiers_tab() -> None:
     summary.insert(1, "name", [tier_rules.name(x, ctx.lang) for x in summary["tier"]])
     left, right = st.columns(2)
     with left:
-        fig = go.Figure(
-            go.Bar(
-                x=summary["name"],
-                y=summary["customers"],
-                text=[format.count(n) for n in summary["customers"]],
-            )
-        )
-        fig.update_layout(title=t("segments.tiers.customers"), height=360)
-        chart(fig, summary, "tier_customers")
+        chart(drawn(tier_customers_figure, summary), summary, "tier_customers")
     with right:
-        fig = go.Figure(
-            go.Bar(
-                x=summary["name"],
-                y=summary["revenue"],
-                text=[f"{s:.1%}" for s in summary["revenue_share"]],
-            )
-        )
-        fig.update_layout(title=t("segments.tiers.revenue"), height=360)
-        chart(fig, summary[["tier", "name", "revenue", "revenue_share"]], "tier_revenue")
+        revenue = summary[["tier", "name", "revenue", "revenue_share"]]
+        chart(drawn(tier_revenue_figure, summary), revenue, "tier_revenue")
 
     st.subheader(t("segments.tiers.candidates"))
     a, b = st.columns(2)
@@ -430,44 +526,14 @@ def _profile_tab() -> None:
     if not (ages["customers"] > 0).any():
         empty_state(t("segments.age.none"))
     else:
-        fig = go.Figure()
-        fig.add_bar(x=ages["age_band"], y=ages["known_customers"], name=t("segments.age.known"))
-        fig.add_bar(
-            x=ages["age_band"],
-            y=ages["imputed_customers"],
-            name=t("segments.age.imputed"),
-            text=[t("segments.age.bar_text", share=s) for s in ages["imputed_share"]],
-            textposition="outside",
-        )
-        fig.update_layout(
-            barmode="stack",
-            height=380,
-            xaxis={
-                "title": t("segments.age.band"),
-                "type": "category",
-                "categoryorder": "array",
-                "categoryarray": ["<18", *[b for b in demographics.AGE_BANDS if b != "<18"]],
-            },
-            legend={"orientation": "h", "y": -0.2},
-        )
-        chart(fig, ages, "age_bands")
+        chart(drawn(age_bands_figure, ages), ages, "age_bands")
         st.caption(t("segments.age.caption", as_of=ctx.as_of))
 
     left, right = st.columns(2)
     with left:
         st.subheader(t("segments.province.title"))
         top = state.cached(regions.provinces, limit=15, shop=ctx.shop)
-        fig = go.Figure(
-            go.Bar(
-                x=top["customers"][::-1],
-                y=[format.province(p, ctx.lang) for p in top["province"][::-1]],
-                orientation="h",
-                text=[t("segments.province.bar_text", share=s) for s in top["revenue_share"][::-1]],
-                textposition="auto",
-            )
-        )
-        fig.update_layout(height=460, xaxis={"title": t("segments.col.customers")})
-        chart(fig, top, "segment_provinces")
+        chart(drawn(provinces_figure, top, ctx.lang), top, "segment_provinces")
     with right:
         st.subheader(t("segments.quality.title"))
         quality = state.cached(demographics.quality_summary, as_of=ctx.as_of, shop=ctx.shop)
@@ -499,39 +565,7 @@ def _profile_tab() -> None:
         help=t("segments.pareto.metric.help"),
         border=True,
     )
-    fig = go.Figure()
-    fig.add_scatter(
-        x=curve["customer_share"],
-        y=curve["revenue_share"],
-        mode="lines",
-        name=t("segments.pareto.curve"),
-        fill="tozeroy",
-    )
-    fig.add_scatter(
-        x=[0, 1],
-        y=[0, 1],
-        mode="lines",
-        name=t("segments.pareto.equal"),
-        line={"dash": "dot", "color": "gray"},
-    )
-    fig.add_scatter(x=[0.2], y=[top20], mode="markers", marker={"size": 12}, showlegend=False)
-    fig.add_annotation(
-        x=0.2,
-        y=top20,
-        text=t("segments.pareto.annotation", share=top20),
-        showarrow=True,
-        ax=90,
-        ay=40,
-        bgcolor="white",
-        bordercolor="gray",
-    )
-    fig.update_layout(
-        height=420,
-        xaxis={"title": t("segments.pareto.x"), "tickformat": ".0%"},
-        yaxis={"title": t("segments.pareto.y"), "tickformat": ".0%"},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    chart(fig, curve, "pareto")
+    chart(drawn(pareto_figure, curve, top20), curve, "pareto")
 
 
 tab_rfm, tab_tiers, tab_profile = st.tabs(

@@ -292,3 +292,36 @@ def test_guides_are_added_in_one_update_with_their_labels():
     ]
     assert fig.layout.shapes[0].line.dash == "dash" and fig.layout.shapes[2].fillcolor == "orange"
     assert [a.text for a in fig.layout.annotations] == ["保本点", "临界区"]  # the hline has none
+
+
+def test_a_drawn_figure_is_built_and_polished_once_per_arguments_and_language(monkeypatch):
+    import uuid
+
+    from analytics import i18n
+    from ui import widgets
+
+    built, shown = [], []
+    monkeypatch.setattr(widgets.st, "plotly_chart", lambda fig, **kw: shown.append(fig))
+    monkeypatch.setattr(widgets, "download_csv", lambda *a, **kw: None)
+    tag = str(uuid.uuid4())  # arguments no other test drew
+
+    def revenue_figure(sales: pd.DataFrame, tag: str) -> go.Figure:
+        built.append(len(sales))
+        return go.Figure(go.Bar(x=sales["month"], y=sales["revenue"]))
+
+    sales = pd.DataFrame(
+        {"month": MONTHS, "revenue": [50_000, 120_000, 90_000, 150_000, 160_000, 8]}
+    )
+    i18n.set_language("zh")
+    for _ in range(2):  # a second view, or another session: neither built nor polished again
+        widgets.chart(widgets.drawn(revenue_figure, sales, tag), sales, "sales")
+    assert built == [6] and shown[0] is shown[1]
+    assert shown[0].layout.yaxis.ticktext[1] == "5万"  # polished in Chinese
+    widgets.chart(widgets.drawn(revenue_figure, sales.head(3), tag), sales, "sales")
+    assert built == [6, 3]  # other data: another drawing
+    i18n.set_language("en")
+    try:
+        widgets.chart(widgets.drawn(revenue_figure, sales, tag), sales, "sales")
+        assert built == [6, 3, 6] and shown[-1].layout.yaxis.tickformat == ",~f"
+    finally:
+        i18n.set_language("zh")

@@ -304,11 +304,10 @@ def set_context(ctx: Context) -> None:
 def scored_as_of():
     """The as-of date of the stored per-customer scores, rebuilding them first when they
     are stale (with a progress bar); None when the store is empty."""
-    con = cursor()
     from analytics import scores
 
-    if scores.is_current(con):
-        return scores.stored_as_of(con)
+    if cached(scores.is_current):  # asked once per database generation, not every view
+        return cached(scores.stored_as_of)
     try:
         with write(stop=False) as writer:  # stored with the data: one rebuild per version
             return rebuild_scores(writer)
