@@ -11,7 +11,7 @@ import streamlit as st
 from analytics import cohorts
 from analytics.i18n import t
 from ui import charts, format, state
-from ui.widgets import chart, download_csv, empty_state
+from ui.widgets import chart, download_csv, drawn, empty_state
 
 HEATMAP_METRICS = ("retention", "revenue", "orders")
 CELL_FORMAT = {"retention": ".0%", "revenue": ",.0f", "orders": ",.0f"}
@@ -57,60 +57,78 @@ if table.empty:
     st.stop()
 
 
-def cohort_label(cohort: str) -> str:
+def cohort_label(cohort: str, period: str, lang: str) -> str:
     """A cohort as the reader says it: 2024年1月 / Jan 2024, 2026年第18周（4月27日起）."""
     if period == "month":
-        return format.month(f"{cohort}-01", ctx.lang)
-    return format.week(cohort, ctx.lang)
+        return format.month(f"{cohort}-01", lang)
+    return format.week(cohort, lang)
+
+
+def heatmap_figure(matrix, metric: str, period: str, lang: str) -> go.Figure:
+    """``metric`` per cohort (rows, newest last) and age (columns)."""
+    low, high = cohorts.color_range(matrix)
+    cell = CELL_FORMAT[metric]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=[str(age) for age in matrix.columns],
+            y=[cohort_label(c, period, lang) for c in matrix.index],
+            zmin=low,
+            zmax=high,
+            colorscale="Blues",
+            hoverongaps=False,
+            texttemplate=f"%{{z:{cell}}}" if matrix.shape[1] <= CELL_TEXT_MAX_AGES else None,
+            hovertemplate=f"%{{y}} · %{{x}}: %{{z:{cell}}}<extra></extra>",
+            colorbar={"tickformat": cell},
+        )
+    )
+    fig.update_layout(
+        title=t("cohorts.heatmap", metric=t(f"cohorts.metric.{metric}")),
+        xaxis={"title": t(f"cohorts.axis.age.{period}"), "type": "category"},
+        yaxis={"title": t("cohorts.axis.cohort"), "autorange": "reversed", "type": "category"},
+        height=max(420, 22 * len(matrix) + 140),
+    )
+    return fig
+
+
+def curves_figure(curves, period: str, lang: str) -> go.Figure:
+    """Cumulative revenue per customer by age, one line per cohort."""
+    fig = px.line(
+        curves.assign(cohort=[cohort_label(c, period, lang) for c in curves["cohort"]]),
+        x="age",
+        y="revenue_per_customer_cum",
+        color="cohort",
+        markers=period == "month",
+        # one colour per cohort: 24 distinct colours before any repeats
+        color_discrete_sequence=charts.distinct_colors(curves["cohort"].nunique()),
+        labels={
+            "age": t(f"cohorts.axis.age.{period}"),
+            "revenue_per_customer_cum": t("cohorts.axis.revenue_per_customer"),
+            "cohort": t("cohorts.axis.cohort"),
+        },
+    )
+    fig.update_layout(title=t("cohorts.curves", n=CURVE_COHORTS))
+    return fig
 
 
 # Heatmap -----------------------------------------------------------------------------
 last = HEATMAP_COHORTS[period]
 matrix = cohorts.cohort_matrix(table, metric, last=last)
-low, high = cohorts.color_range(matrix)
-cell = CELL_FORMAT[metric]
-fig = go.Figure(
-    go.Heatmap(
-        z=matrix.to_numpy(),
-        x=[str(age) for age in matrix.columns],
-        y=[cohort_label(c) for c in matrix.index],
-        zmin=low,
-        zmax=high,
-        colorscale="Blues",
-        hoverongaps=False,
-        texttemplate=f"%{{z:{cell}}}" if matrix.shape[1] <= CELL_TEXT_MAX_AGES else None,
-        hovertemplate=f"%{{y}} · %{{x}}: %{{z:{cell}}}<extra></extra>",
-        colorbar={"tickformat": cell},
-    )
+chart(
+    drawn(heatmap_figure, matrix, metric, period, ctx.lang),
+    matrix.reset_index(),
+    f"cohort_heatmap_{period}_{metric}",
 )
-fig.update_layout(
-    title=t("cohorts.heatmap", metric=t(f"cohorts.metric.{metric}")),
-    xaxis={"title": t(f"cohorts.axis.age.{period}"), "type": "category"},
-    yaxis={"title": t("cohorts.axis.cohort"), "autorange": "reversed", "type": "category"},
-    height=max(420, 22 * len(matrix) + 140),
-)
-chart(fig, matrix.reset_index(), f"cohort_heatmap_{period}_{metric}")
 if table["cohort"].nunique() > last:
     st.caption(t("cohorts.heatmap.last", n=last))
 
 # Cumulative revenue per customer -----------------------------------------------------
 curves = cohorts.revenue_curves(table, last=CURVE_COHORTS)
-fig = px.line(
-    curves.assign(cohort=[cohort_label(c) for c in curves["cohort"]]),
-    x="age",
-    y="revenue_per_customer_cum",
-    color="cohort",
-    markers=period == "month",
-    # one colour per cohort: 24 distinct colours before any repeats
-    color_discrete_sequence=charts.distinct_colors(curves["cohort"].nunique()),
-    labels={
-        "age": t(f"cohorts.axis.age.{period}"),
-        "revenue_per_customer_cum": t("cohorts.axis.revenue_per_customer"),
-        "cohort": t("cohorts.axis.cohort"),
-    },
+chart(
+    drawn(curves_figure, curves, period, ctx.lang),
+    curves,
+    f"cohort_revenue_curves_{period}",
 )
-fig.update_layout(title=t("cohorts.curves", n=CURVE_COHORTS))
-chart(fig, curves, f"cohort_revenue_curves_{period}")
 
 download_csv(
     table,
