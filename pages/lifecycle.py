@@ -16,7 +16,7 @@ from analytics.errors import InputError
 from analytics.i18n import t
 from ui import auth, charts, format, state, tables
 from ui.deferred import whole_list
-from ui.widgets import chart, download, download_csv, empty_state
+from ui.widgets import chart, download, download_csv, drawn, empty_state
 
 #: Greens for buyers still close to the shop, through amber to grey for the lost; the same
 #: colours on every page (``ui.charts``).
@@ -50,82 +50,62 @@ def stage_name(stage: str) -> str:
     return t(f"lifecycle.stage.{stage}")
 
 
-def stage_range(stage: str) -> str:
+def stage_range(stage: str, cuts: lifecycle.StageCuts) -> str:
     low, high = cuts.bounds()[stage]
     if high is None:
         return t("lifecycle.stage.range_open", days=cuts.at_risk)
     return t("lifecycle.stage.range", low=low, high=high)
 
 
-# Stages ------------------------------------------------------------------------------
-stages = state.cached(lifecycle.lifecycle, as_of=ctx.as_of, shop=ctx.shop)
-fig = go.Figure(
-    go.Bar(
-        x=[f"{stage_name(s)}<br><sub>{stage_range(s)}</sub>" for s in stages["stage"]],
-        y=stages["customers"],
-        text=[t("lifecycle.revenue_label", revenue=r) for r in stages["revenue"]],
-        textposition="outside",
-        marker_color=[STAGE_COLORS[s] for s in stages["stage"]],
-        customdata=stages[["customers_share", "revenue_share"]],
-        hovertemplate=(
-            f"%{{y:,}} {t('lifecycle.customers')} (%{{customdata[0]:.1%}})<br>"
-            f"{t('lifecycle.revenue')} %{{text}} (%{{customdata[1]:.1%}})<extra></extra>"
-        ),
-    )
-)
-fig.update_layout(title=t("lifecycle.stages_chart"), yaxis={"title": t("lifecycle.customers")})
-chart(fig, stages, "lifecycle_stages")
+def stages_figure(stages: pd.DataFrame, cuts: lifecycle.StageCuts) -> go.Figure:
+    """Buyers per stage (its day range beneath its name), their revenue above the bar."""
 
-# Stage flows -------------------------------------------------------------------------
-st.subheader(t("lifecycle.flows"))
-st.caption(t("lifecycle.flows.help"))
-left, right = st.columns(2)
-start = left.date_input(
-    t("lifecycle.flows.start"),
-    value=ctx.as_of - timedelta(days=90),
-    max_value=ctx.as_of,
-    key=f"lifecycle_flow_start_{ctx.as_of}",
-)
-end = right.date_input(
-    t("lifecycle.flows.end"), value=ctx.as_of, key=f"lifecycle_flow_end_{ctx.as_of}"
-)
-if not start or not end or start >= end:
-    st.warning(t("lifecycle.flows.bad_range"))
-else:
-    flows = state.cached(lifecycle.stage_flows, start=start, end=end, shop=ctx.shop)
-    if flows.empty:
-        empty_state(t("lifecycle.flows.none"))
-    else:
-        sources = [s for s in (lifecycle.NEW, *lifecycle.STAGES) if s in set(flows["from_stage"])]
-        targets = [s for s in lifecycle.STAGES if s in set(flows["to_stage"])]
-        nodes = [*sources, *targets]
-        fig = go.Figure(
-            go.Sankey(
-                arrangement="snap",
-                node={
-                    "label": [stage_name(s) for s in nodes],
-                    "color": [STAGE_COLORS[s] for s in nodes],
-                    "pad": 18,
-                    "line": {"width": 0},
-                },
-                textfont={"color": "#1f2937", "size": 13},
-                link={
-                    "color": [_translucent(STAGE_COLORS[s]) for s in flows["from_stage"]],
-                    "source": [sources.index(s) for s in flows["from_stage"]],
-                    "target": [len(sources) + targets.index(s) for s in flows["to_stage"]],
-                    "value": flows["customers"],
-                },
-            )
+    fig = go.Figure(
+        go.Bar(
+            x=[f"{stage_name(s)}<br><sub>{stage_range(s, cuts)}</sub>" for s in stages["stage"]],
+            y=stages["customers"],
+            text=[t("lifecycle.revenue_label", revenue=r) for r in stages["revenue"]],
+            textposition="outside",
+            marker_color=[STAGE_COLORS[s] for s in stages["stage"]],
+            customdata=stages[["customers_share", "revenue_share"]],
+            hovertemplate=(
+                f"%{{y:,}} {t('lifecycle.customers')} (%{{customdata[0]:.1%}})<br>"
+                f"{t('lifecycle.revenue')} %{{text}} (%{{customdata[1]:.1%}})<extra></extra>"
+            ),
         )
-        fig.update_layout(title=t("lifecycle.flows.chart", start=start, end=end), height=460)
-        chart(fig, flows, "lifecycle_flows")
+    )
+    fig.update_layout(title=t("lifecycle.stages_chart"), yaxis={"title": t("lifecycle.customers")})
+    return fig
 
-# Customer types and the order funnel -------------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.subheader(t("lifecycle.types"))
-    st.caption(t("lifecycle.types.help", **asdict(type_settings)))
-    types = state.cached(lifecycle.customer_type_summary, as_of=ctx.as_of, shop=ctx.shop)
+
+def flows_figure(flows: pd.DataFrame, start, end) -> go.Figure:
+    """Buyers moving from their stage on ``start`` to their stage on ``end`` (Sankey)."""
+    sources = [s for s in (lifecycle.NEW, *lifecycle.STAGES) if s in set(flows["from_stage"])]
+    targets = [s for s in lifecycle.STAGES if s in set(flows["to_stage"])]
+    nodes = [*sources, *targets]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": [stage_name(s) for s in nodes],
+                "color": [STAGE_COLORS[s] for s in nodes],
+                "pad": 18,
+                "line": {"width": 0},
+            },
+            textfont={"color": "#1f2937", "size": 13},
+            link={
+                "color": [_translucent(STAGE_COLORS[s]) for s in flows["from_stage"]],
+                "source": [sources.index(s) for s in flows["from_stage"]],
+                "target": [len(sources) + targets.index(s) for s in flows["to_stage"]],
+                "value": flows["customers"],
+            },
+        )
+    )
+    fig.update_layout(title=t("lifecycle.flows.chart", start=start, end=end), height=460)
+    return fig
+
+
+def types_figure(types: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=[t(f"lifecycle.type.{k}") for k in types["customer_type"]],
@@ -136,27 +116,12 @@ with left:
         )
     )
     fig.update_layout(title=t("lifecycle.types.chart"), yaxis={"title": t("lifecycle.customers")})
-    chart(fig, types, "customer_types")
-    onboarding = state.cached(lifecycle.onboarding_customers, as_of=ctx.as_of, shop=ctx.shop)
-    if not onboarding.empty:
-        st.info(
-            t(
-                "lifecycle.onboarding",
-                n=format.count(len(onboarding)),
-                days=type_settings.onboarding_days,
-            ),
-            icon=":material/waving_hand:",
-        )
-        download_csv(
-            onboarding,
-            f"onboarding_{ctx.as_of}.csv",
-            key="dl_lifecycle_onboarding",
-            label=t("lifecycle.onboarding.download"),
-        )
-with right:
-    st.subheader(t("lifecycle.funnel"))
-    st.caption(t("lifecycle.funnel.help"))
-    funnel = state.cached(lifecycle.order_funnel, as_of=ctx.as_of, shop=ctx.shop)
+    return fig
+
+
+def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
+    """Buyers reaching their 1st, 2nd, 3rd and 4th+ order, with the conversion and the
+    median days from the step before."""
     steps, texts = [], []
     for row in funnel.itertuples():
         steps.append(
@@ -187,7 +152,63 @@ with right:
         )
     )
     fig.update_layout(title=t("lifecycle.funnel"))
-    chart(fig, funnel, "order_funnel")
+    return fig
+
+
+# Stages ------------------------------------------------------------------------------
+stages = state.cached(lifecycle.lifecycle, as_of=ctx.as_of, shop=ctx.shop)
+chart(drawn(stages_figure, stages, cuts), stages, "lifecycle_stages")
+
+# Stage flows -------------------------------------------------------------------------
+st.subheader(t("lifecycle.flows"))
+st.caption(t("lifecycle.flows.help"))
+left, right = st.columns(2)
+start = left.date_input(
+    t("lifecycle.flows.start"),
+    value=ctx.as_of - timedelta(days=90),
+    max_value=ctx.as_of,
+    key=f"lifecycle_flow_start_{ctx.as_of}",
+)
+end = right.date_input(
+    t("lifecycle.flows.end"), value=ctx.as_of, key=f"lifecycle_flow_end_{ctx.as_of}"
+)
+if not start or not end or start >= end:
+    st.warning(t("lifecycle.flows.bad_range"))
+else:
+    flows = state.cached(lifecycle.stage_flows, start=start, end=end, shop=ctx.shop)
+    if flows.empty:
+        empty_state(t("lifecycle.flows.none"))
+    else:
+        chart(drawn(flows_figure, flows, start, end), flows, "lifecycle_flows")
+
+# Customer types and the order funnel -------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("lifecycle.types"))
+    st.caption(t("lifecycle.types.help", **asdict(type_settings)))
+    types = state.cached(lifecycle.customer_type_summary, as_of=ctx.as_of, shop=ctx.shop)
+    chart(drawn(types_figure, types), types, "customer_types")
+    onboarding = state.cached(lifecycle.onboarding_customers, as_of=ctx.as_of, shop=ctx.shop)
+    if not onboarding.empty:
+        st.info(
+            t(
+                "lifecycle.onboarding",
+                n=format.count(len(onboarding)),
+                days=type_settings.onboarding_days,
+            ),
+            icon=":material/waving_hand:",
+        )
+        download_csv(
+            onboarding,
+            f"onboarding_{ctx.as_of}.csv",
+            key="dl_lifecycle_onboarding",
+            label=t("lifecycle.onboarding.download"),
+        )
+with right:
+    st.subheader(t("lifecycle.funnel"))
+    st.caption(t("lifecycle.funnel.help"))
+    funnel = state.cached(lifecycle.order_funnel, as_of=ctx.as_of, shop=ctx.shop)
+    chart(drawn(funnel_figure, funnel), funnel, "order_funnel")
 
 # Settings ----------------------------------------------------------------------------
 with st.expander(t("lifecycle.settings")):
@@ -245,7 +266,7 @@ with st.expander(t("lifecycle.settings")):
 st.subheader(t("lifecycle.list"))
 left, right = st.columns([1, 2])
 stage_labels = {
-    s: t("lifecycle.list.stage_option", name=stage_name(s), range=stage_range(s))
+    s: t("lifecycle.list.stage_option", name=stage_name(s), range=stage_range(s, cuts))
     for s in lifecycle.STAGES
 }
 stage = left.selectbox(
