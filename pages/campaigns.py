@@ -4,6 +4,7 @@ below, every campaign's treatment vs holdout response with a 95% confidence inte
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -11,7 +12,7 @@ from analytics import campaigns, export
 from analytics.errors import InputError
 from analytics.i18n import t
 from ui import action_sections, auth, charts, format, state, tables
-from ui.widgets import chart, download, download_csv, empty_state
+from ui.widgets import chart, download, download_csv, drawn, empty_state
 
 ctx = state.context()
 st.title(t("campaigns.title"))
@@ -246,6 +247,41 @@ offer_cost = c3.number_input(
 full_phone = auth.can("full_phone") and st.checkbox(t("campaigns.full_phone"))
 
 
+def _campaign_labels(results: pd.DataFrame) -> list[str]:
+    return [f"#{i} {n}" for i, n in zip(results["campaign_id"], results["name"], strict=True)]
+
+
+def rates_figure(results: pd.DataFrame) -> go.Figure:
+    """Each campaign's response rate among the contacted and in the holdout."""
+    labels = _campaign_labels(results)
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=results["treatment_rate"], name=t("campaigns.results.treatment"))
+    fig.add_bar(x=labels, y=results["control_rate"], name=t("campaigns.results.control"))
+    fig.update_layout(
+        title=t("campaigns.results.rates"),
+        barmode="group",
+        yaxis={"tickformat": ".1%"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def uplift_figure(measured: pd.DataFrame) -> go.Figure:
+    """Each measured campaign's uplift with its 95% interval, zero marked."""
+    fig = go.Figure(
+        go.Scatter(
+            x=_campaign_labels(measured),
+            y=measured["uplift"],
+            error_y={"type": "data", "array": measured["uplift_margin"], "visible": True},
+            mode="markers",
+            marker={"size": 10},
+        )
+    )
+    charts.guides(fig, charts.hline(0, dash="dot"))
+    fig.update_layout(title=t("campaigns.results.uplift"), yaxis={"tickformat": ".1%"})
+    return fig
+
+
 def _request_create() -> None:
     """The click is kept in session state (not read from the button's return value), so it
     survives a rerun that happens before this line, such as state.context()'s."""
@@ -332,45 +368,21 @@ for row in results.itertuples():
             )
         )
 
-labels = [f"#{i} {n}" for i, n in zip(results["campaign_id"], results["name"], strict=True)]
 responded = results[["treatment_buyers", "control_buyers"]].fillna(0).to_numpy().sum() > 0
 if not responded:
     empty_state(t("campaigns.results.no_orders"))
 else:
     left, right = st.columns(2)
     with left:
-        fig = go.Figure()
-        fig.add_bar(x=labels, y=results["treatment_rate"], name=t("campaigns.results.treatment"))
-        fig.add_bar(x=labels, y=results["control_rate"], name=t("campaigns.results.control"))
-        fig.update_layout(
-            title=t("campaigns.results.rates"),
-            barmode="group",
-            yaxis={"tickformat": ".1%"},
-            legend={"orientation": "h", "y": -0.2},
-        )
         chart(
-            fig,
+            drawn(rates_figure, results),
             results[["campaign_id", "name", "treatment_rate", "control_rate"]],
             "campaign_rates",
         )
     with right:
         measured = results[results["has_control"]]
-        fig = go.Figure(
-            go.Scatter(
-                x=[
-                    f"#{i} {n}"
-                    for i, n in zip(measured["campaign_id"], measured["name"], strict=True)
-                ],
-                y=measured["uplift"],
-                error_y={"type": "data", "array": measured["uplift_margin"], "visible": True},
-                mode="markers",
-                marker={"size": 10},
-            )
-        )
-        charts.guides(fig, charts.hline(0, dash="dot"))
-        fig.update_layout(title=t("campaigns.results.uplift"), yaxis={"tickformat": ".1%"})
         chart(
-            fig,
+            drawn(uplift_figure, measured),
             measured[["campaign_id", "name", "uplift", "uplift_ci_low", "uplift_ci_high"]],
             "campaign_uplift",
         )
