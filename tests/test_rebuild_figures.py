@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import store, views
+from analytics import scores, store, views
 
 EXPECTED = Path(__file__).parent / "fixtures" / "rebuild" / "demo_digests.json"
 
@@ -109,12 +109,40 @@ def test_stored_views_equal_the_previous_rebuilds(scored_db):
     assert different == []
 
 
+def _memory_limit(con) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_duckdb_memory_is_capped_only_while_the_rebuild_runs(demo_con):
+    before = _memory_limit(demo_con)
+    during = set()
+    scores.rebuild(demo_con, progress=lambda _f, _step: during.add(_memory_limit(demo_con)))
+    assert during == {"488.2 MiB"}  # scores.REBUILD_MEMORY_LIMIT, 512MB
+    assert _memory_limit(demo_con) == before
+
+
+def test_a_rebuild_that_does_not_fit_the_cap_runs_again_without_it(demo_con, monkeypatch):
+    monkeypatch.setattr(scores, "REBUILD_MEMORY_LIMIT", "1MB")  # too little for any step
+    limits = []
+    rebuild = scores._rebuild
+
+    def counted(con, **kwargs):
+        limits.append(_memory_limit(con))
+        return rebuild(con, **kwargs)
+
+    monkeypatch.setattr(scores, "_rebuild", counted)
+    default = _memory_limit(demo_con)
+    assert scores.rebuild(demo_con) == 20_000
+    assert limits == ["976.5 KiB", default]
+    assert _memory_limit(demo_con) == default
+    assert digests(demo_con) == json.loads(EXPECTED.read_text())
+
+
 if __name__ == "__main__":
     import shutil
     import sys
     import tempfile
 
-    from analytics import scores
     from analytics.demo import load_demo_shop
     from tests.conftest import DEMO_END
 
