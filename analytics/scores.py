@@ -392,7 +392,13 @@ def _churn(con, repurchase, as_of: date) -> pd.DataFrame:
     params = repurchase._params(cfg, as_of=as_of, shop=None)
     # Everyone assessed: no age limit, and a factor no customer fails to exceed.
     params |= {"factor": -1.0, "max_days": 0}
-    df = con.execute(repurchase._CHURN_SQL, params).df()
+    # Only the columns used, fetched as Arrow from a relation (.df() makes a Python str of
+    # every text of every customer first).
+    sql = (
+        "SELECT platform, shop, customer_id, expected_gap_days, last_order_date, "
+        f"overdue_ratio, days_since_last FROM ({repurchase._CHURN_SQL})"
+    )
+    df = con.sql(sql, params=params).to_arrow_table().to_pandas()
     out = df[KEY].copy()
     out["expected_gap_days"] = df["expected_gap_days"].astype(float)
     last = pd.to_datetime(df["last_order_date"])
