@@ -202,7 +202,13 @@ def _rebuild(con, *, as_of: date | None, progress: Progress | None) -> int:
     try:
         with store.transaction(con):
             con.execute("DELETE FROM customer_scores")
-            con.execute(parts.insert_sql(), {"as_of": as_of})
+            # One thread: DuckDB then needs one set of join buffers for the nine steps, and
+            # the join fits the rebuild's memory cap (two threads ran out of 256MB at 1M).
+            con.execute("SET threads = 1")
+            try:
+                con.execute(parts.insert_sql(), {"as_of": as_of})
+            finally:
+                con.execute("RESET threads")
             con.execute("DELETE FROM model_fits")
             for fit in fits:
                 con.execute(
