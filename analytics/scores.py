@@ -200,15 +200,10 @@ def _rebuild(con, *, as_of: date | None, progress: Progress | None) -> int:
     report(0.9, "write")
     now = datetime.now()
     try:
+        joined = parts.join()
         with store.transaction(con):
             con.execute("DELETE FROM customer_scores")
-            # One thread: DuckDB then needs one set of join buffers for the nine steps, and
-            # the join fits the rebuild's memory cap (two threads ran out of 256MB at 1M).
-            con.execute("SET threads = 1")
-            try:
-                con.execute(parts.insert_sql(), {"as_of": as_of})
-            finally:
-                con.execute("RESET threads")
+            con.execute(parts.insert_sql(joined), {"as_of": as_of})
             con.execute("DELETE FROM model_fits")
             for fit in fits:
                 con.execute(
@@ -280,22 +275,30 @@ class _Parts:
         """Store ``query``'s rows as the step's TEMP table (never fetched into pandas)."""
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {self._name(step)} AS {query}")
 
-    def insert_sql(self) -> str:
-        """Every customer of the base step (in its order) with each step's columns, as the
-        left merges of the steps' frames gave them."""
-        alias = {step: f"p{i}" for i, step in enumerate(self.tables)}
-        select = [f"{alias['base']}.{c}" for c in KEY] + ["CAST($as_of AS DATE)"]
-        select += [f'{alias[_SOURCES[c]]}."{c}"' for c in COLUMNS]
-        joins = [f"FROM {self.tables['base']} {alias['base']}"]
-        joins += [
-            f"LEFT JOIN {table} {alias[step]} USING ({', '.join(KEY)})"
-            for step, table in self.tables.items()
-            if step != "base"
-        ]
-        return (
-            f"INSERT INTO customer_scores SELECT {', '.join(select)} "
-            f"{' '.join(joins)} ORDER BY {alias['base']}._row"
-        )
+    def join(self) -> str:
+        """The TEMP table of every customer of the base step with each step's columns, as
+        the left merges of the steps' frames gave them: one join per step (a join of all
+        nine at once holds every step's hash table together, more than the memory cap
+        at 3M orders), each step's table dropped once joined."""
+        joined = self.tables["base"]
+        for step, table in list(self.tables.items()):
+            if step == "base":
+                continue
+            columns = ", ".join(f'p."{c}"' for c in COLUMNS if _SOURCES[c] == step)
+            name = self._name(f"with_{step}")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT j.*, {columns} "
+                f"FROM {joined} j LEFT JOIN {table} p USING ({', '.join(KEY)})"
+            )
+            for done in (joined, table):
+                self.con.execute(f"DROP TABLE temp.{done}")
+            joined = name
+        return joined
+
+    def insert_sql(self, joined: str) -> str:
+        """The rows of ``joined`` into ``customer_scores``, in the base step's order."""
+        select = ", ".join([*KEY, "CAST($as_of AS DATE)", *(f'"{c}"' for c in COLUMNS)])
+        return f"INSERT INTO customer_scores SELECT {select} FROM {joined} ORDER BY _row"
 
     def drop(self) -> None:
         for name in self.tables.values():
