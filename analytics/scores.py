@@ -38,8 +38,7 @@ Public functions:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -130,21 +129,10 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     disk); should a step need more than it can spill, the rebuild runs again without it.
     """
     try:
-        with _memory_limit(con, REBUILD_MEMORY_LIMIT):
+        with store.memory_cap(con, REBUILD_MEMORY_LIMIT):
             return _rebuild(con, as_of=as_of, progress=progress)
     except duckdb.OutOfMemoryException:
         return _rebuild(con, as_of=as_of, progress=progress)
-
-
-@contextmanager
-def _memory_limit(con, limit: str) -> Iterator[None]:
-    """DuckDB's memory limit at ``limit`` in the block, then back to DuckDB's default
-    (LaoKe's connections set no other)."""
-    con.execute("SET memory_limit = ?", [limit])
-    try:
-        yield
-    finally:
-        con.execute("RESET memory_limit")
 
 
 def _rebuild(con, *, as_of: date | None, progress: Progress | None) -> int:

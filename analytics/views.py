@@ -184,7 +184,8 @@ def rebuild(con, *, as_of: date, progress: Callable[[float], None] | None = None
             except InputError as exc:
                 payload = _encode_buffer(_error_frame(str(exc)))
             rows.append((key(qualname, kwargs), payload))
-    with store.transaction(con):
+    # Uncapped: DuckDB holds each payload in one block, which no memory cap may allow for.
+    with store.uncapped(con), store.transaction(con):
         con.execute("DELETE FROM stored_views")
         while rows:  # each payload handed to DuckDB as Arrow (no copy) and let go
             name, payload = rows.pop(0)

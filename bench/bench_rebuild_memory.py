@@ -58,12 +58,12 @@ def steps(source: Path, copy: Path) -> None:
             flush=True,
         )
 
-    seen: set[str] = set()
+    last = [""]
 
     def progress(_fraction: float, step: str) -> None:
-        if step not in seen and step != "views":
-            seen.add(step)
+        if step not in (last[0], "views"):  # a rerun without the memory cap starts again
             line(step)
+        last[0] = step
 
     resolve = views._resolve
 

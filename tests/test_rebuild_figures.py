@@ -14,7 +14,9 @@ import math
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import pytest
 
 from analytics import scores, store, views
 
@@ -136,6 +138,18 @@ def test_a_rebuild_that_does_not_fit_the_cap_runs_again_without_it(demo_con, mon
     assert limits == ["976.5 KiB", default]
     assert _memory_limit(demo_con) == default
     assert digests(demo_con) == json.loads(EXPECTED.read_text())
+
+
+def test_a_payload_larger_than_the_memory_cap_is_stored_uncapped(con):
+    con.execute("CREATE TABLE blobs (b BLOB)")
+    payload = b"x" * 20_000_000
+    with store.memory_cap(con, "8MB"):
+        with pytest.raises(duckdb.OutOfMemoryException):
+            con.execute("INSERT INTO blobs VALUES (?)", [payload])
+        with store.uncapped(con):
+            con.execute("INSERT INTO blobs VALUES (?)", [payload])
+        assert _memory_limit(con) == "7.6 MiB"  # the cap again
+    assert con.execute("SELECT octet_length(b) FROM blobs").fetchall() == [(20_000_000,)]
 
 
 if __name__ == "__main__":
