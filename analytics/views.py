@@ -39,6 +39,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -184,14 +185,22 @@ def rebuild(con, *, as_of: date, progress: Callable[[float], None] | None = None
             except InputError as exc:
                 payload = _encode_buffer(_error_frame(str(exc)))
             rows.append((key(qualname, kwargs), payload))
-    # Uncapped: DuckDB holds each payload in one block, which no memory cap may allow for.
-    with store.uncapped(con), store.transaction(con):
+    try:
+        _store(con, rows, version)
+    except duckdb.OutOfMemoryException:
+        # DuckDB holds each payload in one block of its size, which a memory cap (the
+        # rebuild's) may not allow for: the list of every buyer is 256 MB at 3M orders.
+        with store.uncapped(con):
+            _store(con, rows, version)
+    return len(rows)
+
+
+def _store(con, rows: list[tuple[str, pa.Buffer]], version: int) -> None:
+    """Replace the stored views with ``rows`` (key, payload), in one transaction."""
+    with store.transaction(con):
         con.execute("DELETE FROM stored_views")
-        while rows:  # each payload handed to DuckDB as Arrow (no copy) and let go
-            name, payload = rows.pop(0)
+        for name, payload in rows:  # handed to DuckDB as Arrow: no copy of the payload
             con.from_arrow(_row_table(name, version, payload)).insert_into("stored_views")
-            del payload
-    return len(calls)
 
 
 def _row_table(name: str, version: int, payload: pa.Buffer) -> pa.Table:

@@ -152,6 +152,17 @@ def test_a_payload_larger_than_the_memory_cap_is_stored_uncapped(con):
     assert con.execute("SELECT octet_length(b) FROM blobs").fetchall() == [(20_000_000,)]
 
 
+def test_stored_views_bigger_than_the_memory_cap_are_stored(con, monkeypatch):
+    big = pd.DataFrame({"text": ["x" * 1_000] * 20_000})  # a 20 MB payload
+    monkeypatch.setattr(views, "VIEWS", {"analytics.big.view": views._one(shop=None)})
+    monkeypatch.setattr(views, "_resolve", lambda _name: lambda _con, **_kw: big)
+    with store.memory_cap(con, "8MB"):
+        assert views.rebuild(con, as_of=date(2026, 10, 31)) == 1
+        assert _memory_limit(con) == "7.6 MiB"  # the cap again
+    stored = views.lookup(con, "analytics.big.view", {"shop": None})
+    pd.testing.assert_frame_equal(stored, big)
+
+
 if __name__ == "__main__":
     import shutil
     import sys
