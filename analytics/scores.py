@@ -42,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -93,6 +94,11 @@ COLUMNS = (
 
 Progress = Callable[[float, str], None]
 
+#: DuckDB's memory limit while the scores and views are rebuilt. Without one DuckDB keeps
+#: what its queries used (up to 80% of the machine) until the connection closes: the
+#: rebuild's peak at 1M orders was DuckDB's buffers on top of pandas' frames.
+REBUILD_MEMORY_LIMIT = "512MB"
+
 
 @dataclass(frozen=True)
 class ModelFit:
@@ -118,7 +124,18 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     as each step starts (step ids: stages, rfm, tiers, ages, models, churn, write, views).
     Then the pages' default views are stored (:func:`analytics.views.rebuild`). Runs in
     its own transactions (or the caller's) and leaves the data version as it is.
+
+    DuckDB may hold at most ``REBUILD_MEMORY_LIMIT`` meanwhile (it spills the rest to
+    disk); should a step need more than it can spill, the rebuild runs again without it.
     """
+    try:
+        with store.memory_cap(con, REBUILD_MEMORY_LIMIT):
+            return _rebuild(con, as_of=as_of, progress=progress)
+    except duckdb.OutOfMemoryException:
+        return _rebuild(con, as_of=as_of, progress=progress)
+
+
+def _rebuild(con, *, as_of: date | None, progress: Progress | None) -> int:
     from analytics import clv, demographics, lifecycle, repurchase, rfm, settings, tiers
 
     report = progress or _no_progress
@@ -129,65 +146,154 @@ def rebuild(con, *, as_of: date | None = None, progress: Progress | None = None)
     con.execute("DELETE FROM meta WHERE key = ?", [VERSION_KEY])
 
     report(0.0, "stages")
+    # Each module's columns go into a TEMP table as soon as they are computed and the frame
+    # is dropped: the rows are joined in DuckDB, not merged frame by frame in pandas (a
+    # copy of every buyer per merge), and no frame of every customer outlives its step.
+    parts = _Parts(con)
     base = lifecycle.customer_types(con, as_of=as_of)
-    frame = base[[*KEY, "customer_name", "customer_type", "stage", "days_since_last"]].copy()
-    frame = frame.merge(
-        lifecycle.customer_stages(con, as_of=as_of)[[*KEY, "valid_orders", "revenue"]],
-        on=KEY,
-        how="left",
+    parts.add(
+        "base",
+        base[[*KEY, "customer_name", "customer_type", "stage", "days_since_last"]].assign(
+            _row=np.arange(len(base), dtype=np.int64)
+        ),
     )
+    del base
+    stages = lifecycle.customer_stages(con, as_of=as_of)
+    parts.add("stages", stages[[*KEY, "valid_orders", "revenue"]])
+    del stages
 
     report(0.15, "rfm")
     rfm_settings = settings.load(con, "rfm", rfm.RfmSettings)  # the stored settings
     rfm_rows = rfm.rfm_scores(con, as_of=as_of, settings=rfm_settings)
-    frame = frame.merge(rfm_rows[[*KEY, "r", "f", "m", "segment"]], on=KEY, how="left")
+    parts.add("rfm", rfm_rows[[*KEY, "r", "f", "m", "segment"]])
+    del rfm_rows
 
     report(0.3, "tiers")
     rules = settings.load(con, "tiers", tiers.TierRules)
-    frame = frame.merge(tiers.customer_tiers(con, rules=rules)[[*KEY, "tier"]], on=KEY, how="left")
+    parts.add("tiers", tiers.customer_tiers(con, rules=rules)[[*KEY, "tier"]])
     report(0.4, "ages")
     bands = demographics.customer_age_bands(con, as_of=as_of, seed=AGE_SEED)
-    frame = frame.merge(bands[[*KEY, "age_band"]], on=KEY, how="left")
-    provinces = con.execute("SELECT platform, shop, customer_id, province FROM customers").df()
-    frame = frame.merge(provinces, on=KEY, how="left")
+    parts.add("ages", bands[[*KEY, "age_band"]])
+    del bands
+    parts.sql("provinces", "SELECT platform, shop, customer_id, province FROM customers")
 
     report(0.5, "models")
     models, fits = _models(con, clv, as_of)
-    frame = frame.merge(models, on=KEY, how="left")
+    parts.add("models", models)
+    del models
 
     report(0.8, "churn")
-    frame = frame.merge(_churn(con, repurchase, as_of), on=KEY, how="left")
+    parts.add("churn", _churn(con, repurchase, as_of))
 
     report(0.9, "write")
-    frame.insert(3, "as_of", as_of)
-    frame = frame[[*KEY, "as_of", *COLUMNS]]
     now = datetime.now()
-    with store.transaction(con):
-        con.execute("DELETE FROM customer_scores")
-        con.register("new_scores", frame)
-        try:
-            con.execute("INSERT INTO customer_scores SELECT * FROM new_scores")
-        finally:
-            con.unregister("new_scores")
-        con.execute("DELETE FROM model_fits")
-        for fit in fits:
-            con.execute(
-                "INSERT INTO model_fits VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    fit["model"],
-                    as_of,
-                    now,
-                    fit["customers"],
-                    json.dumps(fit["params"]),
-                    fit["log_likelihood"],
-                    fit["error"],
-                ],
-            )
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [VERSION_KEY, str(version)])
+    try:
+        joined = parts.join()
+        with store.transaction(con):
+            con.execute("DELETE FROM customer_scores")
+            con.execute(parts.insert_sql(joined), {"as_of": as_of})
+            con.execute("DELETE FROM model_fits")
+            for fit in fits:
+                con.execute(
+                    "INSERT INTO model_fits VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        fit["model"],
+                        as_of,
+                        now,
+                        fit["customers"],
+                        json.dumps(fit["params"]),
+                        fit["log_likelihood"],
+                        fit["error"],
+                    ],
+                )
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [VERSION_KEY, str(version)])
+        scored = con.execute("SELECT count(*) FROM customer_scores").fetchone()[0]
+    finally:
+        parts.drop()
     report(0.92, "views")
     views.rebuild(con, as_of=as_of, progress=lambda share: report(0.92 + 0.08 * share, "views"))
     report(1.0, "done")
-    return len(frame)
+    return scored
+
+
+#: Where each column of ``customer_scores`` comes from (the TEMP table of its step).
+_SOURCES = {
+    "customer_name": "base",
+    "customer_type": "base",
+    "stage": "base",
+    "days_since_last": "base",
+    "valid_orders": "stages",
+    "revenue": "stages",
+    **dict.fromkeys(("r", "f", "m", "segment"), "rfm"),
+    "tier": "tiers",
+    "age_band": "ages",
+    "province": "provinces",
+    **dict.fromkeys(("frequency", "recency", "T", "p_alive", "expected_aov", "clv"), "models"),
+    **{f"expected_purchases_{h}": "models" for h in HORIZONS},
+    **dict.fromkeys(("mbg_p_alive", "mbg_expected_purchases_365"), "models"),
+    **dict.fromkeys(
+        ("expected_gap_days", "expected_next_order", "overdue_factor", "churn_flag"), "churn"
+    ),
+}
+
+
+class _Parts:
+    """The rebuild's steps as TEMP tables on ``con``, joined into ``customer_scores``."""
+
+    def __init__(self, con) -> None:
+        self.con = con
+        self.tables: dict[str, str] = {}
+
+    def _name(self, step: str) -> str:
+        name = f"laoke_scores_{step}"
+        self.tables[step] = name
+        return name
+
+    def add(self, step: str, frame: pd.DataFrame) -> None:
+        """Store ``frame`` (the key and the step's columns) as the step's TEMP table."""
+        name = self._name(step)
+        view = f"{name}_frame"
+        self.con.register(view, frame)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
+        finally:
+            self.con.unregister(view)
+
+    def sql(self, step: str, query: str) -> None:
+        """Store ``query``'s rows as the step's TEMP table (never fetched into pandas)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {self._name(step)} AS {query}")
+
+    def join(self) -> str:
+        """The TEMP table of every customer of the base step with each step's columns, as
+        the left merges of the steps' frames gave them: one join per step (a join of all
+        nine at once holds every step's hash table together, more than the memory cap
+        at 3M orders), each step's table dropped once joined."""
+        joined = self.tables["base"]
+        for step, table in list(self.tables.items()):
+            if step == "base":
+                continue
+            columns = ", ".join(f'p."{c}"' for c in COLUMNS if _SOURCES[c] == step)
+            name = self._name(f"with_{step}")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT j.*, {columns} "
+                f"FROM {joined} j LEFT JOIN {table} p USING ({', '.join(KEY)})"
+            )
+            for done in (joined, table):
+                self.con.execute(f"DROP TABLE temp.{done}")
+            joined = name
+        return joined
+
+    def insert_sql(self, joined: str) -> str:
+        """The rows of ``joined`` into ``customer_scores``, in the base step's order."""
+        select = ", ".join([*KEY, "CAST($as_of AS DATE)", *(f'"{c}"' for c in COLUMNS)])
+        return f"INSERT INTO customer_scores SELECT {select} FROM {joined} ORDER BY _row"
+
+    def drop(self) -> None:
+        for name in self.tables.values():
+            try:
+                self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            except duckdb.Error:  # an aborted transaction drops its TEMP tables itself
+                break
 
 
 def _models(con, clv, as_of: date) -> tuple[pd.DataFrame, list[dict]]:
@@ -283,7 +389,13 @@ def _churn(con, repurchase, as_of: date) -> pd.DataFrame:
     params = repurchase._params(cfg, as_of=as_of, shop=None)
     # Everyone assessed: no age limit, and a factor no customer fails to exceed.
     params |= {"factor": -1.0, "max_days": 0}
-    df = con.execute(repurchase._CHURN_SQL, params).df()
+    # Only the columns used, fetched as Arrow from a relation (.df() makes a Python str of
+    # every text of every customer first).
+    sql = (
+        "SELECT platform, shop, customer_id, expected_gap_days, last_order_date, "
+        f"overdue_ratio, days_since_last FROM ({repurchase._CHURN_SQL})"
+    )
+    df = con.sql(sql, params=params).to_arrow_table().to_pandas()
     out = df[KEY].copy()
     out["expected_gap_days"] = df["expected_gap_days"].astype(float)
     last = pd.to_datetime(df["last_order_date"])

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -532,6 +533,39 @@ def transaction(con) -> Iterator[None]:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+#: The memory cap set by :func:`memory_cap` and its connection (None: none).
+_cap: ContextVar[tuple[object, str] | None] = ContextVar("laoke_memory_cap", default=None)
+
+
+@contextmanager
+def memory_cap(con, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit at ``limit`` (``"512MB"``) in the block (DuckDB spills what
+    it can beyond it), then DuckDB's default again (LaoKe's connections set no other)."""
+    con.execute("SET memory_limit = ?", [limit])
+    token = _cap.set((con, limit))
+    try:
+        yield
+    finally:
+        _cap.reset(token)
+        con.execute("RESET memory_limit")
+
+
+@contextmanager
+def uncapped(con) -> Iterator[None]:
+    """No :func:`memory_cap` in the block, the same cap again after it. For what DuckDB
+    cannot spill: a BLOB needs one block of its size (a stored list of every buyer:
+    250 MB at 3M orders)."""
+    cap = _cap.get()
+    if cap is None or cap[0] is not con:
+        yield
+        return
+    con.execute("RESET memory_limit")
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = ?", [cap[1]])
 
 
 def data_version(con) -> int:
