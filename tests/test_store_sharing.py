@@ -274,6 +274,25 @@ def test_page_runs_share_one_reader_per_generation_and_a_write_retires_it(db, mo
     state.end_run()
 
 
+def test_results_cached_for_a_retired_generation_are_dropped(db, monkeypatch):
+    """Once no run reads a generation, what was cached for it goes: after each import of a
+    big shop the previous version's lists would otherwise stay in the server's memory."""
+    from analytics import kpis
+    from ui import state
+
+    monkeypatch.setenv("LAOKE_DB", str(db))
+    state.cached(kpis.kpis)
+    old = state.generation()
+    state.end_run()
+    assert any(key[2] == old for key in state._RESULTS._values)
+    with store.writing(db) as con:
+        import_orders(con, SMALL)
+    assert state.cached(kpis.kpis).valid_orders == 5  # the next run, the new generation
+    state.end_run()  # the old generation's reader closes here
+    assert not any(key[2] == old for key in state._RESULTS._values)
+    assert any(key[2] == store.generation(db) for key in state._RESULTS._values)
+
+
 def test_a_cli_import_lands_with_its_scores_in_one_write(db, monkeypatch):
     """The new orders and their scores and page views are committed together: an open
     dashboard never sees new orders without their figures (it would compute them on every

@@ -45,5 +45,13 @@ class Memo:
                     self._values.popitem(last=False)
             return value
 
+    def drop(self, unwanted: Callable[[Hashable], bool]) -> int:
+        """Forget the results whose key is ``unwanted``; how many were forgotten."""
+        with self._lock:
+            keys = [key for key in self._values if unwanted(key)]
+            for key in keys:
+                del self._values[key]
+        return len(keys)
+
     def __len__(self) -> int:
         return len(self._values)

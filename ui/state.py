@@ -75,6 +75,9 @@ class _Pool:
                 del self._open[key]
                 with suppress(duckdb.Error):
                     reader.con.close()
+                # What was cached for that generation is never asked for again: a big
+                # shop's results (the list of every buyer) would otherwise stay in memory.
+                _RESULTS.drop(lambda cached_key, gone=key[1]: cached_key[2] == gone)
 
 
 _POOL = _Pool()
