@@ -3,14 +3,23 @@
 ``st.cache_resource`` does the same but hashes each argument and inspects the function's
 signature on every call (5-10 ms a call, tens of milliseconds of a warm page view); a
 ``Memo`` is handed a ready key (bytes, strings, numbers) and only looks it up.
+``fingerprint`` makes the part of a key that stands for frames, dates or settings.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+
+def fingerprint(*parts) -> bytes:
+    """A short digest of ``parts`` by their pickle (frames, dates, settings dataclasses,
+    text): equal parts give equal fingerprints."""
+    return hashlib.blake2b(pickle.dumps(parts), digest_size=16).digest()
 
 
 class Memo:

@@ -14,7 +14,6 @@ store.
 from __future__ import annotations
 
 import dataclasses
-import pickle
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -31,7 +30,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from analytics import i18n, store, views
 from analytics.i18n import t
 from ui import auth
-from ui.memo import Memo
+from ui.memo import Memo, fingerprint
 
 
 class _Pool:
@@ -187,9 +186,9 @@ def cached(fn, **kwargs):
 
     One result serves every session: kept as an object (not pickled and unpickled on each
     view: a list of every buyer took seconds) and handed out detached (``_detached``). The
-    arguments are keyed by their pickle (dates, settings dataclasses, lists …)."""
+    arguments are keyed by their fingerprint (dates, settings dataclasses, lists …)."""
     qualname = f"{fn.__module__}.{fn.__qualname__}"
-    key = (qualname, db_file(), generation(), data_version(), pickle.dumps(kwargs))
+    key = (qualname, db_file(), generation(), data_version(), fingerprint(kwargs))
     # views.call: a default view is read from the store, where the import put it
     return _detached(_RESULTS.get(key, lambda: views.call(cursor(), fn, **kwargs)))
 

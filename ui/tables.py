@@ -8,8 +8,6 @@ the raw frame. ``dataframe(df, ...)`` is ``st.dataframe`` with that placeholder.
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from collections.abc import Mapping
 
 import pandas as pd
@@ -17,7 +15,7 @@ import streamlit as st
 
 from analytics.i18n import language
 from ui import format
-from ui.memo import Memo
+from ui.memo import Memo, fingerprint
 
 #: Number formats (sprintf-js, as Streamlit's NumberColumn takes them) per column kind.
 NUMBER_FORMATS = {
@@ -119,9 +117,9 @@ def show(
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     lang = language()
-    digest = hashlib.blake2b(pickle.dumps((shown, dict(kinds), dict(labels), lang)))
     prepared, column_config = _PREPARED.get(
-        digest.digest(), lambda: _prepared(shown, kinds, labels, lang)
+        fingerprint(shown, dict(kinds), dict(labels), lang),
+        lambda: _prepared(shown, kinds, labels, lang),
     )
     dataframe(prepared, column_config=column_config, **kwargs)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +14,7 @@ import streamlit as st
 from analytics import downloads, export, store
 from analytics.i18n import language, t
 from ui import auth, charts, format, state
-from ui.memo import Memo
+from ui.memo import Memo, fingerprint
 
 PERCENT_METRICS = {"repurchase_rate", "returning_revenue_share"}
 MONEY_METRICS = {"revenue", "aov"}
@@ -180,18 +178,14 @@ def chart(fig, data: pd.DataFrame, name: str, *, empty: str | None = None) -> No
     """A plotly chart in the reader's formats (``ui.charts.polish``) with a download of the
     data it draws; a chart with nothing to draw is replaced by a sentence (``empty``).
     ``fig`` is a figure, or a ``Drawing`` from :func:`drawn` (built and polished once)."""
-    if (
-        charts.is_empty(fig.figure if isinstance(fig, Drawing) else fig)
-        or data is None
-        or data.empty
-    ):
+    drawing = isinstance(fig, Drawing)
+    if charts.is_empty(fig.figure if drawing else fig) or data is None or data.empty:
         empty_state(empty or t("common.chart_empty"))
         return
-    if isinstance(fig, Drawing):
+    if drawing:
         shown = fig.figure
     else:
-        drawing = pio.to_json(fig, validate=False).encode()
-        key = (hashlib.blake2b(drawing, digest_size=16).digest(), language())
+        key = (fingerprint(pio.to_json(fig, validate=False)), language())
         shown = _POLISHED.get(key, lambda: _finished(fig, language()))
     st.plotly_chart(shown, width="stretch", key=f"chart_{name}", config=charts.plotly_config())
     download_csv(data, f"{name}.csv", key=f"dl_{name}")
@@ -206,12 +200,12 @@ class Drawing:
 
 def drawn(draw: Callable[..., go.Figure], *args, **kwargs) -> Drawing:
     """``draw(*args, **kwargs)`` polished, for ``chart``: built once per distinct arguments
-    (compared by their pickle: frames, dates, numbers, text) and language, then shared, so
-    a warm view neither builds nor polishes the figure (plotly checks every property it
-    sets: 10-30 ms a chart). ``draw`` must read nothing but its arguments and ``t()``."""
+    (compared by their fingerprint: frames, dates, numbers, text) and language, then
+    shared, so a warm view neither builds nor polishes the figure (plotly checks every
+    property it sets: 10-30 ms a chart). ``draw`` must read nothing but its arguments and
+    ``t()``."""
     lang = language()
-    arguments = hashlib.blake2b(pickle.dumps((args, kwargs)), digest_size=16).digest()
-    key = (draw.__code__.co_filename, draw.__qualname__, lang, arguments)
+    key = (draw.__code__.co_filename, draw.__qualname__, lang, fingerprint(args, kwargs))
     return _DRAWN.get(key, lambda: Drawing(_finished(draw(*args, **kwargs), lang)))
 
 
