@@ -20,6 +20,8 @@ from ui import auth, charts, state, tables
 from ui.widgets import chart, download_csv, drawn, empty_state
 
 PERIODS = (30, 90, 180, 365)
+#: The line a calculator's answer is drawn with (break-even volume, the threshold).
+KEY_LINE = {"dash": "dash", "color": "firebrick"}
 #: Rows of the pooling pairs shown on the page (the download has all of them).
 PAIRS_SHOWN = 200
 #: Inputs of each calculator besides those of ``planner_defaults`` (kind -> {field: default}).
@@ -247,8 +249,7 @@ def break_even_figure(curve: pd.DataFrame, volume_multiplier: float) -> go.Figur
         charts.vline(
             volume_multiplier,
             t("promo.chart.break_even_at", multiplier=volume_multiplier),
-            dash="dash",
-            color="firebrick",
+            **KEY_LINE,
         ),
     )
     fig.update_layout(
@@ -276,12 +277,7 @@ def threshold_figure(hist: pd.DataFrame, near_floor: float, threshold: float) ->
     charts.guides(
         fig,
         charts.vrect(near_floor, threshold, t("promo.chart.near_band"), fill="orange"),
-        charts.vline(
-            threshold,
-            t("promo.chart.threshold_line", threshold=threshold),
-            dash="dash",
-            color="firebrick",
-        ),
+        charts.vline(threshold, t("promo.chart.threshold_line", threshold=threshold), **KEY_LINE),
     )
     fig.update_layout(
         title=t("promo.chart.histogram"),

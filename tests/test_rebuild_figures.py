@@ -89,22 +89,22 @@ def digests(con) -> dict:
     return {"scores": score_digests(con), "views": view_digests(con)}
 
 
-def test_scores_columns_equal_the_previous_rebuilds_row_for_row(scored_db):
-    con = store.connect(scored_db, read_only=True)
+def _read(db, digest) -> dict:
+    con = store.connect(db, read_only=True)
     try:
-        mine = score_digests(con)
+        return digest(con)
     finally:
         con.close()
+
+
+def test_scores_columns_equal_the_previous_rebuilds_row_for_row(scored_db):
+    mine = _read(scored_db, score_digests)
     expected = json.loads(EXPECTED.read_text())["scores"]
     assert mine == expected
 
 
 def test_stored_views_equal_the_previous_rebuilds(scored_db):
-    con = store.connect(scored_db, read_only=True)
-    try:
-        mine = view_digests(con)
-    finally:
-        con.close()
+    mine = _read(scored_db, view_digests)
     expected = json.loads(EXPECTED.read_text())["views"]
     assert mine.keys() == expected.keys()
     different = [key for key in expected if mine[key] != expected[key]]
