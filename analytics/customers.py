@@ -45,13 +45,16 @@ GROUP BY ALL
 """
 
 
-def refresh(con, *, touched: str | None = None) -> None:
+def refresh(con, *, touched: str | None = None, rows: str = "orders") -> None:
     """Rebuild summary rows: for buyers listed in table ``touched`` (platform, shop,
     customer_id), or for everyone when ``touched`` is None. Runs in the caller's transaction.
+
+    ``rows`` (everyone only) is a table holding every stored order, when there is one
+    quicker to read than ``orders``: a first import's own rows, not yet committed.
     """
     if touched is None:
         con.execute("DELETE FROM customers")
-        con.execute(_SUMMARY_SQL.format(rows="orders"))
+        con.execute(_SUMMARY_SQL.format(rows=f"{rows} AS orders"))
         return
     con.execute(
         f"DELETE FROM customers c USING {touched} t "

@@ -5,7 +5,7 @@
 
 Imports the export once (bench/out/<file>.duckdb, with the scores, as a user's import
 does: ``report rfm`` reads them), then times as separate processes the pandas baseline
-(bench/pandas_kpis.py, reading the same file) and each report with ``--format json``
+(bench/pandas_notebook.py, reading the same file) and each report with ``--format json``
 (output read and dropped).
 Prints the times and the ratio of the three reports together to the pandas script (issue
 14 target: <= 0.25). Not a test; a shared machine makes the figures noisy.
@@ -40,7 +40,7 @@ def main() -> None:
             ]
         )
         print(f"import (once)              {seconds:8.2f} s  {peak:6.0f} MB")
-    pandas_s, pandas_mb, _ = run([sys.executable, str(HERE / "pandas_kpis.py"), str(args.file)])
+    pandas_s, pandas_mb, _ = run([sys.executable, str(HERE / "pandas_notebook.py"), str(args.file)])
     print(f"pandas script              {pandas_s:8.2f} s  {pandas_mb:6.0f} MB")
     total = 0.0
     for report in ("kpis", "rfm", "cohorts"):

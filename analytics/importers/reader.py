@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from analytics.errors import ImportRefused
-from analytics.sharing import scratch_dir
+from analytics.sharing import append_file, scratch_dir
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -180,7 +180,7 @@ def transcode(
             converted, read = pending.popleft()
             piece_path = converted.result()
             with open(piece_path, "rb") as piece_file:
-                shutil.copyfileobj(piece_file, out, 1 << 20)
+                append_file(piece_file, out)
             piece_path.unlink()
             done += read
             if progress and size:

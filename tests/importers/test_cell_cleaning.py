@@ -55,6 +55,13 @@ def _both(db, value: str | None) -> tuple[str | None, str | None]:
         ('="a" "', 'a"'),
         ("\u3000张三\u3000", "张三"),
         ("plain", "plain"),
+        # the fast cases (wrapper, one tab) hand a form feed at either end to the general one
+        ('="\fa"', "a"),
+        ('="1"\f', "1"),
+        ("\t\f1", "1"),
+        ("\t-", None),
+        ('\t="7"', "7"),
+        ('="-"', None),
         ("", None),
         (None, None),
     ],
