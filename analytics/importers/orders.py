@@ -140,8 +140,17 @@ _UNWRAP_PATTERN = (
 )
 
 
-def _cleaned_cell(x: str) -> str:
-    """SQL of cell ``x`` cleaned (see ``cleaned_cells_sql``), cheapest case first.
+def cleaned_cell_sql(x: str) -> str:
+    """SQL of cell ``x`` as exported, cleaned: surrounding whitespace (tabs, ideographic
+    spaces: 抖店 and 拼多多 write ids as "\t6917…" so Excel keeps them as text) and Excel's
+    ="…" text wrapper removed, and the placeholders "-" and "--" (no value) and "" made
+    NULL. The cleaned values need no further ``trim``: they neither start nor end with a
+    space.
+
+    One expression, its cheap cases first: 2.6 CPU s on a 1M-order Taobao export where
+    three layers (trim, unwrap, placeholders), each over every cell, took 4.4. (Written as
+    nested ``nullif``s over every cell, DuckDB's ``nullif``, a macro repeating its argument,
+    ran the unwrapping eight times per cell: 17 s.)
 
     1. Most cells need nothing: neither end is padding, "=" or "-" (``plain``).
     2. Excel's wrapper around such a value (="1600…", every Taobao order id), and a value
@@ -170,22 +179,6 @@ def _cleaned_cell(x: str) -> str:
     )
 
 
-def cleaned_cells_sql(table: str, columns: list[str]) -> str:
-    """A FROM-clause subquery of ``table``: its ``rowid`` as ``_rowid`` and each of
-    ``columns`` as exported, cleaned: surrounding whitespace (tabs, ideographic spaces: 抖店
-    and 拼多多 write ids as "\t6917…" so Excel keeps them as text) and Excel's ="…" text
-    wrapper removed, and the placeholders "-" and "--" (no value) and "" made NULL. The
-    cleaned values need no further ``trim``: they neither start nor end with a space.
-
-    One expression per cell, its cheap cases first (``_cleaned_cell``): 2.6 CPU s on a
-    1M-order Taobao export where three layers (trim, unwrap, placeholders), each over every
-    cell, took 4.4. (Written as nested ``nullif``s over every cell, DuckDB's ``nullif``, a
-    macro repeating its argument, ran the unwrapping eight times per cell: 17 s.)
-    """
-    cells = ", ".join(f"{_cleaned_cell(c)} AS {c}" for c in columns)
-    return f"(SELECT rowid AS _rowid, {cells} FROM {table})"
-
-
 #: Rows that hold any data (blank lines at the end of an export are not rows).
 _HAS_DATA = (
     "coalesce(order_id, '') || coalesce(customer_id, '') || coalesce(order_time, '') "
@@ -195,7 +188,7 @@ _HAS_DATA = (
 # Parse every staged value; *_raw keeps the text for problem reports.
 _PARSE_SQL = f"""
 CREATE OR REPLACE TEMP TABLE parsed AS
--- Staged values are trimmed already (``cleaned_cells_sql``).
+-- Staged values are trimmed already (``cleaned_cell_sql``).
 WITH r AS (
     SELECT * FROM stage WHERE {_HAS_DATA}
 ), s AS (
@@ -802,12 +795,10 @@ def stage(
     the others as NULL. A field's value is its mapped column, else (row by row) its
     ``derived`` sources. Rows the reader could not read go to TEMP table ``unreadable``.
 
-    The rows are copied rather than read in place through a view: numbering them in a view
-    takes ``row_number() OVER ()``, which runs on one thread and costs more than the copy.
-    The first copy holds the source columns as read (``s0``, ``s1`` …), numbered by row id:
-    computing while reading the file (cleaning cells: ``cleaned_cells_sql``) let DuckDB store rows
-    out of file order. A second copy then cleans each cell once, combines ``derived``
-    sources, and keeps the row number as a column.
+    The rows are copied, each cell cleaned once as it is read (``cleaned_cell_sql``), in
+    file order (DuckDB keeps the order of a single scan through SELECT and subqueries); the
+    view numbers them by row id. Numbering them while reading takes ``row_number() OVER
+    ()``, which runs on one thread and costs more than the copy.
     """
     derived = derived or {}
     sources: dict[str, str] = {}  # source column -> its name in stage_raw
@@ -822,7 +813,9 @@ def stage(
             exprs[fld] = cell(chain[0][0])
         elif chain:
             exprs[fld] = f"coalesce({', '.join(_source_sql(s, cell) for s in chain)})"
-    select = ", ".join([*(f"{_ident(c)} AS {n}" for c, n in sources.items()), "0 AS _pad"])
+    select = ", ".join(
+        [*(f"{cleaned_cell_sql(_ident(c))} AS {n}" for c, n in sources.items()), "0 AS _pad"]
+    )
 
     def read_part(fraction: float) -> None:
         progress(0.5 + 0.25 * fraction)
@@ -838,17 +831,9 @@ def stage(
         except duckdb.Error as exc:
             raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
     source.collect_unreadable(con)
-    # Row ids are in file order; inside a transaction they start at a large offset. The
-    # cleaned copy carries them as row_no, and each cell is cleaned once, not per query.
+    # Row ids are in file order; inside a transaction they start at a large offset.
     first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
-    cleaned = ", ".join(
-        [f"_rowid - {first or 0} AS row_no", *(f"{e} AS {f}" for f, e in exprs.items())]
-    )
-    cells = cleaned_cells_sql("stage_raw", list(sources.values()))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_clean AS SELECT {cleaned} FROM {cells}")
-    con.execute("DROP TABLE stage_raw")
-    con.execute("ALTER TABLE stage_clean RENAME TO stage_raw")
-    _stage_view(con, "stage_raw", list(exprs), fields)
+    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first or 0}")
     _find_nul_values(con, list(exprs) if source.may_hold_nul() else [])
 
 

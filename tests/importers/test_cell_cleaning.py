@@ -1,4 +1,4 @@
-"""The as-exported cell cleaning (``orders.cleaned_cells_sql``) and order-id unwrapping
+"""The as-exported cell cleaning (``orders.cleaned_cell_sql``) and order-id unwrapping
 (``orders._ID``) give what the regular expressions they replaced gave, on hand-picked cells
 and on random ones."""
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.importers.orders import _ID, cleaned_cells_sql
+from analytics.importers.orders import _ID, cleaned_cell_sql
 
 #: The order id unwrapping as it was written before (a regular expression on every value).
 _REGEX_ID = "nullif(regexp_replace(coalesce({x}, ''), '^[\\s=''\"]+|[\\s\"]+$', '', 'g'), '')"
@@ -32,12 +32,11 @@ def db():
 
 
 def _both(db, value: str | None) -> tuple[str | None, str | None]:
-    """(cleaned by ``cleaned_cells_sql``, cleaned by the old regular expression)."""
+    """(cleaned by ``cleaned_cell_sql``, cleaned by the old regular expression)."""
     db.execute(
         "CREATE OR REPLACE TEMP TABLE cells AS SELECT CAST($v AS VARCHAR) AS v", {"v": value}
     )
-    cleaned = cleaned_cells_sql("cells", ["v"])
-    sql = f"SELECT c.v, {_REGEX_CELL.format(x='r.v')} FROM {cleaned} c, cells r"
+    sql = f"SELECT {cleaned_cell_sql('v')}, {_REGEX_CELL.format(x='v')} FROM cells"
     return db.execute(sql).fetchone()
 
 
