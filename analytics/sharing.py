@@ -274,28 +274,18 @@ def _checkpoint_in_place(lay: _Layout) -> None:
 def _copy(source: Path, target: Path) -> None:
     """Copy in the kernel (copy_file_range: a reflink where the file system has them)."""
     with open(source, "rb") as src, open(target, "wb") as dst:
-        append_file(src, dst)
-
-
-def append_file(src, dst) -> None:
-    """Append open file ``src`` (from its start) to open file ``dst`` at its position,
-    in the kernel where it can (``copy_file_range``), else through a buffer."""
-    dst.flush()
-    start = dst.tell()
-    remaining = os.fstat(src.fileno()).st_size
-    try:
-        while remaining > 0:
-            done = os.copy_file_range(src.fileno(), dst.fileno(), min(remaining, 1 << 30))
-            if done == 0:
-                break
-            remaining -= done
-    except OSError:
-        src.seek(0)
-        dst.seek(start)
-        dst.truncate()
-        shutil.copyfileobj(src, dst, 16 << 20)
-    else:
-        dst.seek(0, os.SEEK_END)
+        remaining = os.fstat(src.fileno()).st_size
+        try:
+            while remaining > 0:
+                done = os.copy_file_range(src.fileno(), dst.fileno(), min(remaining, 1 << 30))
+                if done == 0:
+                    break
+                remaining -= done
+        except OSError:
+            src.seek(0)
+            dst.seek(0)
+            dst.truncate()
+            shutil.copyfileobj(src, dst, 16 << 20)
 
 
 def _fsync(path: Path) -> None:

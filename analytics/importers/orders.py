@@ -1118,6 +1118,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     )
     con.execute("DROP VIEW stage")
     con.execute("DROP TABLE IF EXISTS stage_raw")
+    _free_dropped_tables(con)
     con.execute(_PROBLEMS_SQL, _range_params())
     _add_nul_problems(con, has_lines=fmt.grain == "line" or has_items)
     if has_items:
@@ -1145,6 +1146,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0]
     judged = identity.assess(con, name_only_possible="customer_id" in detection.derived)
     con.execute("DROP TABLE parsed")
+    _free_dropped_tables(con)
     first_orders = not con.execute(
         "SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1)"
     ).fetchall()[0][0]
@@ -1286,6 +1288,16 @@ def _write_items(con, import_id: int, *, shop_given: str = "true") -> tuple[int,
     if written or changed:
         _run_script(con, _ITEM_WRITE_SQL, {"import_id": import_id})
     return written, fresh, changed, same
+
+
+def _free_dropped_tables(con) -> None:
+    """Commit the import's transaction so far and begin it again, when it has written only
+    TEMP tables: a table dropped in a transaction keeps its memory until the commit (a
+    rollback would bring it back), and the staged copies of the file's rows (a gigabyte at
+    1M orders) made the customer summary spill to disk. Nothing stored has changed yet, so
+    a failure after this still leaves the store as it was."""
+    con.execute("COMMIT")
+    con.execute("BEGIN TRANSACTION")
 
 
 def _run_script(con, script: str, params: dict | None = None) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from analytics.errors import ImportRefused
-from analytics.sharing import append_file, scratch_dir
+from analytics.sharing import scratch_dir
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -178,17 +178,13 @@ def transcode(
         def append_oldest() -> None:
             nonlocal done
             converted, read = pending.popleft()
-            piece_path = converted.result()
-            with open(piece_path, "rb") as piece_file:
-                append_file(piece_file, out)
-            piece_path.unlink()
+            out.write(converted.result())
             done += read
             if progress and size:
                 progress(min(done / size, 1.0))
 
-        for number, piece in enumerate(_line_pieces(src, chunk)):
-            piece_path = target.with_name(f"{target.name}.{number}")
-            pending.append((pool.submit(_gb18030_to_utf8, piece, piece_path, iconv), len(piece)))
+        for piece in _line_pieces(src, chunk):
+            pending.append((pool.submit(_gb18030_to_utf8, piece, iconv), len(piece)))
             while len(pending) > 2:
                 append_oldest()
         while pending:
@@ -203,25 +199,16 @@ def _line_pieces(src, chunk: int) -> Iterator[bytes]:
         yield piece
 
 
-def _gb18030_to_utf8(piece: bytes, target: Path, iconv: str | None) -> Path:
-    """``piece`` as UTF-8 in file ``target`` (which is returned)."""
-    with open(target, "wb") as out:
-        if iconv:
-            proc = subprocess.Popen(
-                [iconv, "-f", "GB18030", "-t", "UTF-8"],
-                stdin=subprocess.PIPE,
-                stdout=out,
-                stderr=subprocess.DEVNULL,
-            )
-            with suppress(BrokenPipeError):  # iconv stops at a byte it cannot convert
-                proc.stdin.write(piece)
-            proc.stdin.close()
-            if proc.wait() == 0:
-                return target
-            out.seek(0)
-            out.truncate()
-        out.write(piece.decode("gb18030", "surrogateescape").encode("utf-8", "surrogateescape"))
-    return target
+def _gb18030_to_utf8(piece: bytes, iconv: str | None) -> bytes:
+    """``piece`` as UTF-8, converted in memory (a converted piece never touches the disk
+    before it is appended: writing each to a file of its own doubled what the import wrote)."""
+    if iconv:
+        done = subprocess.run(
+            [iconv, "-f", "GB18030", "-t", "UTF-8"], input=piece, capture_output=True
+        )
+        if done.returncode == 0:  # iconv stops at a byte it cannot convert
+            return done.stdout
+    return piece.decode("gb18030", "surrogateescape").encode("utf-8", "surrogateescape")
 
 
 def _transcode_stream(source: Path, target: Path, encoding: str, progress, size, chunk) -> None:
