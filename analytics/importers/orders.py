@@ -129,17 +129,14 @@ _ZS = " \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f
 _SPACE = "\t\n\f\r" + _ZS
 
 
-def _space_class(chars: str) -> str:
-    """A regular-expression character class of ``chars`` (padding characters, as SQL text)."""
-    escaped = "".join({"\t": "\\t", "\n": "\\n", "\r": "\\r", "\f": "\\f"}.get(c, c) for c in chars)
-    return f"[{escaped}]"
-
-
-#: A cell's value without padding or Excel's ="…" wrapper (group 1 or 2): the general case.
-_UNWRAP_PATTERN = (
-    f'^{_space_class(_SPACE)}*(?:="{_space_class(_SPACE)}*(.*?){_space_class(_SPACE)}*"|(.*?))'
-    f"{_space_class(_SPACE)}*$"
+#: The padding characters as a regular-expression class (control characters escaped).
+_PAD_CLASS = (
+    "["
+    + "".join({"\t": "\\t", "\n": "\\n", "\r": "\\r", "\f": "\\f"}.get(c, c) for c in _SPACE)
+    + "]"
 )
+#: A cell's value without padding or Excel's ="…" wrapper (group 1 or 2): the general case.
+_UNWRAP_PATTERN = f'^{_PAD_CLASS}*(?:="{_PAD_CLASS}*(.*?){_PAD_CLASS}*"|(.*?)){_PAD_CLASS}*$'
 
 
 def cleaned_cell_sql(x: str) -> str:
@@ -1181,13 +1178,12 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     ).fetchall()[0][0]
     if has_platform_items:
         _run_script(con, _ADOPT_SQL, {"import_id": import_id, "platform": fmt.platform})
-    if first_orders:
-        pass  # summarized above, from its own rows
-    elif con.execute("SELECT count(*) FROM customers").fetchall()[0][0]:
-        con.execute(_TOUCHED_SQL)
-        customers.refresh(con, touched="touched")
-    else:
-        customers.refresh(con)
+    if not first_orders:  # a first import's summary is built above, from its own rows
+        if con.execute("SELECT count(*) FROM customers").fetchall()[0][0]:
+            con.execute(_TOUCHED_SQL)
+            customers.refresh(con, touched="touched")
+        else:
+            customers.refresh(con)
     _drop_temps(con)
     result = _imported(
         import_id,
