@@ -13,10 +13,9 @@ from analytics.store import SHOP_FILTER
 if TYPE_CHECKING:  # pandas loads with the first DataFrame (`import` never needs one)
     import pandas as pd
 
-# {rows} is ``orders`` or ``orders`` restricted to the touched buyers; occasions are
-# distinct days. Only aggregates DuckDB can spill to disk: a struct arg_max or a list of
-# days per buyer has to fit in memory and fails on a 10M-order shop under the import's
-# memory limit.
+# {rows} is ``orders`` or ``orders`` restricted to the touched buyers. Only aggregates
+# DuckDB can spill to disk: a struct arg_max or a list of days per buyer has to fit in
+# memory and fails on a 10M-order shop under the import's memory limit.
 _SUMMARY_SQL = """
 INSERT INTO customers
 SELECT o.platform, o.shop, o.customer_id,
@@ -28,9 +27,7 @@ SELECT o.platform, o.shop, o.customer_id,
     min(o.order_time) AS first_seen,
     max(o.order_time) AS last_seen,
     count(*) FILTER (valid) AS valid_orders,
-    count(DISTINCT CAST(o.order_time AS DATE)) FILTER (valid) AS occasions,
     min(o.order_time) FILTER (valid) AS first_order_time,
-    (min(o.order_time, 2) FILTER (valid))[2] AS second_order_time,
     max(o.order_time) FILTER (valid) AS last_order_time,
     coalesce(sum(o.amount - o.refund_amount) FILTER (valid), 0) AS revenue,
     sum(o.refund_amount) AS refund_amount,

@@ -11,6 +11,12 @@ import pytest
 from analytics import store
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: Copies today's customer summary rows (attached database ``scratch``) into a database
+#: older than V10, whose summary has two more columns (values any, V10 drops them).
+OLD_CUSTOMERS_INSERT = (
+    "INSERT INTO customers BY NAME SELECT *, valid_orders AS occasions, "
+    "NULL AS second_order_time FROM scratch.customers"
+)
 #: The demo shop's last day in tests (fixed, so answers do not move with the calendar).
 DEMO_END = date(2026, 10, 31)
 

@@ -11,7 +11,7 @@ from analytics.importers import import_orders
 from analytics.importers.history import undo_import
 from analytics.importers.orders import DEFAULT_SHOP
 from analytics.importers.profiles import import_profiles
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, OLD_CUSTOMERS_INSERT
 from tests.taobao_export import order, write_export
 
 REFUNDED = "付款以后用户退款成功，交易自动关闭"
@@ -206,8 +206,9 @@ def test_a_database_from_before_membership_can_undo_its_last_import(tmp_path):
     _v3_database(db)
     con = duckdb.connect(str(db))  # the same rows, as an older LaoKe would have left them
     con.execute("ATTACH ? AS scratch", [str(tmp_path / "scratch.duckdb")])
-    for table in ("imports", "orders", "orders_replaced", "customers"):
+    for table in ("imports", "orders", "orders_replaced"):
         con.execute(f"INSERT INTO {table} SELECT * FROM scratch.{table}")
+    con.execute(OLD_CUSTOMERS_INSERT)
     con.execute("DROP SEQUENCE import_ids")
     con.execute("CREATE SEQUENCE import_ids START 3")
     con.close()
