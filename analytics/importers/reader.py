@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import zipfile
 from collections import deque
@@ -162,6 +164,11 @@ def transcode(
     ``iconv``, several times faster than Python's codec; iconv reads all its input before
     converting, so it is never given the whole file. A piece iconv refuses (a byte that is
     no character), or every piece when there is no iconv, goes through Python's codec.
+
+    The bytes never pass through Python: each piece is copied by the kernel into a file of
+    its own beside ``target``, iconv converts that file into another, which is appended to
+    ``target`` (and both removed). Through pipes, the parent spent as much CPU as iconv
+    itself copying the bytes in and out (17 s of a 3 GB export's 36 s of transcoding).
     """
     if encoding not in ("gbk", "gb18030"):
         _transcode_stream(source, target, encoding, progress, size, chunk)
@@ -169,46 +176,82 @@ def transcode(
     iconv = shutil.which("iconv")
     done = 0
     with (
-        open(source, "rb") as src,
-        open(target, "wb") as out,
+        tempfile.TemporaryDirectory(prefix=f"{target.name}.", dir=target.parent) as parts,
+        open(target, "wb", buffering=0) as out,
         ThreadPoolExecutor(max_workers=2, thread_name_prefix="laoke-iconv") as pool,
     ):
         pending: deque = deque()
 
         def append_oldest() -> None:
             nonlocal done
-            converted, read = pending.popleft()
-            out.write(converted.result())
-            done += read
+            converted, length = pending.popleft()
+            part = converted.result()
+            with open(part, "rb", buffering=0) as piece:
+                _copy_range(piece, out, 0, os.fstat(piece.fileno()).st_size)
+            part.unlink()
+            done += length
             if progress and size:
                 progress(min(done / size, 1.0))
 
-        for piece in _line_pieces(src, chunk):
-            pending.append((pool.submit(_gb18030_to_utf8, piece, iconv), len(piece)))
+        for index, (start, length) in enumerate(_line_ranges(source, chunk)):
+            stem = Path(parts) / str(index)
+            work = pool.submit(_convert_piece, source, start, length, stem, iconv)
+            pending.append((work, length))
             while len(pending) > 2:
                 append_oldest()
         while pending:
             append_oldest()
 
 
-def _line_pieces(src, chunk: int) -> Iterator[bytes]:
-    """The file in pieces of about ``chunk`` bytes, each ending at a line end."""
-    while piece := src.read(chunk):
-        if not piece.endswith(b"\n"):
-            piece += src.readline()
-        yield piece
+def _line_ranges(path: Path, chunk: int) -> Iterator[tuple[int, int]]:
+    """(start, length) of the file's pieces of about ``chunk`` bytes, each ending at a line
+    end (or the file's end)."""
+    size = path.stat().st_size
+    start = 0
+    with open(path, "rb") as src:
+        while start < size:
+            end = min(start + chunk, size)
+            if end < size:
+                src.seek(end)
+                end += len(src.readline())
+            yield start, end - start
+            start = end
 
 
-def _gb18030_to_utf8(piece: bytes, iconv: str | None) -> bytes:
-    """``piece`` as UTF-8, converted in memory (a converted piece never touches the disk
-    before it is appended: writing each to a file of its own doubled what the import wrote)."""
-    if iconv:
-        done = subprocess.run(
-            [iconv, "-f", "GB18030", "-t", "UTF-8"], input=piece, capture_output=True
-        )
-        if done.returncode == 0:  # iconv stops at a byte it cannot convert
-            return done.stdout
-    return piece.decode("gb18030", "surrogateescape").encode("utf-8", "surrogateescape")
+def _convert_piece(source: Path, start: int, length: int, stem: Path, iconv: str | None) -> Path:
+    """Bytes ``start``..``start + length`` of ``source`` as UTF-8 in file ``stem``.out."""
+    raw, converted = stem.with_suffix(".in"), stem.with_suffix(".out")
+    with open(source, "rb", buffering=0) as src, open(raw, "wb", buffering=0) as dst:
+        _copy_range(src, dst, start, length)
+    try:
+        if iconv:
+            with open(converted, "wb") as dst:
+                cmd = [iconv, "-f", "GB18030", "-t", "UTF-8", str(raw)]
+                if subprocess.run(cmd, stdout=dst, stderr=subprocess.DEVNULL).returncode == 0:
+                    return converted  # iconv stops at a byte it cannot convert
+        text = raw.read_bytes().decode("gb18030", "surrogateescape")
+        converted.write_bytes(text.encode("utf-8", "surrogateescape"))
+        return converted
+    finally:
+        raw.unlink()
+
+
+def _copy_range(src, dst, start: int, length: int) -> None:
+    """Append bytes ``start``..``start + length`` of file ``src`` to file ``dst`` (both
+    unbuffered), copied by the kernel where it can (``copy_file_range``)."""
+    with suppress(AttributeError, OSError):  # not Linux, or a file system that cannot
+        while length:
+            copied = os.copy_file_range(src.fileno(), dst.fileno(), length, start)
+            if not copied:
+                break
+            start, length = start + copied, length - copied
+    src.seek(start)
+    while length:
+        block = src.read(min(length, 16 << 20))
+        if not block:
+            break
+        dst.write(block)
+        length -= len(block)
 
 
 def _transcode_stream(source: Path, target: Path, encoding: str, progress, size, chunk) -> None:
