@@ -1,6 +1,6 @@
-"""The import's fast paths for times, amounts and provinces (``orders._TIME``, ``_NUM``,
-``_PROVINCE_SQL``) give what the regular-expression forms they replaced gave, on
-hand-picked values and on random ones."""
+"""The import's fast paths for times, amounts, provinces and spaces in addresses
+(``orders._TIME``, ``_NUM``, ``_PROVINCE_SQL``, ``_ADDRESS_SPACES``) give what the
+regular-expression forms they replaced gave, on hand-picked values and on random ones."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.importers.orders import (
+    _ADDRESS_SPACES,
     _LOCAL,
     _NUM,
     _PROVINCE_PARAMS,
@@ -24,6 +25,7 @@ from analytics.importers.orders import (
 _REGEX_TIME = f"try_strptime({_LOCAL}, $time_formats)"
 _REGEX_NUM = "TRY_CAST(regexp_replace({x}, '[,¥￥\\s元]', '', 'g') AS DECIMAL(18, 2))"
 _REGEX_PROVINCE = "nullif(regexp_extract({x}, $province_pattern, 1), '')"
+_REGEX_ADDRESS_SPACES = "regexp_matches(address, '\\s\\s|[\\t\\r\\n\u3000]')"
 
 
 @pytest.fixture(scope="module")
@@ -107,4 +109,23 @@ def test_amount_agrees_with_the_regular_expression(db, value):
 def test_province_agrees_with_the_regular_expression(db, start, rest):
     value = None if start is None else start + rest
     ours, reference = _province(db, value)
+    assert ours == reference
+
+
+@pytest.mark.parametrize(
+    "address",
+    [None, "", "浙江省 杭州市", "浙江省  杭州市", "a\tb", "a\nb", "a\rb", "a\u3000b", "a\fb",
+     "a \fb", "a\f b", "a\f\fb", "a\u00a0\u00a0b", " a", "a "],
+)  # fmt: skip
+def test_address_spaces_found_as_before(db, address):
+    sql = f"SELECT {_ADDRESS_SPACES}, {_REGEX_ADDRESS_SPACES} FROM (SELECT $v AS address)"
+    ours, reference = db.execute(sql, {"v": address}).fetchone()
+    assert ours == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\f\u3000\u00a0\u2003a省", max_size=8))
+def test_address_spaces_agree_with_the_regular_expression(db, address):
+    sql = f"SELECT {_ADDRESS_SPACES}, {_REGEX_ADDRESS_SPACES} FROM (SELECT $v AS address)"
+    ours, reference = db.execute(sql, {"v": address}).fetchone()
     assert ours == reference
