@@ -236,7 +236,7 @@ WITH r AS (
     LEFT JOIN after_sale_map a ON a.raw = s.after_sale_raw
     LEFT JOIN value_map pv ON pv.field = 'province' AND pv.raw = s.province_in
     LEFT JOIN value_map cv ON cv.field = 'city' AND cv.raw = s.city_in
-)
+), u AS (
 SELECT t.* EXCLUDE (known_status, after_sale_refunded),
     CASE WHEN status_raw IS NULL THEN $default_status
          ELSE coalesce(known_status, CASE WHEN NOT $strict_status THEN $default_status END)
@@ -253,6 +253,21 @@ SELECT t.* EXCLUDE (known_status, after_sale_refunded),
          ELSE TRY_CAST(TRY_CAST(item_count_raw AS DOUBLE) AS INTEGER) END AS item_count,
     {_PROVINCE_SQL.format(x="coalesce(province_raw, address)")} AS province
 FROM t
+)
+-- The city read, the address (a row's longest text) goes no further.
+SELECT u.* EXCLUDE (address, province_raw, city_raw),
+    -- CASE, not coalesce: the regular expression only runs where nothing simpler worked.
+    CASE WHEN city_raw IS NOT NULL THEN city_raw
+         WHEN province IN ('北京', '天津', '上海', '重庆') THEN province || '市'
+         -- LIKE province || '% %' (a pattern built per row costs more; names hold no space)
+         WHEN starts_with(address, province) AND contains(address, ' ')
+            THEN nullif(split_part(address, ' ', 2), '')
+         ELSE nullif(regexp_extract(
+            address[length(province) + 1:],
+            '^(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)?\\s*([^\\s]+?(?:市|自治州|地区|盟))',
+            1), '')
+    END AS city
+FROM u
 """
 
 # One row per bad value: (row_no, order_row, field, value, code); order_row is the row of
@@ -344,17 +359,7 @@ SELECT
     amount,
     least(refund_amount, amount) AS refund_amount,
     province,
-    -- CASE, not coalesce: the regular expression only runs where nothing simpler worked.
-    CASE WHEN city_raw IS NOT NULL THEN city_raw
-         WHEN province IN ('北京', '天津', '上海', '重庆') THEN province || '市'
-         -- LIKE province || '% %' (a pattern built per row costs more; names hold no space)
-         WHEN starts_with(address, province) AND contains(address, ' ')
-            THEN nullif(split_part(address, ' ', 2), '')
-         ELSE nullif(regexp_extract(
-            address[length(province) + 1:],
-            '^(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)?\\s*([^\\s]+?(?:市|自治州|地区|盟))',
-            1), '')
-    END AS city,
+    city,
     item_count, product,
     $import_id AS import_id
 FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
