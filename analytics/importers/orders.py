@@ -371,8 +371,14 @@ WITH s AS (
         nullif(trim(coalesce(customer_id, '')), '') AS customer_id
     FROM stage WHERE {_HAS_DATA}
 )"""
-# Rows and distinct order ids: when few ids repeat, too few rows can mix buyers to matter.
-_ID_COUNT_SQL = f"{_ID_BUYER_ROWS} SELECT count(*), count(DISTINCT order_id) FROM s"
+# Rows and (at most) distinct order ids: when few ids repeat, too few rows can mix buyers to
+# matter. The ids' 64-bit hashes are counted, a third cheaper than the strings: two ids can
+# share a hash and count once, which only makes the file look like it may repeat ids and
+# sends it to the exact checks (``_ID_BUYER_SQL``, ``_DROP_REPEATS_SQL``), never past them.
+_ID_COUNT_SQL = (
+    f"{_ID_BUYER_ROWS} SELECT count(*), "
+    "count(DISTINCT CASE WHEN order_id IS NOT NULL THEN hash(order_id) END) FROM s"
+)
 # How the file's order ids and buyers relate: rows, distinct order ids, distinct buyers, and
 # rows whose order id also carries another buyer (an order has one buyer, on every line).
 _ID_BUYER_SQL = f"""{_ID_BUYER_ROWS}, g AS (
@@ -1048,7 +1054,8 @@ def check_not_swapped(con, source: TableSource, detection: Detection) -> bool:
     few "orders". A legitimate line export, whose lines repeat id and buyer together, is
     never refused by this.
 
-    Returns whether any order id repeats (or is missing) among the file's rows.
+    Returns whether an order id may repeat (or is missing) among the file's rows; False
+    means none does.
     """
     rows, orders = con.execute(_ID_COUNT_SQL).fetchall()[0]
     # A row mixing buyers shares its id with another row: at most 2 per repeated row.
