@@ -273,19 +273,27 @@ def _checkpoint_in_place(lay: _Layout) -> None:
 
 def _copy(source: Path, target: Path) -> None:
     """Copy in the kernel (copy_file_range: a reflink where the file system has them)."""
-    with open(source, "rb") as src, open(target, "wb") as dst:
-        remaining = os.fstat(src.fileno()).st_size
-        try:
-            while remaining > 0:
-                done = os.copy_file_range(src.fileno(), dst.fileno(), min(remaining, 1 << 30))
-                if done == 0:
-                    break
-                remaining -= done
-        except OSError:
-            src.seek(0)
-            dst.seek(0)
-            dst.truncate()
-            shutil.copyfileobj(src, dst, 16 << 20)
+    with open(source, "rb", buffering=0) as src, open(target, "wb", buffering=0) as dst:
+        copy_range(src, dst, 0, os.fstat(src.fileno()).st_size)
+
+
+def copy_range(src, dst, start: int, length: int) -> None:
+    """Append bytes ``start``..``start + length`` of file ``src`` to file ``dst`` (both
+    opened unbuffered), copied by the kernel where it can (``copy_file_range``), else read
+    and written, from where the kernel stopped."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or a file system that cannot
+        while length:
+            copied = os.copy_file_range(src.fileno(), dst.fileno(), min(length, 1 << 30), start)
+            if not copied:
+                break
+            start, length = start + copied, length - copied
+    src.seek(start)
+    while length:
+        block = src.read(min(length, 16 << 20))
+        if not block:
+            break
+        dst.write(block)
+        length -= len(block)
 
 
 def _fsync(path: Path) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from analytics.errors import ImportRefused
-from analytics.sharing import scratch_dir
+from analytics.sharing import copy_range, scratch_dir
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -187,7 +187,7 @@ def transcode(
             converted, length = pending.popleft()
             part = converted.result()
             with open(part, "rb", buffering=0) as piece:
-                _copy_range(piece, out, 0, os.fstat(piece.fileno()).st_size)
+                copy_range(piece, out, 0, os.fstat(piece.fileno()).st_size)
             part.unlink()
             done += length
             if progress and size:
@@ -222,7 +222,7 @@ def _convert_piece(source: Path, start: int, length: int, stem: Path, iconv: str
     """Bytes ``start``..``start + length`` of ``source`` as UTF-8 in file ``stem``.out."""
     raw, converted = stem.with_suffix(".in"), stem.with_suffix(".out")
     with open(source, "rb", buffering=0) as src, open(raw, "wb", buffering=0) as dst:
-        _copy_range(src, dst, start, length)
+        copy_range(src, dst, start, length)
     try:
         if iconv:
             with open(converted, "wb") as dst:
@@ -234,24 +234,6 @@ def _convert_piece(source: Path, start: int, length: int, stem: Path, iconv: str
         return converted
     finally:
         raw.unlink()
-
-
-def _copy_range(src, dst, start: int, length: int) -> None:
-    """Append bytes ``start``..``start + length`` of file ``src`` to file ``dst`` (both
-    unbuffered), copied by the kernel where it can (``copy_file_range``)."""
-    with suppress(AttributeError, OSError):  # not Linux, or a file system that cannot
-        while length:
-            copied = os.copy_file_range(src.fileno(), dst.fileno(), length, start)
-            if not copied:
-                break
-            start, length = start + copied, length - copied
-    src.seek(start)
-    while length:
-        block = src.read(min(length, 16 << 20))
-        if not block:
-            break
-        dst.write(block)
-        length -= len(block)
 
 
 def _transcode_stream(source: Path, target: Path, encoding: str, progress, size, chunk) -> None:
