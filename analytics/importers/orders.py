@@ -1,8 +1,9 @@
 """Importing one order export: read, check, normalize, upsert, refresh customers, record.
 
-The whole file is one transaction. Rows stream from the file into a staging table; a
-line-grain export (one row per order line) is folded into one row per order (order fields
-from the order's first line, ``sum_fields`` summed). Values are cleaned in SQL (ids
+The whole file is one transaction. Rows stream from the file into a staging table (an
+export of one row per order: straight into the parse, see ``staged``); a line-grain
+export (one row per order line) is folded into one row per order (order fields from the
+order's first line, ``sum_fields`` summed). Values are cleaned in SQL (ids
 unwrapped, dates and amounts parsed, statuses mapped, provinces read off the address), and
 rows with a bad value are set aside as ``RowProblem``s. If more than ``MAX_BAD_SHARE`` of
 the rows are bad the file is refused and nothing changes; otherwise the good orders are
@@ -88,10 +89,11 @@ PROVINCES = [
 PROVINCE_PATTERN = "^(" + "|".join(PROVINCES) + ")"
 #: The same, looked up by the address's first two or three characters (no province name is
 #: the start of another): several times cheaper than the pattern on a million addresses.
-#: (Not ``IN (…)``: DuckDB makes a long IN list a join.)
+#: A MAP lookup, not ``IN (…)`` or ``list_contains``: DuckDB makes those a join, which
+#: costs more and loses the scan's row order (the parse keeps it, see ``_PARSE_SQL``).
 _PROVINCE_SQL = (
-    "CASE WHEN list_contains($provinces_2, left({x}, 2)) THEN left({x}, 2) "
-    "WHEN list_contains($provinces_3, left({x}, 3)) THEN left({x}, 3) END"
+    "coalesce(MAP($provinces_2, $provinces_2)[left({x}, 2)], "
+    "MAP($provinces_3, $provinces_3)[left({x}, 3)])"
 )
 _PROVINCE_PARAMS = {
     "provinces_2": [p for p in PROVINCES if len(p) == 2],
@@ -179,10 +181,11 @@ def cleaned_cell_sql(x: str) -> str:
     )
 
 
-#: Rows that hold any data (blank lines at the end of an export are not rows).
+#: Rows that hold any data (blank lines at the end of an export are not rows). Staged
+#: values are never "" (``cleaned_cell_sql`` makes it NULL).
 _HAS_DATA = (
-    "coalesce(order_id, '') || coalesce(customer_id, '') || coalesce(order_time, '') "
-    "|| coalesce(amount, '') <> ''"
+    "(order_id IS NOT NULL OR customer_id IS NOT NULL OR order_time IS NOT NULL "
+    "OR amount IS NOT NULL)"
 )
 
 #: An address holding two whitespace characters in a row (RE2's \s: [\t\n\f\r ]), a tab, a
@@ -195,14 +198,15 @@ _ADDRESS_SPACES = " OR ".join(
     + ("' ' || chr(12)", "chr(12) || ' '", "chr(12) || chr(12)")
 )
 
-# Parse every staged value; *_raw keeps the text for problem reports.
+# Parse every staged row (``has_data``: whether it is one, see view ``parsed``); *_raw
+# keeps the text for problem reports. Only projections, no join (the value maps are MAP
+# lookups): the rows keep the scan's order, so a parse reading the file itself numbers its
+# rows by row id (``_parse``).
 _PARSE_SQL = f"""
-CREATE OR REPLACE TEMP TABLE parsed AS
+CREATE OR REPLACE TEMP TABLE parsed_rows AS
 -- Staged values are trimmed already (``cleaned_cell_sql``).
-WITH r AS (
-    SELECT * FROM stage WHERE {_HAS_DATA}
-), s AS (
-    SELECT row_no,
+WITH s AS (
+    SELECT row_no, {_HAS_DATA} AS has_data,
         {_ID.format(x="order_id")} AS order_id,
         nullif(customer_id, '') AS customer_id,
         nullif(customer_name, '') AS customer_name,
@@ -221,21 +225,19 @@ WITH r AS (
         nullif(item_count, '') AS item_count_raw,
         nullif(product, '') AS product,
         nullif(shop, '') AS shop
-    FROM r
+    FROM stage
 ), t AS (
     SELECT s.* EXCLUDE (province_in, city_in),
-        coalesce(pv.value, s.province_in) AS province_raw,
-        coalesce(cv.value, s.city_in) AS city_raw,
+        coalesce(MAP($province_raws, $province_values)[s.province_in], s.province_in)
+            AS province_raw,
+        coalesce(MAP($city_raws, $city_values)[s.city_in], s.city_in) AS city_raw,
         {_TIME.format(x="order_time_raw")} AS order_time,
         {_TIME.format(x="paid_time_raw")} AS paid_time,
         {_NUM.format(x="amount_raw")} AS amount,
-        m.status AS known_status,
-        a.outcome = 'refunded' AS after_sale_refunded
+        MAP($status_raws, $statuses)[s.status_raw] AS known_status,
+        MAP($after_sale_raws, $after_sale_outcomes)[s.after_sale_raw] = 'refunded'
+            AS after_sale_refunded
     FROM s
-    LEFT JOIN status_map m ON m.raw = s.status_raw
-    LEFT JOIN after_sale_map a ON a.raw = s.after_sale_raw
-    LEFT JOIN value_map pv ON pv.field = 'province' AND pv.raw = s.province_in
-    LEFT JOIN value_map cv ON cv.field = 'city' AND cv.raw = s.city_in
 ), u AS (
 SELECT t.* EXCLUDE (known_status, after_sale_refunded),
     CASE WHEN status_raw IS NULL THEN $default_status
@@ -365,23 +367,27 @@ SELECT
 FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
 """
 
-_ID_BUYER_ROWS = f"""
+# Each row's order id and buyer, from the staged or the parsed rows (``check_not_swapped``).
+_ID_BUYER_ROWS = {
+    "stage": f"""
 WITH s AS (
     SELECT {_ID.format(x="order_id")} AS order_id,
         nullif(trim(coalesce(customer_id, '')), '') AS customer_id
     FROM stage WHERE {_HAS_DATA}
-)"""
+)""",
+    "parsed": "WITH s AS (SELECT order_id, customer_id FROM parsed)",
+}
 # Rows and (at most) distinct order ids: when few ids repeat, too few rows can mix buyers to
 # matter. The ids' 64-bit hashes are counted, a third cheaper than the strings: two ids can
 # share a hash and count once, which only makes the file look like it may repeat ids and
 # sends it to the exact checks (``_ID_BUYER_SQL``, ``_DROP_REPEATS_SQL``), never past them.
 _ID_COUNT_SQL = (
-    f"{_ID_BUYER_ROWS} SELECT count(*), "
+    "{rows} SELECT count(*), "
     "count(DISTINCT CASE WHEN order_id IS NOT NULL THEN hash(order_id) END) FROM s"
 )
 # How the file's order ids and buyers relate: rows, distinct order ids, distinct buyers, and
 # rows whose order id also carries another buyer (an order has one buyer, on every line).
-_ID_BUYER_SQL = f"""{_ID_BUYER_ROWS}, g AS (
+_ID_BUYER_SQL = """{rows}, g AS (
     SELECT order_id, count(*) AS n, count(DISTINCT customer_id) AS buyers
     FROM s WHERE order_id IS NOT NULL GROUP BY order_id
 )
@@ -584,14 +590,11 @@ _TEMP_TABLES = (
     "unreadable",
     "stage_folded",
     "lines",
-    "parsed",
+    "parsed_rows",
     "problems",
     "incoming",
     "diff",
     "touched",
-    "status_map",
-    "after_sale_map",
-    "value_map",
     "nul_values",
     "item_lines",
     "incoming_items",
@@ -823,6 +826,26 @@ def stage(
     view numbers them by row id. Numbering them while reading takes ``row_number() OVER
     ()``, which runs on one thread and costs more than the copy.
     """
+    with staged(con, source, mapping, fields, progress, derived=derived, copy=True):
+        pass
+
+
+@contextmanager
+def staged(
+    con,
+    source: TableSource,
+    mapping: dict[str, str],
+    fields,
+    progress=None,
+    *,
+    derived: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+    copy: bool,
+) -> Iterator[None]:
+    """``stage``'s TEMP view ``stage`` for the block; ``copy=False`` makes it a view of the
+    file itself (valid inside the block only, ``row_no`` NULL), read by the one statement
+    that needs the rows: at 10M orders the copy took 13 of the read's 20 s, spilling to
+    disk. Such a statement numbers the rows itself (``_parse``); the records the reader
+    skipped go to ``unreadable`` when the block ends."""
     derived = derived or {}
     sources: dict[str, str] = {}  # source column -> its name in stage_raw
 
@@ -846,18 +869,35 @@ def stage(
     transcoding = (lambda f: progress(0.5 * f)) if progress else None
     with source.relation(con, transcoding) as rows:
         try:
-            run_with_progress(
-                con,
-                f"CREATE OR REPLACE TEMP TABLE stage_raw AS SELECT {select} FROM {rows}",
-                read_part if progress else None,
-            )
+            if not copy:
+                con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW stage_rows AS SELECT {select} FROM {rows}"
+                )
+                _stage_view(con, "stage_rows", exprs, fields, row_no="CAST(NULL AS BIGINT)")
+                yield
+                con.execute("DROP VIEW stage")
+                con.execute("DROP VIEW stage_rows")
+            else:
+                run_with_progress(
+                    con,
+                    f"CREATE OR REPLACE TEMP TABLE stage_raw AS SELECT {select} FROM {rows}",
+                    read_part if progress else None,
+                )
         except duckdb.Error as exc:
             raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
     source.collect_unreadable(con)
+    if not copy:
+        return
     # Row ids are in file order; inside a transaction they start at a large offset.
-    first = con.execute("SELECT min(rowid) FROM stage_raw").fetchall()[0][0]
-    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first or 0}")
+    first = _first_rowid(con, "stage_raw")
+    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first}")
     _find_nul_values(con, list(exprs) if source.may_hold_nul() else [])
+    yield
+
+
+def _first_rowid(con, table: str) -> int:
+    """The first row id of a TEMP table (inside a transaction they start at a large offset)."""
+    return con.execute(f"SELECT min(rowid) FROM {table}").fetchall()[0][0] or 0
 
 
 def _find_nul_values(con, stored: list[str]) -> None:
@@ -986,23 +1026,6 @@ def _problem_params(code: str, detail: str | None, source: TableSource) -> dict[
     return {"detail": detail} if detail else {}
 
 
-def _load_maps(con, fmt: Format) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE status_map (raw VARCHAR, status VARCHAR)")
-    con.execute("CREATE OR REPLACE TEMP TABLE after_sale_map (raw VARCHAR, outcome VARCHAR)")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE value_map (field VARCHAR, raw VARCHAR, value VARCHAR)"
-    )
-    if fmt.status_map:
-        con.executemany("INSERT INTO status_map VALUES (?, ?)", list(fmt.status_map.items()))
-    if fmt.after_sale_map:
-        con.executemany(
-            "INSERT INTO after_sale_map VALUES (?, ?)", list(fmt.after_sale_map.items())
-        )
-    rows = [(f, raw, v) for f, values in fmt.value_maps.items() for raw, v in values.items()]
-    if rows:
-        con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", rows)
-
-
 def _fold_sql(fmt: Format, fields) -> str:
     """SQL folding TEMP table ``lines`` into one row per order (TEMP ``stage_folded``)."""
     parts = []
@@ -1043,7 +1066,9 @@ def _add_nul_problems(con, *, has_lines: bool) -> None:
     )
 
 
-def check_not_swapped(con, source: TableSource, detection: Detection) -> bool:
+def check_not_swapped(
+    con, source: TableSource, detection: Detection, *, table: str = "stage"
+) -> bool:
     """Refuse a file whose order-id column looks like its buyer column and vice versa.
 
     An order has one buyer: in an order export (one row per order) its id is on one row,
@@ -1055,13 +1080,15 @@ def check_not_swapped(con, source: TableSource, detection: Detection) -> bool:
     never refused by this.
 
     Returns whether an order id may repeat (or is missing) among the file's rows; False
-    means none does.
+    means none does. ``table``: the staged rows (``"stage"``) or the parsed ones
+    (``"parsed"``: the same order ids and buyers, for an export of one row per order).
     """
-    rows, orders = con.execute(_ID_COUNT_SQL).fetchall()[0]
+    with_rows = _ID_BUYER_ROWS[table]
+    rows, orders = con.execute(_ID_COUNT_SQL.format(rows=with_rows)).fetchall()[0]
     # A row mixing buyers shares its id with another row: at most 2 per repeated row.
     if 2 * (rows - orders) <= MAX_MIXED_BUYER_SHARE * rows:
         return orders < rows
-    rows, orders, buyers, mixed = con.execute(_ID_BUYER_SQL).fetchall()[0]
+    rows, orders, buyers, mixed = con.execute(_ID_BUYER_SQL.format(rows=with_rows)).fetchall()[0]
     if rows and mixed > MAX_MIXED_BUYER_SHARE * rows:
         columns = _problem_columns(detection)
         raise ImportRefused(
@@ -1097,8 +1124,17 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     fmt = detection.format
     fields = fmt.fields
     check_formulas_calculated(source, detection)
+    has_items = any(f in detection.mapping for f in ITEM_FIELDS)
+    reads_once = fmt.kind == "orders" and fmt.grain == "order" and not has_items
+    if reads_once and not source.may_hold_nul():
+        # One order per row and nothing else read from the rows: the parse reads the file.
+        parsing = progress and (lambda f: progress(0.5 + 0.5 * f))
+        mapping, derived = detection.mapping, detection.derived
+        with staged(con, source, mapping, fields, progress, derived=derived, copy=False):
+            _parse(con, fmt, parsing)
+        _find_nul_values(con, [])
+        return _import_parsed(con, source, detection, import_id, shop, copied=False)
     stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
-    _load_maps(con, fmt)
     if fmt.kind == "items":
         return _import_items(con, source, detection, import_id, shop)
     if fmt.kind == "buyers":
@@ -1111,8 +1147,8 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         return replace(
             _imported(import_id, source, detection, checked, counts, 0), not_found=not_found
         )
-    repeats = check_not_swapped(con, source, detection)
-    has_items = any(f in detection.mapping for f in ITEM_FIELDS)
+    if fmt.grain == "line":  # an order's lines, before they are folded into one row
+        check_not_swapped(con, source, detection)
     order_fields = [f for f in fields if f not in ITEM_FIELDS]
     if fmt.grain == "line":
         con.execute(
@@ -1127,20 +1163,54 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             f"CREATE OR REPLACE TEMP TABLE lines AS SELECT *, row_no AS order_row FROM stage "
             f"WHERE {_HAS_DATA}"
         )
+    _parse(con, fmt, progress and (lambda f: progress(0.75 + 0.25 * f)))
+    con.execute("DROP VIEW stage")
+    con.execute("DROP TABLE IF EXISTS stage_raw")
+    return _import_parsed(con, source, detection, import_id, shop, copied=True)
+
+
+def _parse(con, fmt: Format, progress) -> None:
+    """TEMP table ``parsed_rows`` from view ``stage`` (``_PARSE_SQL``)."""
+    maps = {  # the format's value maps: the parse's MAP parameters (keys, values)
+        ("status_raws", "statuses"): fmt.status_map,
+        ("after_sale_raws", "after_sale_outcomes"): fmt.after_sale_map,
+        ("province_raws", "province_values"): fmt.value_maps.get("province"),
+        ("city_raws", "city_values"): fmt.value_maps.get("city"),
+    }
+    lookups = {}
+    for (keys, values), mapped in maps.items():
+        lookups[keys], lookups[values] = list(mapped or {}), list((mapped or {}).values())
     run_with_progress(
         con,
         _PARSE_SQL,
-        (lambda f: progress(0.75 + 0.25 * f)) if progress else None,
+        progress,
         {
             "time_formats": TIME_FORMATS,
             "default_status": fmt.default_status,
             "strict_status": fmt.strict_status,
             **_PROVINCE_PARAMS,
+            **lookups,
         },
     )
-    con.execute("DROP VIEW stage")
-    con.execute("DROP TABLE IF EXISTS stage_raw")
+
+
+def _import_parsed(
+    con, source, detection: Detection, import_id, shop, *, copied: bool
+) -> ImportResult:
+    """``_import`` from the parsed rows (TEMP table ``parsed_rows``) on: check, store,
+    summarize. View ``parsed`` holds its rows with data, numbered like the staged rows
+    (``copied``) or, when the parse read the file itself, by row id (the parse keeps the
+    reader's order), taken after the commit that frees the staged rows: inside a
+    transaction, row ids start at an offset that the commit takes away."""
     _free_dropped_tables(con)
+    row_no = "row_no" if copied else f"rowid - {_first_rowid(con, 'parsed_rows')}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT {row_no} AS row_no, "
+        "* EXCLUDE (row_no, has_data) FROM parsed_rows WHERE has_data"
+    )
+    fmt = detection.format
+    has_items = any(f in detection.mapping for f in ITEM_FIELDS)
+    repeats = fmt.grain == "order" and check_not_swapped(con, source, detection, table="parsed")
     con.execute(_PROBLEMS_SQL, _range_params())
     _add_nul_problems(con, has_lines=fmt.grain == "line" or has_items)
     if has_items:
@@ -1164,10 +1234,11 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     )
     # No order id repeats in the file (most exports): no repeats to merge, no need to look.
     merged = 0
-    if fmt.grain == "order" and repeats:
+    if repeats:
         merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0]
     judged = identity.assess(con, name_only_possible="customer_id" in detection.derived)
-    con.execute("DROP TABLE parsed")
+    con.execute("DROP VIEW parsed")
+    con.execute("DROP TABLE parsed_rows")
     _free_dropped_tables(con)
     first_orders = not con.execute(
         "SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1)"
@@ -1327,7 +1398,8 @@ def _run_script(con, script: str, params: dict | None = None) -> None:
 
 
 def _drop_temps(con) -> None:
-    con.execute("DROP VIEW IF EXISTS stage")
+    for view in ("stage", "stage_rows", "parsed"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
     for temp in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
