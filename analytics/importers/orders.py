@@ -257,7 +257,29 @@ SELECT t.* EXCLUDE (known_status, after_sale_refunded),
 FROM t
 )
 -- The city read, the address (a row's longest text) goes no further.
-SELECT u.* EXCLUDE (address, province_raw, city_raw),
+SELECT u.* EXCLUDE (
+        address, province_raw, city_raw, shop, refund_amount, after_sale_raw, item_count_raw,
+        order_time_raw, paid_time_raw, status_raw, amount_raw, refund_raw
+    ),
+    -- An order as stored (see ``_GOOD_ORDERS_SQL``): the shop, the status and the refund.
+    $platform AS platform,
+    coalesce($shop_override, u.shop, $default_shop) AS shop,
+    CASE WHEN refund_amount > 0 AND refund_amount >= amount THEN 'refunded'
+         ELSE mapped_status END AS status,
+    least(refund_amount, amount) AS refund_amount,
+    $import_id AS import_id,
+    -- For the problem report (``_PROBLEMS_SQL``): the refund as written, and each value's
+    -- text where it is a problem (most are not, and the texts cost as much to keep).
+    refund_amount AS refund_parsed,
+    CASE WHEN order_time IS NULL OR order_time < $earliest OR order_time >= $too_late
+        THEN order_time_raw END AS order_time_raw,
+    CASE WHEN paid_time IS NULL OR paid_time < $earliest OR paid_time >= $too_late
+        THEN paid_time_raw END AS paid_time_raw,
+    CASE WHEN amount IS NULL OR amount < 0 OR amount >= $max_amount
+        THEN amount_raw END AS amount_raw,
+    CASE WHEN refund_amount IS NULL OR refund_amount < 0 OR refund_amount >= $max_amount
+        THEN refund_raw END AS refund_raw,
+    CASE WHEN mapped_status IS NULL THEN status_raw END AS status_raw,
     -- CASE, not coalesce: the regular expression only runs where nothing simpler worked.
     CASE WHEN city_raw IS NOT NULL THEN city_raw
          WHEN province IN ('北京', '天津', '上海', '重庆') THEN province || '市'
@@ -304,12 +326,12 @@ SELECT row_no, row_no AS order_row, field, value, code FROM (
         FROM parsed WHERE amount IS NULL OR amount < 0 OR amount >= $max_amount
     UNION ALL SELECT row_no, 'refund_amount', refund_raw,
             CASE WHEN {_TOO_LARGE.format(x="refund_raw")} THEN 'amount_too_large'
-                 WHEN refund_amount IS NULL AND regexp_matches(refund_raw, '[;；]')
+                 WHEN refund_parsed IS NULL AND regexp_matches(refund_raw, '[;；]')
                     THEN 'joined_amounts'
-                 WHEN refund_amount IS NULL THEN 'bad_amount'
+                 WHEN refund_parsed IS NULL THEN 'bad_amount'
                  ELSE 'negative_refund' END
         FROM parsed
-        WHERE refund_amount IS NULL OR refund_amount < 0 OR refund_amount >= $max_amount
+        WHERE refund_parsed IS NULL OR refund_parsed < 0 OR refund_parsed >= $max_amount
     UNION ALL SELECT row_no, 'status', status_raw, 'unknown_status'
         FROM parsed WHERE mapped_status IS NULL
 )
@@ -347,24 +369,23 @@ SELECT row_no, order_row, 'order_id', '', 'missing_order_id' FROM item_lines
 WHERE order_id IS NULL
 """
 
-# Good rows in canonical form (an order repeated in the file: every row of it).
-_CLEAN_SQL = """
-CREATE OR REPLACE TEMP TABLE incoming AS
-SELECT
-    row_no,
-    $platform AS platform,
-    coalesce($shop_override, p.shop, $default_shop) AS shop,
-    order_id, customer_id, customer_name, phone,
-    CAST(order_time AS TIMESTAMP) AS order_time, CAST(paid_time AS TIMESTAMP) AS paid_time,
-    CASE WHEN refund_amount > 0 AND refund_amount >= amount THEN 'refunded'
-         ELSE mapped_status END AS status,
-    amount,
-    least(refund_amount, amount) AS refund_amount,
-    province,
-    city,
-    item_count, product,
-    $import_id AS import_id
-FROM parsed p ANTI JOIN problems q ON q.order_row = p.row_no
+#: What the parsed rows hold for the problem report only (``_PROBLEMS_SQL``).
+_PROBLEM_COLUMNS = (
+    "has_data",
+    "refund_parsed",
+    "mapped_status",
+    "order_time_raw",
+    "paid_time_raw",
+    "amount_raw",
+    "refund_raw",
+    "status_raw",
+)
+
+# The good orders (an order repeated in the file: every row of it): the parsed rows
+# without the blank ones and those of an order with a problem, deleted in place (most files
+# have few or none) rather than copied. ``{row_no}``: as in view ``parsed``.
+_GOOD_ORDERS_SQL = """
+DELETE FROM parsed_rows WHERE NOT has_data OR {row_no} IN (SELECT order_row FROM problems)
 """
 
 # Each row's order id and buyer, from the staged or the parsed rows (``check_not_swapped``).
@@ -398,16 +419,17 @@ FROM g
 #: Above this share of rows whose order id carries several buyers, the file is refused.
 MAX_MIXED_BUYER_SHARE = 0.5
 
-# One row per order: the last one in the file wins. A grouped count finds the repeats, not a
-# window over every row: most exports have none.
+# One row per order: the last one in the file wins (an order export's parsed rows keep the
+# file's order: row ids). A grouped count finds the repeats, not a window over every row:
+# most exports have none.
 _DROP_REPEATS_SQL = """
-DELETE FROM incoming WHERE row_no IN (
-    SELECT n.row_no FROM incoming n
+DELETE FROM incoming WHERE rowid IN (
+    SELECT n.rowid FROM incoming n
     JOIN (
-        SELECT shop, order_id, max(row_no) AS last_row FROM incoming
+        SELECT shop, order_id, max(rowid) AS last_row FROM incoming
         GROUP BY ALL HAVING count(*) > 1
     ) d USING (shop, order_id)
-    WHERE n.row_no < d.last_row
+    WHERE n.rowid < d.last_row
 )
 """
 
@@ -1125,13 +1147,19 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     fields = fmt.fields
     check_formulas_calculated(source, detection)
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
+    stored = {  # what an order is stored with
+        "platform": fmt.platform,
+        "shop_override": shop,
+        "default_shop": DEFAULT_SHOP,
+        "import_id": import_id,
+    }
     reads_once = fmt.kind == "orders" and fmt.grain == "order" and not has_items
     if reads_once and not source.may_hold_nul():
         # One order per row and nothing else read from the rows: the parse reads the file.
         parsing = progress and (lambda f: progress(0.5 + 0.5 * f))
         mapping, derived = detection.mapping, detection.derived
         with staged(con, source, mapping, fields, progress, derived=derived, copy=False):
-            _parse(con, fmt, parsing)
+            _parse(con, fmt, parsing, stored)
         _find_nul_values(con, [])
         return _import_parsed(con, source, detection, import_id, shop, copied=False)
     stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
@@ -1163,14 +1191,15 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
             f"CREATE OR REPLACE TEMP TABLE lines AS SELECT *, row_no AS order_row FROM stage "
             f"WHERE {_HAS_DATA}"
         )
-    _parse(con, fmt, progress and (lambda f: progress(0.75 + 0.25 * f)))
+    _parse(con, fmt, progress and (lambda f: progress(0.75 + 0.25 * f)), stored)
     con.execute("DROP VIEW stage")
     con.execute("DROP TABLE IF EXISTS stage_raw")
     return _import_parsed(con, source, detection, import_id, shop, copied=True)
 
 
-def _parse(con, fmt: Format, progress) -> None:
-    """TEMP table ``parsed_rows`` from view ``stage`` (``_PARSE_SQL``)."""
+def _parse(con, fmt: Format, progress, stored: dict) -> None:
+    """TEMP table ``parsed_rows`` from view ``stage`` (``_PARSE_SQL``); ``stored``: the
+    platform, shop and import an order is stored with."""
     maps = {  # the format's value maps: the parse's MAP parameters (keys, values)
         ("status_raws", "statuses"): fmt.status_map,
         ("after_sale_raws", "after_sale_outcomes"): fmt.after_sale_map,
@@ -1190,6 +1219,8 @@ def _parse(con, fmt: Format, progress) -> None:
             "strict_status": fmt.strict_status,
             **_PROVINCE_PARAMS,
             **lookups,
+            **_range_params(),
+            **stored,
         },
     )
 
@@ -1201,7 +1232,8 @@ def _import_parsed(
     summarize. View ``parsed`` holds its rows with data, numbered like the staged rows
     (``copied``) or, when the parse read the file itself, by row id (the parse keeps the
     reader's order), taken after the commit that frees the staged rows: inside a
-    transaction, row ids start at an offset that the commit takes away."""
+    transaction, row ids start at an offset that the commit takes away. The good orders
+    stay in the table, which becomes TEMP table ``incoming``."""
     _free_dropped_tables(con)
     row_no = "row_no" if copied else f"rowid - {_first_rowid(con, 'parsed_rows')}"
     con.execute(
@@ -1223,22 +1255,17 @@ def _import_parsed(
             "SELECT count(*) FROM lines SEMI JOIN problems q ON q.order_row = lines.order_row"
         ).fetchall()[0][0]
     checked = checked_problems(con, source, _problem_columns(detection), **counts)
-    con.execute(
-        _CLEAN_SQL,
-        {
-            "platform": fmt.platform,
-            "shop_override": shop,
-            "default_shop": DEFAULT_SHOP,
-            "import_id": import_id,
-        },
-    )
+    con.execute("DROP VIEW parsed")
+    con.execute(_GOOD_ORDERS_SQL.format(row_no=row_no))
+    con.execute("DROP TABLE IF EXISTS incoming")  # a failed import's, on this connection
+    con.execute("ALTER TABLE parsed_rows RENAME TO incoming")
+    for column in _PROBLEM_COLUMNS:  # their memory goes at the next commit (no copy)
+        con.execute(f"ALTER TABLE incoming DROP COLUMN {column}")
     # No order id repeats in the file (most exports): no repeats to merge, no need to look.
     merged = 0
     if repeats:
         merged = con.execute(_DROP_REPEATS_SQL).fetchall()[0][0]
     judged = identity.assess(con, name_only_possible="customer_id" in detection.derived)
-    con.execute("DROP VIEW parsed")
-    con.execute("DROP TABLE parsed_rows")
     _free_dropped_tables(con)
     first_orders = not con.execute(
         "SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1)"
