@@ -146,17 +146,17 @@ def _overdue(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
     return df.rename(columns={"value_at_risk": "annual_value"})
 
 
-def _p_alive(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
-    """Modified BG/NBD P(alive) and expected purchases (365 days) per buyer: the stored
-    scores' when they answer it, else fitted here."""
+def _p_alive(con, keys: pd.DataFrame, *, as_of: date, shop: str | None) -> np.ndarray:
+    """Modified BG/NBD P(alive) of each row of ``keys`` (NaN: none), in the rows' order:
+    the stored scores' when they answer it (joined in DuckDB), else fitted here."""
     from analytics import scores
     from analytics.mbgnbd import customer_predictions
 
-    stored = scores.mbg_predictions(con, as_of=as_of, shop=shop)
+    stored = scores.mbg_p_alive(con, keys, as_of=as_of, shop=shop)
     if stored is not None:
         return stored
     df = customer_predictions(con, as_of=as_of, shop=shop)
-    return df[[*_KEY, "p_alive", "expected_purchases"]]
+    return keys[_KEY].merge(df[[*_KEY, "p_alive"]], on=_KEY, how="left")["p_alive"].to_numpy()
 
 
 _BUYER_COUNTS_SQL = f"""
@@ -228,7 +228,7 @@ def churn_ranking(
     if overdue.empty:
         df = pd.DataFrame(columns=columns)
     else:
-        df = overdue.merge(_p_alive(con, as_of=as_of, shop=shop), on=_KEY, how="left")
+        df = overdue.assign(p_alive=_p_alive(con, overdue, as_of=as_of, shop=shop))
         df["p_alive"] = df["p_alive"].fillna(1.0)
         df["expected_loss"] = ((1.0 - df["p_alive"]) * df["annual_value"]).round(2)
         df["expected_saving"] = (
