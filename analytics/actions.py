@@ -44,9 +44,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import once
+from analytics import once, tiers
 from analytics import settings as settings_store
 from analytics.errors import InputError
+from analytics.frames import query_df, summary_is_current
 from analytics.i18n import t
 from analytics.store import SHOP_FILTER
 
@@ -282,18 +283,52 @@ def churn_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.
 # ----------------------------------------------------------------------------- upgrade
 
 
-def _tiers(con, *, shop: str | None) -> pd.DataFrame:
-    """Every buyer's tier and gaps to the next (``analytics.tiers.customer_tiers``)."""
-    from analytics import tiers
-
-    rules = settings_store.load(con, "tiers", tiers.TierRules)
-    return tiers.customer_tiers(con, rules=rules, shop=shop), rules
-
-
 _LAST_SQL = f"""
 SELECT platform, shop, customer_id, CAST(max(order_time) AS DATE) AS last_order_date
 FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 GROUP BY ALL
+"""
+# The last valid order's day read off the customer summary, when no order is after as_of.
+_SUMMARY_LAST_SQL = """
+SELECT platform, shop, customer_id, CAST(last_order_time AS DATE) AS last_order_date
+FROM customers WHERE last_order_time IS NOT NULL
+"""
+
+
+def _reach_sql(last: str) -> str:
+    """The rows upgrade_within_reach decides on: the buyers of customer_tiers (in its
+    order) with a next tier and a last valid order (``last``: key, last_order_date) at most
+    $max_days before as_of, whose gaps may be within reach: a cent more than the exact
+    tests allow, so that no candidate is left out here (the tests run on these few rows)."""
+    return f"""
+WITH t AS ({tiers._TIERS_SQL}), last AS ({last})
+SELECT t.* REPLACE (CAST(t.revenue AS DOUBLE) AS revenue), last.last_order_date
+FROM t JOIN last USING (platform, shop, customer_id)
+WHERE t.next_tier IS NOT NULL
+    AND date_diff('day', last.last_order_date, $as_of) <= $max_days
+    AND ((t.spend_to_next > 0
+            AND (t.spend_to_next <= $gap_share * $min_spend[list_position($ids, t.next_tier) - 1]
+                    + 0.01
+                OR ($one_order AND t.spend_to_next <= CAST(t.revenue AS DOUBLE) / t.valid_orders
+                    + 0.01)))
+        OR ($within_orders > 0 AND t.orders_to_next BETWEEN 1 AND $within_orders))
+ORDER BY revenue DESC, platform, shop, customer_id
+"""
+
+
+#: Upgrade rows by source of the last order: False = the orders, True = the summary.
+_REACH_SQLS = {False: _reach_sql(_LAST_SQL), True: _reach_sql(_SUMMARY_LAST_SQL)}
+
+
+# For the dtypes of the rows decided on, as those of customer_tiers merged with the last
+# orders: whether a buyer is in the top tier (the next-tier columns hold nulls, so
+# orders_to_next is a nullable integer), whether one has a next tier, and whether a valid
+# order is on or before as_of (without either, the key columns of no rows are objects).
+_REACH_DTYPES_SQL = f"""
+WITH t AS ({tiers._TIERS_SQL})
+SELECT EXISTS (SELECT 1 FROM t WHERE next_tier IS NULL),
+    EXISTS (SELECT 1 FROM t WHERE next_tier IS NOT NULL),
+    EXISTS (SELECT 1 FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER})
 """
 
 
@@ -306,13 +341,26 @@ def upgrade_within_reach(
     valid_orders, aov, amount_missing, orders_to_next, next_min_spend, last_order_date,
     route (``spend`` | ``order``)."""
     cfg = settings or load_settings(con)
-    df, rules = _tiers(con, shop=shop)
+    rules = settings_store.load(con, "tiers", tiers.TierRules)
     thresholds = {tier[0]: float(tier[4]) for tier in rules.tiers}
-    last = con.execute(_LAST_SQL, {"as_of": as_of, "shop": shop}).df()
-    df = df[df["next_tier"].notna()].merge(last, on=_KEY, how="inner")
+    params = tiers._params(rules, shop) | {
+        "as_of": as_of,
+        "max_days": cfg.upgrade_max_days,
+        "gap_share": cfg.upgrade_gap_pct / 100,
+        "one_order": cfg.upgrade_one_order,
+        "within_orders": cfg.upgrade_within_orders,
+    }
+    sql = _REACH_SQLS[summary_is_current(con, as_of)]
+    # Only the few buyers who may be within reach are fetched, not every buyer's tier.
+    top_held, next_held, ordered = con.execute(
+        _REACH_DTYPES_SQL, once.bind(_REACH_DTYPES_SQL, params)
+    ).fetchall()[0]
+    df = query_df(con, sql, params)
+    if top_held:
+        df["orders_to_next"] = df["orders_to_next"].astype("Int32")
+    if not (next_held or ordered):
+        df = df.astype(dict.fromkeys(_KEY, object))
     df["last_order_date"] = pd.to_datetime(df["last_order_date"]).dt.date
-    recent = df["last_order_date"].map(lambda d: (as_of - d).days) <= cfg.upgrade_max_days
-    df = df[recent].copy()
     df["aov"] = (df["revenue"] / df["valid_orders"]).round(2)
     df["next_min_spend"] = df["next_tier"].map(thresholds).astype(float)  # float when empty
     gap = df["spend_to_next"].astype(float)
