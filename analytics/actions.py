@@ -3,8 +3,9 @@ reach, calendar lists (first-purchase anniversaries, the run-up to shopping fest
 holidays, new arrivals of a category) and the dated agenda of the next days.
 
 Each list is a function of ``con`` computing what it needs through the metric modules,
-one helper per figure (``_p_alive``, ``_annual_value``, ``_overdue``, ``_tiers`` …), so
-they can later read a per-customer score table instead. Every list source used by
+one helper per figure (``_p_alive`` reads the stored scores when they answer it,
+``_overdue`` …), in DuckDB where a figure covers every buyer: pandas gets the few rows a
+list holds (the upgrade candidates' tiers, the agenda's counts). Every list source used by
 :mod:`analytics.campaigns` is ``<name>_source(con, *, value, as_of, shop, lang)`` and
 returns platform, shop, customer_id, ``reason`` (why this customer, in ``lang``),
 ``offer`` (the suggested offer) and ``send_date``.
@@ -436,25 +437,32 @@ def upgrade_source(con, *, value, as_of: date, shop: str | None, lang: str) -> p
 
 # ----------------------------------------------------------------------------- calendar
 
-_ANNIVERSARY_SQL = f"""
-WITH firsts AS (
-    SELECT platform, shop, customer_id, CAST(min(order_time) AS DATE) AS first_day
-    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
-    GROUP BY ALL
-), next AS (
+# First-purchase anniversaries (1 year or more) in as_of .. as_of + $days of the buyers in
+# ``firsts`` (key, first_day): the anniversary list's and the agenda's.
+_ANNIVERSARIES_CTES = """
+next AS (
     SELECT *, year($as_of) - year(first_day) AS n FROM firsts
 ), dated AS (
     SELECT *, CAST(first_day + to_years(CAST(n AS INTEGER)) AS DATE) AS this_year,
         CAST(first_day + to_years(CAST(n + 1 AS INTEGER)) AS DATE) AS next_year
     FROM next
-)
-SELECT platform, shop, customer_id, first_day,
-    CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END AS anniversary,
-    CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END AS years
-FROM dated
-WHERE date_diff('day', $as_of, CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END)
-    <= $days
-    AND (CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END) >= 1
+), anniversaries AS (
+    SELECT platform, shop, customer_id, first_day,
+        CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END AS anniversary,
+        CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END AS years
+    FROM dated
+    WHERE date_diff('day', $as_of,
+            CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END) <= $days
+        AND (CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END) >= 1
+)"""
+
+_ANNIVERSARY_SQL = f"""
+WITH firsts AS (
+    SELECT platform, shop, customer_id, CAST(min(order_time) AS DATE) AS first_day
+    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    GROUP BY ALL
+), {_ANNIVERSARIES_CTES}
+SELECT * FROM anniversaries
 ORDER BY anniversary, platform, shop, customer_id
 """
 
@@ -516,6 +524,15 @@ def event_occurrences(event: str, as_of: date) -> tuple[tuple[date, date], tuple
     return windows[upcoming - 1], windows[upcoming]
 
 
+def _bought_for(start: str, end: str) -> str:
+    """SQL over one buyer's valid order days (``day``): bought in the window $start ..
+    $end (parameters named ``start`` and ``end``) and not since: a run-up list member."""
+    return (
+        f"count(*) FILTER (day BETWEEN ${start} AND ${end}) > 0"
+        f" AND count(*) FILTER (day > ${end}) = 0"
+    )
+
+
 _EVENT_SQL = f"""
 WITH s AS (
     SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS day
@@ -524,10 +541,15 @@ WITH s AS (
 SELECT platform, shop, customer_id, max(day) FILTER (day BETWEEN $start AND $end) AS event_day
 FROM s
 GROUP BY ALL
-HAVING count(*) FILTER (day BETWEEN $start AND $end) > 0
-    AND count(*) FILTER (day > $end) = 0
+HAVING {_bought_for("start", "end")}
 ORDER BY event_day DESC, platform, shop, customer_id
 """
+
+
+def _event_dates(event: str, as_of: date, cfg: ActionSettings) -> tuple[date, tuple[date, date]]:
+    """The send date of ``event``'s run-up list and the previous window it looks back on."""
+    previous, upcoming = event_occurrences(event, as_of)
+    return max(as_of, upcoming[0] - timedelta(days=cfg.event_lead_days)), previous
 
 
 def event_runup(
@@ -538,8 +560,7 @@ def event_runup(
     if event not in EVENTS:
         raise InputError(f"unknown event {event!r}; expected one of {EVENTS}")
     cfg = settings or load_settings(con)
-    previous, upcoming = event_occurrences(event, as_of)
-    send = max(as_of, upcoming[0] - timedelta(days=cfg.event_lead_days))
+    send, previous = _event_dates(event, as_of, cfg)
     df = con.execute(
         _EVENT_SQL, {"as_of": as_of, "start": previous[0], "end": previous[1], "shop": shop}
     ).df()
@@ -582,6 +603,12 @@ HAVING date_diff('day', CAST(max(order_time) AS DATE), $as_of) <= $days
 """
 
 
+def _holiday_send(mark: dict, as_of: date, cfg: ActionSettings) -> date:
+    """The send date of the greeting before the holiday of calendar mark ``mark``."""
+    start = pd.Timestamp(mark["start"]).date()
+    return max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+
+
 def holiday_greeting(
     con, *, as_of: date, within_days: int, shop: str | None = None
 ) -> tuple[pd.DataFrame, dict, date] | None:
@@ -595,8 +622,7 @@ def holiday_greeting(
     df = con.execute(_ACTIVE_SQL, {"as_of": as_of, "days": cfg.active_days, "shop": shop}).df()
     if df.empty:
         return None
-    start = pd.Timestamp(mark["start"]).date()
-    return df, mark, max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+    return df, mark, _holiday_send(mark, as_of, cfg)
 
 
 def _holiday_name(mark: dict, lang: str) -> str:
@@ -697,12 +723,67 @@ class AgendaItem:
     args: tuple[tuple[str, object], ...] = ()
 
 
+# What the agenda counts in one pass over the valid orders, each as its own list defines
+# it: per buyer (group of key) the first and last purchase day and, per event, whether they
+# are in its run-up list (event_runup, windows $start_EVENT .. $end_EVENT: NULL for an
+# event without dates); then the anniversaries per day (anniversaries), the active buyers
+# (holiday_greeting) and the run-up lists' sizes.
+_AGENDA_COUNTS_SQL = f"""
+WITH s AS (
+    SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS day
+    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+), buyers AS MATERIALIZED (
+    SELECT platform, shop, customer_id, min(day) AS first_day, max(day) AS last_day,
+        {", ".join(f'{_bought_for(f"start_{e}", f"end_{e}")} AS "{e}"' for e in EVENTS)}
+    FROM s
+    GROUP BY ALL
+), firsts AS (
+    SELECT platform, shop, customer_id, first_day FROM buyers
+), {_ANNIVERSARIES_CTES}, per_day AS (
+    SELECT anniversary, count(*) AS customers FROM anniversaries GROUP BY anniversary
+)
+SELECT
+    (SELECT list(anniversary ORDER BY anniversary) FROM per_day) AS anniversary_days,
+    (SELECT list(customers ORDER BY anniversary) FROM per_day) AS anniversary_customers,
+    count(*) FILTER (date_diff('day', last_day, $as_of) <= $active_days) AS active,
+    {", ".join(f'count(*) FILTER ("{e}") AS "{e}"' for e in EVENTS)}
+FROM buyers
+"""
+
+
+@dataclass(frozen=True)
+class _AgendaCounts:
+    """The agenda's list sizes from the valid orders (``_AGENDA_COUNTS_SQL``)."""
+
+    anniversaries: tuple[tuple[date, int], ...]  # (day, customers), by day
+    active: int
+    events: dict
+
+
+def _agenda_counts(con, *, as_of: date, days: int, events: dict, cfg, shop) -> _AgendaCounts:
+    """The sizes of the anniversary lists by day (within ``days``), of the active buyers
+    and of each event's run-up list (``events``: event -> (send, previous window))."""
+    params = {"as_of": as_of, "days": days, "active_days": cfg.active_days, "shop": shop}
+    for event in EVENTS:
+        window = events[event][1] if event in events else (None, None)
+        params |= {f"start_{event}": window[0], f"end_{event}": window[1]}
+    row = con.execute(_AGENDA_COUNTS_SQL, params).fetchall()[0]
+    anniversary_days, anniversary_customers, active, *runups = row
+    return _AgendaCounts(
+        anniversaries=tuple(zip(anniversary_days or [], anniversary_customers or [], strict=True)),
+        active=int(active),
+        events=dict(zip(EVENTS, runups, strict=True)),
+    )
+
+
 @once.shared
 def agenda_plan(
     con, *, as_of: date, days: int = 30, shop: str | None = None
 ) -> tuple[AgendaItem, ...]:
     """The lists of :func:`agenda` in any language: computed once for both languages when
-    the stored views are rebuilt."""
+    the stored views are rebuilt. The calendar lists are counted, not listed
+    (``_AGENDA_COUNTS_SQL``): the same sizes as :func:`anniversaries`, :func:`event_runup`
+    and :func:`holiday_greeting` give."""
     if not isinstance(days, int) or days < 0:
         raise InputError(f"days must be a whole number >= 0, got {days!r}")
     end = as_of + timedelta(days=days)
@@ -722,21 +803,24 @@ def agenda_plan(
         n = group["customer_id"].nunique()
         add(day, f"reminders:{(day - as_of).days}", n, "actions.agenda.reminders",
             "campaigns.offer.reminders", n=n)  # fmt: skip
-    ann = anniversaries(con, as_of=as_of, within_days=days, shop=shop)
-    for day, group in ann.groupby("anniversary"):
-        add(day, f"anniversary:{(day - as_of).days}", len(group), "actions.agenda.anniversary",
-            "actions.offer.anniversary")  # fmt: skip
+    cfg = load_settings(con)
+    events = {}
     for event in EVENTS:
         try:
-            df, send, previous = event_runup(con, event=event, as_of=as_of, shop=shop)
+            events[event] = _event_dates(event, as_of, cfg)
         except InputError:
             continue
-        add(send, f"event:{event}", len(df), "actions.agenda.event", "actions.offer.event",
-            event=event, year=previous[1].year)  # fmt: skip
-    greeting = holiday_greeting(con, as_of=as_of, within_days=days, shop=shop)
-    if greeting is not None:
-        df, mark, send = greeting
-        add(send, f"holiday:{days}", len(df), "actions.agenda.holiday", "actions.offer.holiday",
+    counts = _agenda_counts(con, as_of=as_of, days=days, events=events, cfg=cfg, shop=shop)
+    for day, n in counts.anniversaries:
+        add(day, f"anniversary:{(day - as_of).days}", n, "actions.agenda.anniversary",
+            "actions.offer.anniversary")  # fmt: skip
+    for event, (send, previous) in events.items():
+        add(send, f"event:{event}", counts.events[event], "actions.agenda.event",
+            "actions.offer.event", event=event, year=previous[1].year)  # fmt: skip
+    mark = next_holiday(as_of, days)
+    if mark is not None and counts.active:
+        add(_holiday_send(mark, as_of, cfg), f"holiday:{days}", counts.active,
+            "actions.agenda.holiday", "actions.offer.holiday",
             holiday=(mark["name_zh"], mark["name_en"]))  # fmt: skip
     try:
         ranking = churn_ranking(con, as_of=as_of, shop=shop)

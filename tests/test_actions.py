@@ -504,6 +504,34 @@ def test_agenda_reads_as_before_in_both_languages(con, lang):
     assert df.values.tolist() == expected
 
 
+@pytest.mark.parametrize(
+    "as_of",
+    # double11 and double12 run-ups; a holiday; the 年货节 run-up; 618 and a holiday
+    [date(2026, 10, 31), date(2026, 9, 20), date(2026, 1, 5), date(2025, 5, 25)],
+)
+def test_agenda_counts_the_calendar_lists_as_they_list_their_buyers(demo_db, as_of):
+    con = store.connect(demo_db, read_only=True)
+    for shop in (None, *store.shops(con)):
+        df = actions.agenda(con, as_of=as_of, days=30, shop=shop)
+        kinds = df["source"].str.split(":").str[0]
+        counted = dict(zip(df["source"], df["customers"], strict=True))
+        listed = {}
+        ann = actions.anniversaries(con, as_of=as_of, within_days=30, shop=shop)
+        for day, n in ann.groupby("anniversary").size().items():
+            listed[f"anniversary:{(day - as_of).days}"] = n
+        for event in actions.EVENTS:
+            runup, send, _ = actions.event_runup(con, event=event, as_of=as_of, shop=shop)
+            if len(runup) and send <= as_of + timedelta(days=30):
+                listed[f"event:{event}"] = len(runup)
+        greeting = actions.holiday_greeting(con, as_of=as_of, within_days=30, shop=shop)
+        if greeting is not None:
+            listed["holiday:30"] = len(greeting[0])
+        calendar = ("anniversary", "event", "holiday")
+        assert {k: n for k, n in counted.items() if k.split(":")[0] in calendar} == listed
+        assert kinds.eq("event").any()
+    con.close()
+
+
 def test_one_plan_serves_both_languages_inside_a_block(con, monkeypatch):
     churn_shop(con)
     customers.refresh(con)
