@@ -56,11 +56,15 @@ import importlib
 import importlib.util
 import json
 import math
+import string
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import NormalDist
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.errors import InputError
 from analytics.export import EXPORT_FIELDS, FIGURE_FIELDS
@@ -885,56 +889,126 @@ def _fmt_date(value, fmt: str) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime(fmt)
 
 
-def _day(value) -> str:
-    return _fmt_date(value, "%Y-%m-%d")
+def _each(values: pd.Series, fn) -> pd.Series:
+    """``fn`` of each value (object dtype: the values as the row's function returns them)."""
+    return pd.Series([fn(v) for v in values], index=values.index, dtype=object)
 
 
-#: Per kind: the columns its reason reads and, from one row of them (a tuple) and the
-#: list's label, the reason's i18n key and values. A list can hold every buyer of a big
-#: shop: only these columns are read, and each key's text is looked up once.
+def _day_texts(values: pd.Series, fmt: str) -> pd.Series:
+    return _each(values, lambda v: _fmt_date(v, fmt))
+
+
+def _ints(values: pd.Series) -> pd.Series:
+    return values.astype("int64")  # int() of each value (and the same error on a missing one)
+
+
+def _floats(values: pd.Series) -> pd.Series:
+    return values.astype("float64")
+
+
+#: Per kind: from the list's rows and label, the reason's i18n key (one for every row, or
+#: an array of one per row) and the value of each placeholder: one for every row, or a
+#: column (formatted a whole column at a time by ``_texts``; a list can hold every buyer
+#: of a big shop).
 _REASONS = {
-    "all": (("orders", "spend"), lambda r, label: (
-        "campaigns.reason.all", {"orders": int(r[0]), "spend": float(r[1]), "value": label})),
-    "tier": (("orders", "spend"), lambda r, label: (
-        "campaigns.reason.tier", {"orders": int(r[0]), "spend": float(r[1]), "value": label})),
-    "rfm": (("r", "f", "m"), lambda r, label: (
-        "campaigns.reason.rfm", {"r": int(r[0]), "f": int(r[1]), "m": int(r[2])})),
-    "stage": (("days_since_last",), lambda r, label: (
-        "campaigns.reason.stage", {"days": int(r[0])})),
-    "province": (("province",), lambda r, label: (
-        "campaigns.reason.province", {"province": r[0]})),
-    "reminders": (("product", "expected_date"), lambda r, label: (
-        "campaigns.reason.reminders", {"product": r[0] or "", "expected_date": _day(r[1])})),
-    "churn_risk": (("value_at_risk",), lambda r, label: (
-        "campaigns.reason.churn_risk", {"value_at_risk": float(r[0])})),
+    "all": lambda df, label: ("campaigns.reason.all", {
+        "orders": _ints(df["orders"]), "spend": _floats(df["spend"]), "value": label}),
+    "tier": lambda df, label: ("campaigns.reason.tier", {
+        "orders": _ints(df["orders"]), "spend": _floats(df["spend"]), "value": label}),
+    "rfm": lambda df, label: ("campaigns.reason.rfm", {
+        "r": _ints(df["r"]), "f": _ints(df["f"]), "m": _ints(df["m"])}),
+    "stage": lambda df, label: ("campaigns.reason.stage", {
+        "days": _ints(df["days_since_last"])}),
+    "province": lambda df, label: ("campaigns.reason.province", {
+        "province": df["province"]}),
+    "reminders": lambda df, label: ("campaigns.reason.reminders", {
+        "product": _each(df["product"], lambda v: v or ""),
+        "expected_date": _day_texts(df["expected_date"], "%Y-%m-%d")}),
+    "churn_risk": lambda df, label: ("campaigns.reason.churn_risk", {
+        "value_at_risk": _floats(df["value_at_risk"])}),
     **{
-        kind: (("birthday", "days"), lambda r, label, kind=kind: (
-            "campaigns.reason.birthday_today" if r[1] == 0 else f"campaigns.reason.{kind}",
-            {"birthday": _fmt_date(r[0], "%m-%d"), "days": int(r[1])}))
+        kind: lambda df, label, kind=kind: (
+            np.where(df["days"] == 0, "campaigns.reason.birthday_today",
+                     f"campaigns.reason.{kind}"),
+            {"birthday": _day_texts(df["birthday"], "%m-%d"), "days": _ints(df["days"])})
         for kind in ("birthday_month", "birthday_within")
     },
-    "unpaid": (("amount", "unpaid_time", "product"), lambda r, label: (
-        "campaigns.reason.unpaid" if r[0] else "campaigns.reason.unpaid_no_amount",
-        {"time": _fmt_date(r[1], "%m-%d %H:%M"), "amount": float(r[0] or 0),
-         "product": r[2] or ""})),
+    "unpaid": lambda df, label: (
+        np.array(["campaigns.reason.unpaid" if v else "campaigns.reason.unpaid_no_amount"
+                  for v in df["amount"]]),
+        {"time": _day_texts(df["unpaid_time"], "%m-%d %H:%M"),
+         "amount": _each(df["amount"], lambda v: float(v or 0)),
+         "product": _each(df["product"], lambda v: v or "")}),
 }  # fmt: skip
 
 
-def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> list[str]:
+def _grouped_whole_numbers(values: np.ndarray) -> pa.Array:
+    """``format(v, ",.0f")`` of each float, computed on the whole array: rounded half to
+    even (as Python rounds a float's exact value), digits grouped by thousands in Arrow.
+    Values that are not finite or not below 2**62 are formatted one by one."""
+    rounded = np.rint(values)
+    plain = np.isfinite(rounded) & (np.abs(rounded) < 2.0**62)
+    whole = np.abs(np.where(plain, rounded, 0.0)).astype(np.int64)
+    digits = pc.utf8_reverse(pa.array(whole).cast(pa.string()))
+    digits = pc.utf8_rtrim(pc.replace_substring_regex(digits, r"(\d{3})", r"\1,"), ",")
+    sign = pa.array(np.where(np.signbit(rounded), "-", ""))
+    out = pc.binary_join_element_wise(sign, pc.utf8_reverse(digits), "")
+    if plain.all():
+        return out
+    texts = np.asarray(out.to_pylist(), dtype=object)
+    texts[~plain] = [format(v, ",.0f") for v in values[~plain]]
+    return pa.array(texts, pa.string())
+
+
+def _formatted(values, spec: str) -> pa.Array | str:
+    """``format(v, spec)`` of one value, or of each value of a column (a column of whole
+    numbers or of ``,.0f`` amounts at once, any other one value at a time)."""
+    if not isinstance(values, pd.Series):
+        return format(values, spec)
+    if spec == "" and pd.api.types.is_integer_dtype(values.dtype):
+        return pa.array(values.to_numpy()).cast(pa.string())
+    if spec == ",.0f" and pd.api.types.is_float_dtype(values.dtype):
+        return _grouped_whole_numbers(values.to_numpy())
+    return pa.array([format(v, spec) for v in values], pa.string())
+
+
+def _texts(template: str, values: dict, index: pd.Index) -> pd.Series:
+    """``template.format(**values)`` for every row of ``index`` at once: each value is one
+    for every row or a column; the template's text and formatted values joined in Arrow."""
+    parts: list = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is None:
+            continue
+        value = values[name]
+        if conversion:  # !r / !s / !a: applied to each value, then formatted
+            convert = {"r": repr, "s": str, "a": ascii}[conversion]
+            value = _each(value, convert) if isinstance(value, pd.Series) else convert(value)
+        parts.append(_formatted(value, spec))
+    if all(isinstance(part, str) for part in parts):  # no column: one text for every row
+        return pd.Series("".join(parts), index=index, dtype=str)
+    texts = pc.binary_join_element_wise(*parts, "")
+    return pd.Series(texts.to_pandas().array, index=index)
+
+
+def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> pd.Series | list:
     """Each member's reason in ``lang``: an action source's own, else the kind's text
-    (:data:`_REASONS`) filled from the member's row."""
+    (:data:`_REASONS`) filled from the member's row, by whole columns (the template as
+    stored, formatted without ``t``'s thousands separators)."""
+    if df.empty:
+        return []
     if spec.kind in ACTION_KINDS:
         return df["reason"].fillna("").astype(str).tolist()
     if spec.kind == "age_band":
         return [t("campaigns.reason.age_band", lang=lang, value=spec.value)] * len(df)
-    columns, fields = _REASONS[spec.kind]
-    texts: dict[str, str] = {}
-    out = []
-    for row in zip(*(df[c] for c in columns), strict=True):
-        key, values = fields(row, label)
-        if key not in texts:
-            texts[key] = t(key, lang=lang)  # the template; the values are formatted per row
-        out.append(texts[key].format(**values))
+    keys, values = _REASONS[spec.kind](df, label)
+    if isinstance(keys, str):
+        return _texts(t(keys, lang=lang), values, df.index)
+    out = pd.Series("", index=df.index, dtype=str)
+    for key in pd.unique(keys):
+        rows = keys == key
+        part = {k: v[rows] if isinstance(v, pd.Series) else v for k, v in values.items()}
+        out[rows] = _texts(t(key, lang=lang), part, df.index[rows])
     return out
 
 
