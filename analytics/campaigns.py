@@ -493,15 +493,16 @@ def _day_bounds(as_of: date, days: int) -> tuple[datetime, datetime]:
     return end - timedelta(days=days), end
 
 
-def _source(con, spec: ListSpec, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
-    """Source rows: platform, shop, customer_id and the columns its reason needs."""
+def _source(con, spec: ListSpec, as_of: date, shop: str | None, lang: str) -> pd.DataFrame | None:
+    """Source rows: platform, shop, customer_id and the columns its reason needs. None for
+    ``all``: every buyer (``_BUYERS_SQL``) is read in the candidates' query, not fetched."""
     _, end = _day_bounds(as_of, 1)
     kind, value = spec.kind, spec.value
     if kind in ACTION_KINDS:
         fn = _external(kind, f"{kind}_source")
         return fn(con, value=value, as_of=as_of, shop=shop, lang=lang)
     if kind == "all":
-        return con.execute(_BUYERS_SQL, {"end": end, "shop": shop}).df()
+        return None
     if kind == "province":
         return con.execute(_PROVINCE_SQL, {"end": end, "value": value, "shop": shop}).df()
     if kind in ("birthday_month", "birthday_within"):
@@ -575,18 +576,44 @@ def source_values(con, *, kind: str, as_of: date, shop: str | None = None) -> li
 
 # ----------------------------------------------------------------------------- the list
 
-_CANDIDATES_SQL = f"""
-WITH k AS (
-    -- one row per customer (the caller dedupes); _src: the row in the caller's frame
+#: The candidates' keys: the source frame's (one row per customer, _src: its first row in
+#: the frame), or every buyer (source ``all``, read here rather than fetched: _src NULL).
+_KEYS_SQL = {
+    "frame": """
     SELECT platform, shop, customer_id, min(_src) AS _src FROM _campaign_candidates GROUP BY ALL
-), agg AS (
+""",
+    "buyers": f"""
+    SELECT platform, shop, customer_id, CAST(NULL AS BIGINT) AS _src FROM ({_BUYERS_SQL})
+""",
+}
+
+# Each candidate's orders, spend and last purchase (valid orders before $end): aggregated
+# from the orders (``agg``), or, when no order is after the list's day, the same numbers
+# read off the customer summary row the candidate is joined to anyway (no scan of orders).
+_AGG_CTE = """, agg AS (
     SELECT v.platform, v.shop, v.customer_id, count(*) AS orders,
         sum(v.net_amount) AS spend, max(v.order_time) AS last_purchase
     FROM valid_orders v
     JOIN k ON v.platform = k.platform AND v.shop = k.shop AND v.customer_id = k.customer_id
     WHERE v.order_time < $end
     GROUP BY ALL
-), bought AS (
+)"""
+_AGG_FIGURES = """coalesce(a.orders, 0) AS orders,
+    CAST(coalesce(a.spend, 0) AS DOUBLE) AS spend,
+    a.last_purchase"""
+_AGG_JOIN = """
+LEFT JOIN agg a ON a.platform = k.platform AND a.shop = k.shop AND a.customer_id = k.customer_id"""
+_SUMMARY_FIGURES = """coalesce(CASE WHEN c.valid_orders > 0
+        THEN CAST(c.valid_orders AS BIGINT) END, 0) AS orders,
+    CAST(coalesce(CASE WHEN c.valid_orders > 0 THEN c.revenue END, 0) AS DOUBLE) AS spend,
+    CASE WHEN c.valid_orders > 0 THEN c.last_order_time END AS last_purchase"""
+
+
+def _candidates_sql(keys: str, summary: bool) -> str:
+    """Every candidate (``keys``) with what the filters, exclusions and holdout read;
+    orders, spend and last purchase from the customer summary when ``summary``."""
+    return f"""
+WITH k AS ({keys}){"" if summary else _AGG_CTE}, bought AS (
     SELECT DISTINCT v.platform, v.shop, v.customer_id
     FROM valid_orders v
     JOIN k ON v.platform = k.platform AND v.shop = k.shop AND v.customer_id = k.customer_id
@@ -599,9 +626,7 @@ WITH k AS (
 SELECT k.platform, k.shop, k.customer_id, k._src, c.customer_name, c.phone,
     (SELECT p.gender FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS gender,
     (SELECT p.tags FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS tags,
-    coalesce(a.orders, 0) AS orders,
-    CAST(coalesce(a.spend, 0) AS DOUBLE) AS spend,
-    a.last_purchase,
+    {_SUMMARY_FIGURES if summary else _AGG_FIGURES},
     b.customer_id IS NOT NULL AS bought_product,
     $paid_start IS NOT NULL AND EXISTS (
         SELECT 1 FROM orders o
@@ -627,30 +652,30 @@ SELECT k.platform, k.shop, k.customer_id, k._src, c.customer_name, c.phone,
         k.shop, k.customer_id)), 12)) AS UBIGINT) / 281474976710656.0 AS draw
 FROM k
 LEFT JOIN customers c
-    ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id
-LEFT JOIN agg a ON a.platform = k.platform AND a.shop = k.shop AND a.customer_id = k.customer_id
+    ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id{
+        "" if summary else _AGG_JOIN
+    }
 LEFT JOIN bought b
     ON b.platform = k.platform AND b.shop = k.shop AND b.customer_id = k.customer_id
 WHERE {shop_filter("k")}
 """
 
-_AGG_FROM_SUMMARY = """
-agg AS (  -- the customer summary holds these when no order is after the list's day
-    SELECT c.platform, c.shop, c.customer_id, CAST(c.valid_orders AS BIGINT) AS orders,
-        c.revenue AS spend, c.last_order_time AS last_purchase
-    FROM customers c
-    JOIN k ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id
-    WHERE c.valid_orders > 0
-"""
 
-#: Candidates by source: False = aggregated from the orders before $end, True = the
-#: customer summary (no order after the list's day: the same numbers, no scan of orders).
+#: Candidates by their keys (``_KEYS_SQL``) and by where their orders, spend and last
+#: purchase come from: False = aggregated from the orders before $end, True = the customer
+#: summary (no order after the list's day: the same numbers).
 _CANDIDATES_SQLS = {
-    False: _CANDIDATES_SQL,
-    True: _CANDIDATES_SQL.replace(
-        _CANDIDATES_SQL[_CANDIDATES_SQL.index("agg AS (") : _CANDIDATES_SQL.index("), bought AS")],
-        _AGG_FROM_SUMMARY,
-    ),
+    (keys, summary): _candidates_sql(_KEYS_SQL[keys], summary)
+    for keys in _KEYS_SQL
+    for summary in (False, True)
+}
+
+#: The list's order, given to the candidates (filters and exclusions keep it): an action
+#: source's own (ranked or dated), else most spend first, then by customer id (customers of
+#: two shops with one id and the same spend: by key).
+_ORDER_SQL = {
+    True: "ORDER BY k._src",
+    False: "ORDER BY spend DESC, k.customer_id, k.platform, k.shop",
 }
 
 
@@ -709,11 +734,12 @@ def _filter_mask(df: pd.DataFrame, spec: ListSpec, shop_aov: float | None) -> pd
         keep &= df["orders"] >= spec.min_orders
     if spec.max_orders is not None:
         keep &= df["orders"] <= spec.max_orders
-    last = pd.to_datetime(df["last_purchase"]).dt.date
-    if spec.last_purchase_from is not None:
-        keep &= last.notna() & (last >= spec.last_purchase_from)
-    if spec.last_purchase_to is not None:
-        keep &= last.notna() & (last <= spec.last_purchase_to)
+    if spec.last_purchase_from is not None or spec.last_purchase_to is not None:
+        last = pd.to_datetime(df["last_purchase"]).dt.date
+        if spec.last_purchase_from is not None:
+            keep &= last.notna() & (last >= spec.last_purchase_from)
+        if spec.last_purchase_to is not None:
+            keep &= last.notna() & (last <= spec.last_purchase_to)
     if spec.product is not None:
         keep &= df["bought_product"]
     if spec.aov is not None:
@@ -824,6 +850,12 @@ ORDER BY m._row
 """
 
 
+def _names(names: pd.Series) -> np.ndarray:
+    """A column of names as the members' values: NaN where one is missing, None in every
+    row when none is known (a column of no text, as DuckDB's frames read it)."""
+    return names.to_numpy() if names.notna().any() else np.full(len(names), None, object)
+
+
 def _stored_member_figures(con, members, *, as_of, shop, lang) -> pd.DataFrame | None:
     """members with the figures from the stored scores, or None when they do not match
     (``_stored_figure``)."""
@@ -847,13 +879,13 @@ def _stored_member_figures(con, members, *, as_of, shop, lang) -> pd.DataFrame |
         "stage_ids": list(STAGES),
         "stage_names": stage_names,
     }
-    figures = con.execute(_STORED_FIGURES_SQL, params).df()
+    # As Arrow (.df() makes a Python str of every name first); dates as dates, missing
+    # ones None (the caller's value for a missing date).
+    figures = con.sql(_STORED_FIGURES_SQL, params=params).to_arrow_table().to_pandas()
     out = members.drop(columns=["tier", "stage", "expected_next"], errors="ignore")
-    out["tier"] = figures["tier"].to_numpy()
-    out["stage"] = figures["stage"].to_numpy()
-    expected_next = pd.to_datetime(figures["expected_next"]).dt.date
-    # Missing as NaN, as the computed path's merge leaves it.
-    out["expected_next"] = expected_next.where(expected_next.notna(), float("nan")).to_numpy()
+    out["tier"] = _names(figures["tier"])
+    out["stage"] = _names(figures["stage"])
+    out["expected_next"] = figures["expected_next"].to_numpy()
     return out
 
 
@@ -1030,8 +1062,10 @@ def build_list(
     if not isinstance(as_of, date):
         raise InputError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
     lang = lang or language()
-    source = _source(con, spec, as_of, shop, lang).drop_duplicates(_KEY).reset_index(drop=True)
-    source["source_order"] = range(len(source))
+    source = _source(con, spec, as_of, shop, lang)
+    every_buyer = source is None  # read in the candidates' query
+    if not every_buyer:
+        source = source.drop_duplicates(_KEY).reset_index(drop=True)
     paid_start, end = _day_bounds(as_of, spec.exclude_paid_days)
     contact_start, _ = _day_bounds(as_of, spec.exclude_contacted_days)
     params = {
@@ -1042,19 +1076,29 @@ def build_list(
         "seed": spec.seed,
         "shop": shop,
     }
-    # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which, unlike
-    # con.register, works while the caller holds an unfinished result on ``con``.
-    _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
+    if not every_buyer:
+        # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which,
+        # unlike con.register, works while the caller holds an unfinished result on ``con``.
+        _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
+    keys = "buyers" if every_buyer else "frame"
+    sql = _CANDIDATES_SQLS[keys, summary_is_current(con, as_of)]
+    sql += "\n" + _ORDER_SQL[spec.kind in ACTION_KINDS]
     # Fetched as Arrow from a relation (.df() makes a Python str of every text first, and
     # a cursor's Arrow output copies the rows): 270 MB less at a peak of 1M buyers.
-    sql = _CANDIDATES_SQLS[summary_is_current(con, as_of)]
     enriched = con.sql(sql, params=params).to_arrow_table().to_pandas()
-    # The source's own columns by row number: no merge on the text keys of every buyer.
-    extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()].reset_index(drop=True)
-    df = pd.concat([enriched.drop(columns="_src"), extra], axis=1)
+    if every_buyer:  # the source holds the key alone, and only this shop's buyers
+        df = enriched.drop(columns="_src")
+        source_count = len(df)
+        if not source_count:  # no buyer: key columns of no type, as an empty source frame's
+            df = df.astype(dict.fromkeys(_KEY, object))
+    else:
+        # The source's own columns by row number: no merge on the text keys of every buyer.
+        extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()]
+        df = pd.concat([enriched.drop(columns="_src"), extra.reset_index(drop=True)], axis=1)
+        source_count = len(source)
     shop_aov = _shop_aov(con, end=end, shop=shop) if spec.aov else None
-    df = df[_filter_mask(df, spec, shop_aov)]
-    filtered_count = len(df)
+    kept = _filter_mask(df, spec, shop_aov)
+    filtered_count = int(kept.sum())
 
     switches = {
         "paid_recently": (spec.exclude_paid_days > 0, {"days": spec.exclude_paid_days}),
@@ -1068,7 +1112,7 @@ def build_list(
     rows = []
     for name in EXCLUSIONS:
         enabled, values = switches[name]
-        hit = df[name].fillna(False).astype(bool) if enabled else pd.Series(False, df.index)
+        hit = df[name].fillna(False).astype(bool) & kept if enabled else pd.Series(False, df.index)
         rows.append(
             {
                 "exclusion": name,
@@ -1077,15 +1121,13 @@ def build_list(
                 "removed": int(hit.sum()),
             }
         )
-        df = df[~hit]
+        kept &= ~hit
     exclusions = pd.DataFrame(rows, columns=["exclusion", "label", "enabled", "removed"])
-
-    if spec.kind in ACTION_KINDS:  # ranked or dated sources keep their own order
-        df = df.sort_values("source_order", kind="stable")
-    else:
-        df = df.sort_values(["spend", "customer_id"], ascending=[False, True], kind="stable")
-    df = df.reset_index(drop=True)
-    members = df[_KEY + ["customer_name", "phone", "orders", "spend", "last_purchase"]].copy()
+    # The members, in the list's order (_ORDER_SQL); what the filters and exclusions read is
+    # done with (one copy of the rows, none when every candidate stays).
+    df = df.drop(columns=[*EXCLUSIONS, "gender", "tags", "bought_product"])
+    df = (df if kept.all() else df[kept]).reset_index(drop=True)
+    members = df[_KEY + ["customer_name", "phone", "orders", "spend", "last_purchase"]]
     label = segment_label(spec.kind, spec.value, lang, con=con)
     members["segment"] = label
     members["reason"] = _reasons(df, spec, lang, label)
@@ -1108,7 +1150,7 @@ def build_list(
         shop=shop,
         members=members,
         exclusions=exclusions,
-        source_count=len(source),
+        source_count=source_count,
         filtered_count=filtered_count,
     )
 

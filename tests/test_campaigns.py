@@ -313,6 +313,33 @@ def test_reasons_round_whole_yuan_half_to_even_and_count_orders_plainly(con):
     }
 
 
+def test_every_buyer_list_of_one_shop_holds_that_shops_buyers(con):
+    """Two shops with a customer id in both (same spend): the one shop's list counts and
+    holds its own buyers; the list of both orders the two by shop."""
+    add_order(con, "1", "both", datetime(2024, 1, 10), shop="s")
+    add_order(con, "2", "both", datetime(2024, 1, 10), shop="t")
+    add_order(con, "3", "only_t", datetime(2024, 1, 10), amount=50, shop="t")
+    customers.refresh(con)
+    spec = ListSpec(**NO_EXCLUSIONS)
+    one = build_list(con, spec, as_of=AS_OF, shop="taobao/t")
+    assert one.members[["shop", "customer_id"]].values.tolist() == [["t", "both"], ["t", "only_t"]]
+    assert (one.source_count, one.filtered_count) == (2, 2)
+    every = build_list(con, spec, as_of=AS_OF)
+    assert every.members[["shop", "customer_id"]].values.tolist() == [
+        ["s", "both"],
+        ["t", "both"],
+        ["t", "only_t"],
+    ]
+
+
+def test_every_buyer_list_of_an_empty_store_is_empty(con):
+    target = build_list(con, ListSpec(), as_of=AS_OF)
+    assert target.members.columns.tolist() == list(campaigns.MEMBER_COLUMNS)
+    assert target.counts() == dict.fromkeys(
+        ("source", "filtered", "excluded", "final", "treatment", "control"), 0
+    )
+
+
 def test_plain_rfm_name_means_an_rfm_source():
     assert parse_source("at_risk") == ("rfm", "at_risk")
     assert parse_source("stage:sleeping") == ("stage", "sleeping")
