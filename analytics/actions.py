@@ -3,8 +3,9 @@ reach, calendar lists (first-purchase anniversaries, the run-up to shopping fest
 holidays, new arrivals of a category) and the dated agenda of the next days.
 
 Each list is a function of ``con`` computing what it needs through the metric modules,
-one helper per figure (``_p_alive``, ``_annual_value``, ``_overdue``, ``_tiers`` …), so
-they can later read a per-customer score table instead. Every list source used by
+one helper per figure (``_p_alive`` reads the stored scores when they answer it,
+``_overdue`` …), in DuckDB where a figure covers every buyer: pandas gets the few rows a
+list holds (the upgrade candidates' tiers, the agenda's counts). Every list source used by
 :mod:`analytics.campaigns` is ``<name>_source(con, *, value, as_of, shop, lang)`` and
 returns platform, shop, customer_id, ``reason`` (why this customer, in ``lang``),
 ``offer`` (the suggested offer) and ``send_date``.
@@ -44,9 +45,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import once
+from analytics import once, tiers
 from analytics import settings as settings_store
 from analytics.errors import InputError
+from analytics.frames import query_df, summary_is_current
 from analytics.i18n import t
 from analytics.store import SHOP_FILTER
 
@@ -146,17 +148,17 @@ def _overdue(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
     return df.rename(columns={"value_at_risk": "annual_value"})
 
 
-def _p_alive(con, *, as_of: date, shop: str | None) -> pd.DataFrame:
-    """Modified BG/NBD P(alive) and expected purchases (365 days) per buyer: the stored
-    scores' when they answer it, else fitted here."""
+def _p_alive(con, keys: pd.DataFrame, *, as_of: date, shop: str | None) -> np.ndarray:
+    """Modified BG/NBD P(alive) of each row of ``keys`` (NaN: none), in the rows' order:
+    the stored scores' when they answer it (joined in DuckDB), else fitted here."""
     from analytics import scores
     from analytics.mbgnbd import customer_predictions
 
-    stored = scores.mbg_predictions(con, as_of=as_of, shop=shop)
+    stored = scores.mbg_p_alive(con, keys, as_of=as_of, shop=shop)
     if stored is not None:
         return stored
     df = customer_predictions(con, as_of=as_of, shop=shop)
-    return df[[*_KEY, "p_alive", "expected_purchases"]]
+    return keys[_KEY].merge(df[[*_KEY, "p_alive"]], on=_KEY, how="left")["p_alive"].to_numpy()
 
 
 _BUYER_COUNTS_SQL = f"""
@@ -228,7 +230,7 @@ def churn_ranking(
     if overdue.empty:
         df = pd.DataFrame(columns=columns)
     else:
-        df = overdue.merge(_p_alive(con, as_of=as_of, shop=shop), on=_KEY, how="left")
+        df = overdue.assign(p_alive=_p_alive(con, overdue, as_of=as_of, shop=shop))
         df["p_alive"] = df["p_alive"].fillna(1.0)
         df["expected_loss"] = ((1.0 - df["p_alive"]) * df["annual_value"]).round(2)
         df["expected_saving"] = (
@@ -282,18 +284,52 @@ def churn_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.
 # ----------------------------------------------------------------------------- upgrade
 
 
-def _tiers(con, *, shop: str | None) -> pd.DataFrame:
-    """Every buyer's tier and gaps to the next (``analytics.tiers.customer_tiers``)."""
-    from analytics import tiers
-
-    rules = settings_store.load(con, "tiers", tiers.TierRules)
-    return tiers.customer_tiers(con, rules=rules, shop=shop), rules
-
-
 _LAST_SQL = f"""
 SELECT platform, shop, customer_id, CAST(max(order_time) AS DATE) AS last_order_date
 FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 GROUP BY ALL
+"""
+# The last valid order's day read off the customer summary, when no order is after as_of.
+_SUMMARY_LAST_SQL = """
+SELECT platform, shop, customer_id, CAST(last_order_time AS DATE) AS last_order_date
+FROM customers WHERE last_order_time IS NOT NULL
+"""
+
+
+def _reach_sql(last: str) -> str:
+    """The rows upgrade_within_reach decides on: the buyers of customer_tiers (in its
+    order) with a next tier and a last valid order (``last``: key, last_order_date) at most
+    $max_days before as_of, whose gaps may be within reach: a cent more than the exact
+    tests allow, so that no candidate is left out here (the tests run on these few rows)."""
+    return f"""
+WITH t AS ({tiers._TIERS_SQL}), last AS ({last})
+SELECT t.* REPLACE (CAST(t.revenue AS DOUBLE) AS revenue), last.last_order_date
+FROM t JOIN last USING (platform, shop, customer_id)
+WHERE t.next_tier IS NOT NULL
+    AND date_diff('day', last.last_order_date, $as_of) <= $max_days
+    AND ((t.spend_to_next > 0
+            AND (t.spend_to_next <= $gap_share * $min_spend[list_position($ids, t.next_tier) - 1]
+                    + 0.01
+                OR ($one_order AND t.spend_to_next <= CAST(t.revenue AS DOUBLE) / t.valid_orders
+                    + 0.01)))
+        OR ($within_orders > 0 AND t.orders_to_next BETWEEN 1 AND $within_orders))
+ORDER BY revenue DESC, platform, shop, customer_id
+"""
+
+
+#: Upgrade rows by source of the last order: False = the orders, True = the summary.
+_REACH_SQLS = {False: _reach_sql(_LAST_SQL), True: _reach_sql(_SUMMARY_LAST_SQL)}
+
+
+# For the dtypes of the rows decided on, as those of customer_tiers merged with the last
+# orders: whether a buyer is in the top tier (the next-tier columns hold nulls, so
+# orders_to_next is a nullable integer), whether one has a next tier, and whether a valid
+# order is on or before as_of (without either, the key columns of no rows are objects).
+_REACH_DTYPES_SQL = f"""
+WITH t AS ({tiers._TIERS_SQL})
+SELECT EXISTS (SELECT 1 FROM t WHERE next_tier IS NULL),
+    EXISTS (SELECT 1 FROM t WHERE next_tier IS NOT NULL),
+    EXISTS (SELECT 1 FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER})
 """
 
 
@@ -306,13 +342,26 @@ def upgrade_within_reach(
     valid_orders, aov, amount_missing, orders_to_next, next_min_spend, last_order_date,
     route (``spend`` | ``order``)."""
     cfg = settings or load_settings(con)
-    df, rules = _tiers(con, shop=shop)
+    rules = settings_store.load(con, "tiers", tiers.TierRules)
     thresholds = {tier[0]: float(tier[4]) for tier in rules.tiers}
-    last = con.execute(_LAST_SQL, {"as_of": as_of, "shop": shop}).df()
-    df = df[df["next_tier"].notna()].merge(last, on=_KEY, how="inner")
+    params = tiers._params(rules, shop) | {
+        "as_of": as_of,
+        "max_days": cfg.upgrade_max_days,
+        "gap_share": cfg.upgrade_gap_pct / 100,
+        "one_order": cfg.upgrade_one_order,
+        "within_orders": cfg.upgrade_within_orders,
+    }
+    sql = _REACH_SQLS[summary_is_current(con, as_of)]
+    # Only the few buyers who may be within reach are fetched, not every buyer's tier.
+    top_held, next_held, ordered = con.execute(
+        _REACH_DTYPES_SQL, once.bind(_REACH_DTYPES_SQL, params)
+    ).fetchall()[0]
+    df = query_df(con, sql, params)
+    if top_held:
+        df["orders_to_next"] = df["orders_to_next"].astype("Int32")
+    if not (next_held or ordered):
+        df = df.astype(dict.fromkeys(_KEY, object))
     df["last_order_date"] = pd.to_datetime(df["last_order_date"]).dt.date
-    recent = df["last_order_date"].map(lambda d: (as_of - d).days) <= cfg.upgrade_max_days
-    df = df[recent].copy()
     df["aov"] = (df["revenue"] / df["valid_orders"]).round(2)
     df["next_min_spend"] = df["next_tier"].map(thresholds).astype(float)  # float when empty
     gap = df["spend_to_next"].astype(float)
@@ -388,25 +437,32 @@ def upgrade_source(con, *, value, as_of: date, shop: str | None, lang: str) -> p
 
 # ----------------------------------------------------------------------------- calendar
 
-_ANNIVERSARY_SQL = f"""
-WITH firsts AS (
-    SELECT platform, shop, customer_id, CAST(min(order_time) AS DATE) AS first_day
-    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
-    GROUP BY ALL
-), next AS (
+# First-purchase anniversaries (1 year or more) in as_of .. as_of + $days of the buyers in
+# ``firsts`` (key, first_day): the anniversary list's and the agenda's.
+_ANNIVERSARIES_CTES = """
+next AS (
     SELECT *, year($as_of) - year(first_day) AS n FROM firsts
 ), dated AS (
     SELECT *, CAST(first_day + to_years(CAST(n AS INTEGER)) AS DATE) AS this_year,
         CAST(first_day + to_years(CAST(n + 1 AS INTEGER)) AS DATE) AS next_year
     FROM next
-)
-SELECT platform, shop, customer_id, first_day,
-    CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END AS anniversary,
-    CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END AS years
-FROM dated
-WHERE date_diff('day', $as_of, CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END)
-    <= $days
-    AND (CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END) >= 1
+), anniversaries AS (
+    SELECT platform, shop, customer_id, first_day,
+        CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END AS anniversary,
+        CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END AS years
+    FROM dated
+    WHERE date_diff('day', $as_of,
+            CASE WHEN this_year >= $as_of THEN this_year ELSE next_year END) <= $days
+        AND (CASE WHEN this_year >= $as_of THEN n ELSE n + 1 END) >= 1
+)"""
+
+_ANNIVERSARY_SQL = f"""
+WITH firsts AS (
+    SELECT platform, shop, customer_id, CAST(min(order_time) AS DATE) AS first_day
+    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    GROUP BY ALL
+), {_ANNIVERSARIES_CTES}
+SELECT * FROM anniversaries
 ORDER BY anniversary, platform, shop, customer_id
 """
 
@@ -468,6 +524,15 @@ def event_occurrences(event: str, as_of: date) -> tuple[tuple[date, date], tuple
     return windows[upcoming - 1], windows[upcoming]
 
 
+def _bought_for(start: str, end: str) -> str:
+    """SQL over one buyer's valid order days (``day``): bought in the window $start ..
+    $end (parameters named ``start`` and ``end``) and not since: a run-up list member."""
+    return (
+        f"count(*) FILTER (day BETWEEN ${start} AND ${end}) > 0"
+        f" AND count(*) FILTER (day > ${end}) = 0"
+    )
+
+
 _EVENT_SQL = f"""
 WITH s AS (
     SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS day
@@ -476,10 +541,15 @@ WITH s AS (
 SELECT platform, shop, customer_id, max(day) FILTER (day BETWEEN $start AND $end) AS event_day
 FROM s
 GROUP BY ALL
-HAVING count(*) FILTER (day BETWEEN $start AND $end) > 0
-    AND count(*) FILTER (day > $end) = 0
+HAVING {_bought_for("start", "end")}
 ORDER BY event_day DESC, platform, shop, customer_id
 """
+
+
+def _event_dates(event: str, as_of: date, cfg: ActionSettings) -> tuple[date, tuple[date, date]]:
+    """The send date of ``event``'s run-up list and the previous window it looks back on."""
+    previous, upcoming = event_occurrences(event, as_of)
+    return max(as_of, upcoming[0] - timedelta(days=cfg.event_lead_days)), previous
 
 
 def event_runup(
@@ -490,8 +560,7 @@ def event_runup(
     if event not in EVENTS:
         raise InputError(f"unknown event {event!r}; expected one of {EVENTS}")
     cfg = settings or load_settings(con)
-    previous, upcoming = event_occurrences(event, as_of)
-    send = max(as_of, upcoming[0] - timedelta(days=cfg.event_lead_days))
+    send, previous = _event_dates(event, as_of, cfg)
     df = con.execute(
         _EVENT_SQL, {"as_of": as_of, "start": previous[0], "end": previous[1], "shop": shop}
     ).df()
@@ -534,6 +603,12 @@ HAVING date_diff('day', CAST(max(order_time) AS DATE), $as_of) <= $days
 """
 
 
+def _holiday_send(mark: dict, as_of: date, cfg: ActionSettings) -> date:
+    """The send date of the greeting before the holiday of calendar mark ``mark``."""
+    start = pd.Timestamp(mark["start"]).date()
+    return max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+
+
 def holiday_greeting(
     con, *, as_of: date, within_days: int, shop: str | None = None
 ) -> tuple[pd.DataFrame, dict, date] | None:
@@ -547,8 +622,7 @@ def holiday_greeting(
     df = con.execute(_ACTIVE_SQL, {"as_of": as_of, "days": cfg.active_days, "shop": shop}).df()
     if df.empty:
         return None
-    start = pd.Timestamp(mark["start"]).date()
-    return df, mark, max(as_of, start - timedelta(days=cfg.holiday_lead_days))
+    return df, mark, _holiday_send(mark, as_of, cfg)
 
 
 def _holiday_name(mark: dict, lang: str) -> str:
@@ -649,12 +723,67 @@ class AgendaItem:
     args: tuple[tuple[str, object], ...] = ()
 
 
+# What the agenda counts in one pass over the valid orders, each as its own list defines
+# it: per buyer (group of key) the first and last purchase day and, per event, whether they
+# are in its run-up list (event_runup, windows $start_EVENT .. $end_EVENT: NULL for an
+# event without dates); then the anniversaries per day (anniversaries), the active buyers
+# (holiday_greeting) and the run-up lists' sizes.
+_AGENDA_COUNTS_SQL = f"""
+WITH s AS (
+    SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS day
+    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+), buyers AS MATERIALIZED (
+    SELECT platform, shop, customer_id, min(day) AS first_day, max(day) AS last_day,
+        {", ".join(f'{_bought_for(f"start_{e}", f"end_{e}")} AS "{e}"' for e in EVENTS)}
+    FROM s
+    GROUP BY ALL
+), firsts AS (
+    SELECT platform, shop, customer_id, first_day FROM buyers
+), {_ANNIVERSARIES_CTES}, per_day AS (
+    SELECT anniversary, count(*) AS customers FROM anniversaries GROUP BY anniversary
+)
+SELECT
+    (SELECT list(anniversary ORDER BY anniversary) FROM per_day) AS anniversary_days,
+    (SELECT list(customers ORDER BY anniversary) FROM per_day) AS anniversary_customers,
+    count(*) FILTER (date_diff('day', last_day, $as_of) <= $active_days) AS active,
+    {", ".join(f'count(*) FILTER ("{e}") AS "{e}"' for e in EVENTS)}
+FROM buyers
+"""
+
+
+@dataclass(frozen=True)
+class _AgendaCounts:
+    """The agenda's list sizes from the valid orders (``_AGENDA_COUNTS_SQL``)."""
+
+    anniversaries: tuple[tuple[date, int], ...]  # (day, customers), by day
+    active: int
+    events: dict
+
+
+def _agenda_counts(con, *, as_of: date, days: int, events: dict, cfg, shop) -> _AgendaCounts:
+    """The sizes of the anniversary lists by day (within ``days``), of the active buyers
+    and of each event's run-up list (``events``: event -> (send, previous window))."""
+    params = {"as_of": as_of, "days": days, "active_days": cfg.active_days, "shop": shop}
+    for event in EVENTS:
+        window = events[event][1] if event in events else (None, None)
+        params |= {f"start_{event}": window[0], f"end_{event}": window[1]}
+    row = con.execute(_AGENDA_COUNTS_SQL, params).fetchall()[0]
+    anniversary_days, anniversary_customers, active, *runups = row
+    return _AgendaCounts(
+        anniversaries=tuple(zip(anniversary_days or [], anniversary_customers or [], strict=True)),
+        active=int(active),
+        events=dict(zip(EVENTS, runups, strict=True)),
+    )
+
+
 @once.shared
 def agenda_plan(
     con, *, as_of: date, days: int = 30, shop: str | None = None
 ) -> tuple[AgendaItem, ...]:
     """The lists of :func:`agenda` in any language: computed once for both languages when
-    the stored views are rebuilt."""
+    the stored views are rebuilt. The calendar lists are counted, not listed
+    (``_AGENDA_COUNTS_SQL``): the same sizes as :func:`anniversaries`, :func:`event_runup`
+    and :func:`holiday_greeting` give."""
     if not isinstance(days, int) or days < 0:
         raise InputError(f"days must be a whole number >= 0, got {days!r}")
     end = as_of + timedelta(days=days)
@@ -674,21 +803,24 @@ def agenda_plan(
         n = group["customer_id"].nunique()
         add(day, f"reminders:{(day - as_of).days}", n, "actions.agenda.reminders",
             "campaigns.offer.reminders", n=n)  # fmt: skip
-    ann = anniversaries(con, as_of=as_of, within_days=days, shop=shop)
-    for day, group in ann.groupby("anniversary"):
-        add(day, f"anniversary:{(day - as_of).days}", len(group), "actions.agenda.anniversary",
-            "actions.offer.anniversary")  # fmt: skip
+    cfg = load_settings(con)
+    events = {}
     for event in EVENTS:
         try:
-            df, send, previous = event_runup(con, event=event, as_of=as_of, shop=shop)
+            events[event] = _event_dates(event, as_of, cfg)
         except InputError:
             continue
-        add(send, f"event:{event}", len(df), "actions.agenda.event", "actions.offer.event",
-            event=event, year=previous[1].year)  # fmt: skip
-    greeting = holiday_greeting(con, as_of=as_of, within_days=days, shop=shop)
-    if greeting is not None:
-        df, mark, send = greeting
-        add(send, f"holiday:{days}", len(df), "actions.agenda.holiday", "actions.offer.holiday",
+    counts = _agenda_counts(con, as_of=as_of, days=days, events=events, cfg=cfg, shop=shop)
+    for day, n in counts.anniversaries:
+        add(day, f"anniversary:{(day - as_of).days}", n, "actions.agenda.anniversary",
+            "actions.offer.anniversary")  # fmt: skip
+    for event, (send, previous) in events.items():
+        add(send, f"event:{event}", counts.events[event], "actions.agenda.event",
+            "actions.offer.event", event=event, year=previous[1].year)  # fmt: skip
+    mark = next_holiday(as_of, days)
+    if mark is not None and counts.active:
+        add(_holiday_send(mark, as_of, cfg), f"holiday:{days}", counts.active,
+            "actions.agenda.holiday", "actions.offer.holiday",
             holiday=(mark["name_zh"], mark["name_en"]))  # fmt: skip
     try:
         ranking = churn_ranking(con, as_of=as_of, shop=shop)

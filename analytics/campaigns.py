@@ -56,11 +56,15 @@ import importlib
 import importlib.util
 import json
 import math
+import string
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import NormalDist
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.errors import InputError
 from analytics.export import EXPORT_FIELDS, FIGURE_FIELDS
@@ -489,15 +493,16 @@ def _day_bounds(as_of: date, days: int) -> tuple[datetime, datetime]:
     return end - timedelta(days=days), end
 
 
-def _source(con, spec: ListSpec, as_of: date, shop: str | None, lang: str) -> pd.DataFrame:
-    """Source rows: platform, shop, customer_id and the columns its reason needs."""
+def _source(con, spec: ListSpec, as_of: date, shop: str | None, lang: str) -> pd.DataFrame | None:
+    """Source rows: platform, shop, customer_id and the columns its reason needs. None for
+    ``all``: every buyer (``_BUYERS_SQL``) is read in the candidates' query, not fetched."""
     _, end = _day_bounds(as_of, 1)
     kind, value = spec.kind, spec.value
     if kind in ACTION_KINDS:
         fn = _external(kind, f"{kind}_source")
         return fn(con, value=value, as_of=as_of, shop=shop, lang=lang)
     if kind == "all":
-        return con.execute(_BUYERS_SQL, {"end": end, "shop": shop}).df()
+        return None
     if kind == "province":
         return con.execute(_PROVINCE_SQL, {"end": end, "value": value, "shop": shop}).df()
     if kind in ("birthday_month", "birthday_within"):
@@ -571,18 +576,44 @@ def source_values(con, *, kind: str, as_of: date, shop: str | None = None) -> li
 
 # ----------------------------------------------------------------------------- the list
 
-_CANDIDATES_SQL = f"""
-WITH k AS (
-    -- one row per customer (the caller dedupes); _src: the row in the caller's frame
+#: The candidates' keys: the source frame's (one row per customer, _src: its first row in
+#: the frame), or every buyer (source ``all``, read here rather than fetched: _src NULL).
+_KEYS_SQL = {
+    "frame": """
     SELECT platform, shop, customer_id, min(_src) AS _src FROM _campaign_candidates GROUP BY ALL
-), agg AS (
+""",
+    "buyers": f"""
+    SELECT platform, shop, customer_id, CAST(NULL AS BIGINT) AS _src FROM ({_BUYERS_SQL})
+""",
+}
+
+# Each candidate's orders, spend and last purchase (valid orders before $end): aggregated
+# from the orders (``agg``), or, when no order is after the list's day, the same numbers
+# read off the customer summary row the candidate is joined to anyway (no scan of orders).
+_AGG_CTE = """, agg AS (
     SELECT v.platform, v.shop, v.customer_id, count(*) AS orders,
         sum(v.net_amount) AS spend, max(v.order_time) AS last_purchase
     FROM valid_orders v
     JOIN k ON v.platform = k.platform AND v.shop = k.shop AND v.customer_id = k.customer_id
     WHERE v.order_time < $end
     GROUP BY ALL
-), bought AS (
+)"""
+_AGG_FIGURES = """coalesce(a.orders, 0) AS orders,
+    CAST(coalesce(a.spend, 0) AS DOUBLE) AS spend,
+    a.last_purchase"""
+_AGG_JOIN = """
+LEFT JOIN agg a ON a.platform = k.platform AND a.shop = k.shop AND a.customer_id = k.customer_id"""
+_SUMMARY_FIGURES = """coalesce(CASE WHEN c.valid_orders > 0
+        THEN CAST(c.valid_orders AS BIGINT) END, 0) AS orders,
+    CAST(coalesce(CASE WHEN c.valid_orders > 0 THEN c.revenue END, 0) AS DOUBLE) AS spend,
+    CASE WHEN c.valid_orders > 0 THEN c.last_order_time END AS last_purchase"""
+
+
+def _candidates_sql(keys: str, summary: bool) -> str:
+    """Every candidate (``keys``) with what the filters, exclusions and holdout read;
+    orders, spend and last purchase from the customer summary when ``summary``."""
+    return f"""
+WITH k AS ({keys}){"" if summary else _AGG_CTE}, bought AS (
     SELECT DISTINCT v.platform, v.shop, v.customer_id
     FROM valid_orders v
     JOIN k ON v.platform = k.platform AND v.shop = k.shop AND v.customer_id = k.customer_id
@@ -595,9 +626,7 @@ WITH k AS (
 SELECT k.platform, k.shop, k.customer_id, k._src, c.customer_name, c.phone,
     (SELECT p.gender FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS gender,
     (SELECT p.tags FROM customer_profiles p WHERE p.customer_id = k.customer_id) AS tags,
-    coalesce(a.orders, 0) AS orders,
-    CAST(coalesce(a.spend, 0) AS DOUBLE) AS spend,
-    a.last_purchase,
+    {_SUMMARY_FIGURES if summary else _AGG_FIGURES},
     b.customer_id IS NOT NULL AS bought_product,
     $paid_start IS NOT NULL AND EXISTS (
         SELECT 1 FROM orders o
@@ -623,30 +652,30 @@ SELECT k.platform, k.shop, k.customer_id, k._src, c.customer_name, c.phone,
         k.shop, k.customer_id)), 12)) AS UBIGINT) / 281474976710656.0 AS draw
 FROM k
 LEFT JOIN customers c
-    ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id
-LEFT JOIN agg a ON a.platform = k.platform AND a.shop = k.shop AND a.customer_id = k.customer_id
+    ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id{
+        "" if summary else _AGG_JOIN
+    }
 LEFT JOIN bought b
     ON b.platform = k.platform AND b.shop = k.shop AND b.customer_id = k.customer_id
 WHERE {shop_filter("k")}
 """
 
-_AGG_FROM_SUMMARY = """
-agg AS (  -- the customer summary holds these when no order is after the list's day
-    SELECT c.platform, c.shop, c.customer_id, CAST(c.valid_orders AS BIGINT) AS orders,
-        c.revenue AS spend, c.last_order_time AS last_purchase
-    FROM customers c
-    JOIN k ON c.platform = k.platform AND c.shop = k.shop AND c.customer_id = k.customer_id
-    WHERE c.valid_orders > 0
-"""
 
-#: Candidates by source: False = aggregated from the orders before $end, True = the
-#: customer summary (no order after the list's day: the same numbers, no scan of orders).
+#: Candidates by their keys (``_KEYS_SQL``) and by where their orders, spend and last
+#: purchase come from: False = aggregated from the orders before $end, True = the customer
+#: summary (no order after the list's day: the same numbers).
 _CANDIDATES_SQLS = {
-    False: _CANDIDATES_SQL,
-    True: _CANDIDATES_SQL.replace(
-        _CANDIDATES_SQL[_CANDIDATES_SQL.index("agg AS (") : _CANDIDATES_SQL.index("), bought AS")],
-        _AGG_FROM_SUMMARY,
-    ),
+    (keys, summary): _candidates_sql(_KEYS_SQL[keys], summary)
+    for keys in _KEYS_SQL
+    for summary in (False, True)
+}
+
+#: The list's order, given to the candidates (filters and exclusions keep it): an action
+#: source's own (ranked or dated), else most spend first, then by customer id (customers of
+#: two shops with one id and the same spend: by key).
+_ORDER_SQL = {
+    True: "ORDER BY k._src",
+    False: "ORDER BY spend DESC, k.customer_id, k.platform, k.shop",
 }
 
 
@@ -705,11 +734,12 @@ def _filter_mask(df: pd.DataFrame, spec: ListSpec, shop_aov: float | None) -> pd
         keep &= df["orders"] >= spec.min_orders
     if spec.max_orders is not None:
         keep &= df["orders"] <= spec.max_orders
-    last = pd.to_datetime(df["last_purchase"]).dt.date
-    if spec.last_purchase_from is not None:
-        keep &= last.notna() & (last >= spec.last_purchase_from)
-    if spec.last_purchase_to is not None:
-        keep &= last.notna() & (last <= spec.last_purchase_to)
+    if spec.last_purchase_from is not None or spec.last_purchase_to is not None:
+        last = pd.to_datetime(df["last_purchase"]).dt.date
+        if spec.last_purchase_from is not None:
+            keep &= last.notna() & (last >= spec.last_purchase_from)
+        if spec.last_purchase_to is not None:
+            keep &= last.notna() & (last <= spec.last_purchase_to)
     if spec.product is not None:
         keep &= df["bought_product"]
     if spec.aov is not None:
@@ -820,6 +850,12 @@ ORDER BY m._row
 """
 
 
+def _names(names: pd.Series) -> np.ndarray:
+    """A column of names as the members' values: NaN where one is missing, None in every
+    row when none is known (a column of no text, as DuckDB's frames read it)."""
+    return names.to_numpy() if names.notna().any() else np.full(len(names), None, object)
+
+
 def _stored_member_figures(con, members, *, as_of, shop, lang) -> pd.DataFrame | None:
     """members with the figures from the stored scores, or None when they do not match
     (``_stored_figure``)."""
@@ -843,13 +879,13 @@ def _stored_member_figures(con, members, *, as_of, shop, lang) -> pd.DataFrame |
         "stage_ids": list(STAGES),
         "stage_names": stage_names,
     }
-    figures = con.execute(_STORED_FIGURES_SQL, params).df()
+    # As Arrow (.df() makes a Python str of every name first); dates as dates, missing
+    # ones None (the caller's value for a missing date).
+    figures = con.sql(_STORED_FIGURES_SQL, params=params).to_arrow_table().to_pandas()
     out = members.drop(columns=["tier", "stage", "expected_next"], errors="ignore")
-    out["tier"] = figures["tier"].to_numpy()
-    out["stage"] = figures["stage"].to_numpy()
-    expected_next = pd.to_datetime(figures["expected_next"]).dt.date
-    # Missing as NaN, as the computed path's merge leaves it.
-    out["expected_next"] = expected_next.where(expected_next.notna(), float("nan")).to_numpy()
+    out["tier"] = _names(figures["tier"])
+    out["stage"] = _names(figures["stage"])
+    out["expected_next"] = figures["expected_next"].to_numpy()
     return out
 
 
@@ -885,56 +921,126 @@ def _fmt_date(value, fmt: str) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime(fmt)
 
 
-def _day(value) -> str:
-    return _fmt_date(value, "%Y-%m-%d")
+def _each(values: pd.Series, fn) -> pd.Series:
+    """``fn`` of each value (object dtype: the values as the row's function returns them)."""
+    return pd.Series([fn(v) for v in values], index=values.index, dtype=object)
 
 
-#: Per kind: the columns its reason reads and, from one row of them (a tuple) and the
-#: list's label, the reason's i18n key and values. A list can hold every buyer of a big
-#: shop: only these columns are read, and each key's text is looked up once.
+def _day_texts(values: pd.Series, fmt: str) -> pd.Series:
+    return _each(values, lambda v: _fmt_date(v, fmt))
+
+
+def _ints(values: pd.Series) -> pd.Series:
+    return values.astype("int64")  # int() of each value (and the same error on a missing one)
+
+
+def _floats(values: pd.Series) -> pd.Series:
+    return values.astype("float64")
+
+
+#: Per kind: from the list's rows and label, the reason's i18n key (one for every row, or
+#: an array of one per row) and the value of each placeholder: one for every row, or a
+#: column (formatted a whole column at a time by ``_texts``; a list can hold every buyer
+#: of a big shop).
 _REASONS = {
-    "all": (("orders", "spend"), lambda r, label: (
-        "campaigns.reason.all", {"orders": int(r[0]), "spend": float(r[1]), "value": label})),
-    "tier": (("orders", "spend"), lambda r, label: (
-        "campaigns.reason.tier", {"orders": int(r[0]), "spend": float(r[1]), "value": label})),
-    "rfm": (("r", "f", "m"), lambda r, label: (
-        "campaigns.reason.rfm", {"r": int(r[0]), "f": int(r[1]), "m": int(r[2])})),
-    "stage": (("days_since_last",), lambda r, label: (
-        "campaigns.reason.stage", {"days": int(r[0])})),
-    "province": (("province",), lambda r, label: (
-        "campaigns.reason.province", {"province": r[0]})),
-    "reminders": (("product", "expected_date"), lambda r, label: (
-        "campaigns.reason.reminders", {"product": r[0] or "", "expected_date": _day(r[1])})),
-    "churn_risk": (("value_at_risk",), lambda r, label: (
-        "campaigns.reason.churn_risk", {"value_at_risk": float(r[0])})),
+    "all": lambda df, label: ("campaigns.reason.all", {
+        "orders": _ints(df["orders"]), "spend": _floats(df["spend"]), "value": label}),
+    "tier": lambda df, label: ("campaigns.reason.tier", {
+        "orders": _ints(df["orders"]), "spend": _floats(df["spend"]), "value": label}),
+    "rfm": lambda df, label: ("campaigns.reason.rfm", {
+        "r": _ints(df["r"]), "f": _ints(df["f"]), "m": _ints(df["m"])}),
+    "stage": lambda df, label: ("campaigns.reason.stage", {
+        "days": _ints(df["days_since_last"])}),
+    "province": lambda df, label: ("campaigns.reason.province", {
+        "province": df["province"]}),
+    "reminders": lambda df, label: ("campaigns.reason.reminders", {
+        "product": _each(df["product"], lambda v: v or ""),
+        "expected_date": _day_texts(df["expected_date"], "%Y-%m-%d")}),
+    "churn_risk": lambda df, label: ("campaigns.reason.churn_risk", {
+        "value_at_risk": _floats(df["value_at_risk"])}),
     **{
-        kind: (("birthday", "days"), lambda r, label, kind=kind: (
-            "campaigns.reason.birthday_today" if r[1] == 0 else f"campaigns.reason.{kind}",
-            {"birthday": _fmt_date(r[0], "%m-%d"), "days": int(r[1])}))
+        kind: lambda df, label, kind=kind: (
+            np.where(df["days"] == 0, "campaigns.reason.birthday_today",
+                     f"campaigns.reason.{kind}"),
+            {"birthday": _day_texts(df["birthday"], "%m-%d"), "days": _ints(df["days"])})
         for kind in ("birthday_month", "birthday_within")
     },
-    "unpaid": (("amount", "unpaid_time", "product"), lambda r, label: (
-        "campaigns.reason.unpaid" if r[0] else "campaigns.reason.unpaid_no_amount",
-        {"time": _fmt_date(r[1], "%m-%d %H:%M"), "amount": float(r[0] or 0),
-         "product": r[2] or ""})),
+    "unpaid": lambda df, label: (
+        np.array(["campaigns.reason.unpaid" if v else "campaigns.reason.unpaid_no_amount"
+                  for v in df["amount"]]),
+        {"time": _day_texts(df["unpaid_time"], "%m-%d %H:%M"),
+         "amount": _each(df["amount"], lambda v: float(v or 0)),
+         "product": _each(df["product"], lambda v: v or "")}),
 }  # fmt: skip
 
 
-def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> list[str]:
+def _grouped_whole_numbers(values: np.ndarray) -> pa.Array:
+    """``format(v, ",.0f")`` of each float, computed on the whole array: rounded half to
+    even (as Python rounds a float's exact value), digits grouped by thousands in Arrow.
+    Values that are not finite or not below 2**62 are formatted one by one."""
+    rounded = np.rint(values)
+    plain = np.isfinite(rounded) & (np.abs(rounded) < 2.0**62)
+    whole = np.abs(np.where(plain, rounded, 0.0)).astype(np.int64)
+    digits = pc.utf8_reverse(pa.array(whole).cast(pa.string()))
+    digits = pc.utf8_rtrim(pc.replace_substring_regex(digits, r"(\d{3})", r"\1,"), ",")
+    sign = pa.array(np.where(np.signbit(rounded), "-", ""))
+    out = pc.binary_join_element_wise(sign, pc.utf8_reverse(digits), "")
+    if plain.all():
+        return out
+    texts = np.asarray(out.to_pylist(), dtype=object)
+    texts[~plain] = [format(v, ",.0f") for v in values[~plain]]
+    return pa.array(texts, pa.string())
+
+
+def _formatted(values, spec: str) -> pa.Array | str:
+    """``format(v, spec)`` of one value, or of each value of a column (a column of whole
+    numbers or of ``,.0f`` amounts at once, any other one value at a time)."""
+    if not isinstance(values, pd.Series):
+        return format(values, spec)
+    if spec == "" and pd.api.types.is_integer_dtype(values.dtype):
+        return pa.array(values.to_numpy()).cast(pa.string())
+    if spec == ",.0f" and pd.api.types.is_float_dtype(values.dtype):
+        return _grouped_whole_numbers(values.to_numpy())
+    return pa.array([format(v, spec) for v in values], pa.string())
+
+
+def _texts(template: str, values: dict, index: pd.Index) -> pd.Series:
+    """``template.format(**values)`` for every row of ``index`` at once: each value is one
+    for every row or a column; the template's text and formatted values joined in Arrow."""
+    parts: list = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is None:
+            continue
+        value = values[name]
+        if conversion:  # !r / !s / !a: applied to each value, then formatted
+            convert = {"r": repr, "s": str, "a": ascii}[conversion]
+            value = _each(value, convert) if isinstance(value, pd.Series) else convert(value)
+        parts.append(_formatted(value, spec))
+    if all(isinstance(part, str) for part in parts):  # no column: one text for every row
+        return pd.Series("".join(parts), index=index, dtype=str)
+    texts = pc.binary_join_element_wise(*parts, "")
+    return pd.Series(texts.to_pandas().array, index=index)
+
+
+def _reasons(df: pd.DataFrame, spec: ListSpec, lang: str, label: str) -> pd.Series | list:
     """Each member's reason in ``lang``: an action source's own, else the kind's text
-    (:data:`_REASONS`) filled from the member's row."""
+    (:data:`_REASONS`) filled from the member's row, by whole columns (the template as
+    stored, formatted without ``t``'s thousands separators)."""
+    if df.empty:
+        return []
     if spec.kind in ACTION_KINDS:
         return df["reason"].fillna("").astype(str).tolist()
     if spec.kind == "age_band":
         return [t("campaigns.reason.age_band", lang=lang, value=spec.value)] * len(df)
-    columns, fields = _REASONS[spec.kind]
-    texts: dict[str, str] = {}
-    out = []
-    for row in zip(*(df[c] for c in columns), strict=True):
-        key, values = fields(row, label)
-        if key not in texts:
-            texts[key] = t(key, lang=lang)  # the template; the values are formatted per row
-        out.append(texts[key].format(**values))
+    keys, values = _REASONS[spec.kind](df, label)
+    if isinstance(keys, str):
+        return _texts(t(keys, lang=lang), values, df.index)
+    out = pd.Series("", index=df.index, dtype=str)
+    for key in pd.unique(keys):
+        rows = keys == key
+        part = {k: v[rows] if isinstance(v, pd.Series) else v for k, v in values.items()}
+        out[rows] = _texts(t(key, lang=lang), part, df.index[rows])
     return out
 
 
@@ -956,8 +1062,10 @@ def build_list(
     if not isinstance(as_of, date):
         raise InputError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
     lang = lang or language()
-    source = _source(con, spec, as_of, shop, lang).drop_duplicates(_KEY).reset_index(drop=True)
-    source["source_order"] = range(len(source))
+    source = _source(con, spec, as_of, shop, lang)
+    every_buyer = source is None  # read in the candidates' query
+    if not every_buyer:
+        source = source.drop_duplicates(_KEY).reset_index(drop=True)
     paid_start, end = _day_bounds(as_of, spec.exclude_paid_days)
     contact_start, _ = _day_bounds(as_of, spec.exclude_contacted_days)
     params = {
@@ -968,19 +1076,29 @@ def build_list(
         "seed": spec.seed,
         "shop": shop,
     }
-    # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which, unlike
-    # con.register, works while the caller holds an unfinished result on ``con``.
-    _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
+    if not every_buyer:
+        # Read by DuckDB's replacement scan (a local DataFrame named in the SQL), which,
+        # unlike con.register, works while the caller holds an unfinished result on ``con``.
+        _campaign_candidates = source[_KEY].assign(_src=range(len(source)))  # noqa: F841
+    keys = "buyers" if every_buyer else "frame"
+    sql = _CANDIDATES_SQLS[keys, summary_is_current(con, as_of)]
+    sql += "\n" + _ORDER_SQL[spec.kind in ACTION_KINDS]
     # Fetched as Arrow from a relation (.df() makes a Python str of every text first, and
     # a cursor's Arrow output copies the rows): 270 MB less at a peak of 1M buyers.
-    sql = _CANDIDATES_SQLS[summary_is_current(con, as_of)]
     enriched = con.sql(sql, params=params).to_arrow_table().to_pandas()
-    # The source's own columns by row number: no merge on the text keys of every buyer.
-    extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()].reset_index(drop=True)
-    df = pd.concat([enriched.drop(columns="_src"), extra], axis=1)
+    if every_buyer:  # the source holds the key alone, and only this shop's buyers
+        df = enriched.drop(columns="_src")
+        source_count = len(df)
+        if not source_count:  # no buyer: key columns of no type, as an empty source frame's
+            df = df.astype(dict.fromkeys(_KEY, object))
+    else:
+        # The source's own columns by row number: no merge on the text keys of every buyer.
+        extra = source.drop(columns=_KEY).iloc[enriched["_src"].to_numpy()]
+        df = pd.concat([enriched.drop(columns="_src"), extra.reset_index(drop=True)], axis=1)
+        source_count = len(source)
     shop_aov = _shop_aov(con, end=end, shop=shop) if spec.aov else None
-    df = df[_filter_mask(df, spec, shop_aov)]
-    filtered_count = len(df)
+    kept = _filter_mask(df, spec, shop_aov)
+    filtered_count = int(kept.sum())
 
     switches = {
         "paid_recently": (spec.exclude_paid_days > 0, {"days": spec.exclude_paid_days}),
@@ -994,7 +1112,7 @@ def build_list(
     rows = []
     for name in EXCLUSIONS:
         enabled, values = switches[name]
-        hit = df[name].fillna(False).astype(bool) if enabled else pd.Series(False, df.index)
+        hit = df[name].fillna(False).astype(bool) & kept if enabled else pd.Series(False, df.index)
         rows.append(
             {
                 "exclusion": name,
@@ -1003,15 +1121,13 @@ def build_list(
                 "removed": int(hit.sum()),
             }
         )
-        df = df[~hit]
+        kept &= ~hit
     exclusions = pd.DataFrame(rows, columns=["exclusion", "label", "enabled", "removed"])
-
-    if spec.kind in ACTION_KINDS:  # ranked or dated sources keep their own order
-        df = df.sort_values("source_order", kind="stable")
-    else:
-        df = df.sort_values(["spend", "customer_id"], ascending=[False, True], kind="stable")
-    df = df.reset_index(drop=True)
-    members = df[_KEY + ["customer_name", "phone", "orders", "spend", "last_purchase"]].copy()
+    # The members, in the list's order (_ORDER_SQL); what the filters and exclusions read is
+    # done with (one copy of the rows, none when every candidate stays).
+    df = df.drop(columns=[*EXCLUSIONS, "gender", "tags", "bought_product"])
+    df = (df if kept.all() else df[kept]).reset_index(drop=True)
+    members = df[_KEY + ["customer_name", "phone", "orders", "spend", "last_purchase"]]
     label = segment_label(spec.kind, spec.value, lang, con=con)
     members["segment"] = label
     members["reason"] = _reasons(df, spec, lang, label)
@@ -1034,7 +1150,7 @@ def build_list(
         shop=shop,
         members=members,
         exclusions=exclusions,
-        source_count=len(source),
+        source_count=source_count,
         filtered_count=filtered_count,
     )
 

@@ -31,7 +31,8 @@ Public functions:
     model_limits the limits of BG/NBD the stored fit ran to, with their plain figures
     top_clv      the customers with the highest stored CLV, named
     clv_table    every customer's stored CLV columns, as ``report clv`` prints them
-    mbg_predictions  the stored modified BG/NBD figures, as the churn list reads them
+    mbg_predictions  the stored modified BG/NBD figures of every buyer
+    mbg_p_alive  the stored modified BG/NBD P(alive) of given buyers, as the churn list reads it
     p_alive_matrix  mean stored P(alive) by repeat purchase days x days since the last
 """
 
@@ -484,20 +485,28 @@ def bgnbd_params(con):
     return clv.BgNbdParams(**fit.params, log_likelihood=fit.log_likelihood, n=fit.customers)
 
 
-def mbg_predictions(con, *, as_of: date, shop: str | None = None) -> pd.DataFrame | None:
-    """:func:`analytics.mbgnbd.customer_predictions`' p_alive and expected_purchases (365
-    days) from the stored rows when they answer it (current scores for ``as_of``; all shops,
-    or ``shop`` of a one-shop store: the fit is over every buyer), else None. Raises the
-    stored fit's InputError when the model could not be fitted."""
+def _mbg_stored(con, *, as_of: date, shop: str | None) -> bool:
+    """Whether the stored modified BG/NBD figures answer a view (current scores for
+    ``as_of``; all shops, or ``shop`` of a one-shop store: the fit is over every buyer).
+    Raises the stored fit's InputError when the model could not be fitted."""
     from analytics import scored
 
     if not scored.available(con, as_of=as_of, shop=shop, population=True):
-        return None
+        return False
     fit = model_fit(con, "mbgnbd")
     if fit is None:
-        return None
+        return False
     if fit.error:
         raise InputError(fit.error)
+    return True
+
+
+def mbg_predictions(con, *, as_of: date, shop: str | None = None) -> pd.DataFrame | None:
+    """:func:`analytics.mbgnbd.customer_predictions`' p_alive and expected_purchases (365
+    days) from the stored rows when they answer it (:func:`_mbg_stored`), else None. Raises
+    the stored fit's InputError when the model could not be fitted."""
+    if not _mbg_stored(con, as_of=as_of, shop=shop):
+        return None
     return _frame(
         con,
         "SELECT platform, shop, customer_id, mbg_p_alive AS p_alive, "
@@ -505,6 +514,33 @@ def mbg_predictions(con, *, as_of: date, shop: str | None = None) -> pd.DataFram
         f"WHERE mbg_p_alive IS NOT NULL AND {store.SHOP_FILTER} ORDER BY {', '.join(KEY)}",
         {"shop": shop},
     )
+
+
+# The stored P(alive) of the customers of a frame, by the frame's row number.
+_MBG_P_ALIVE_SQL = f"""
+SELECT k._row, s.mbg_p_alive
+FROM _laoke_mbg_keys k
+JOIN customer_scores s USING (platform, shop, customer_id)
+WHERE s.mbg_p_alive IS NOT NULL AND {store.shop_filter("s")}
+"""
+
+
+def mbg_p_alive(
+    con, keys: pd.DataFrame, *, as_of: date, shop: str | None = None
+) -> np.ndarray | None:
+    """The stored modified BG/NBD P(alive) of each row of ``keys`` (platform, shop,
+    customer_id), in the rows' order, NaN where :func:`mbg_predictions` has no row: that
+    frame merged onto ``keys``, joined in DuckDB rather than fetched for every buyer.
+    None when the stored figures do not answer it, the stored fit's InputError when the
+    model could not be fitted (:func:`_mbg_stored`)."""
+    if not _mbg_stored(con, as_of=as_of, shop=shop):
+        return None
+    # Read by DuckDB's replacement scan (a local frame named in the SQL).
+    _laoke_mbg_keys = keys[KEY].assign(_row=np.arange(len(keys), dtype=np.int64))  # noqa: F841
+    found = con.execute(_MBG_P_ALIVE_SQL, {"shop": shop}).fetchnumpy()
+    out = np.full(len(keys), np.nan)
+    out[found["_row"]] = found["mbg_p_alive"]
+    return out
 
 
 _TOP_CLV_SQL = """

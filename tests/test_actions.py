@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analytics import actions, crosssell, customers, manual_cycles, once, store
+from analytics import actions, crosssell, customers, manual_cycles, once, settings, store, tiers
 from analytics.actions import ActionSettings
 from analytics.campaigns import ListSpec, build_list, parse_source
 from analytics.cli import main
@@ -148,6 +148,46 @@ def test_upgrade_list_says_how_much_more_to_spend(con):
         "u1": "再消费 ¥50 升级银卡",
         "u2": "再消费 ¥200 升级银卡",
     }
+
+
+def test_upgrade_candidates_exactly_at_a_limit_are_in_and_a_cent_beyond_it_out(con):
+    """银卡 needs ¥500: ¥400 is exactly 20 % short, ¥250 in one order exactly one average
+    order short."""
+    recent = f"{AS_OF - timedelta(days=10)} 10:00:00"
+    for n, (customer, amount) in enumerate(
+        (("at_pct", 400), ("past_pct", 399.99), ("at_order", 250), ("past_order", 249.99))
+    ):
+        add_order(con, f"e{n}", customer, recent, amount=amount)
+    customers.refresh(con)
+    by_gap = ActionSettings(upgrade_one_order=False)
+    assert ids(actions.upgrade_within_reach(con, as_of=AS_OF, settings=by_gap)) == ["at_pct"]
+    by_order = ActionSettings(upgrade_gap_pct=10.0)  # ¥50: each is in by one of their orders
+    reached = actions.upgrade_within_reach(con, as_of=AS_OF, settings=by_order)
+    assert ids(reached) == ["at_pct", "past_pct", "at_order"]
+
+
+def test_upgrade_candidates_are_recent_by_their_last_order_up_to_as_of(con):
+    """u7's order before as_of is 200 days old; an order after as_of does not make them a
+    recent buyer (nor does the customer summary, which holds it)."""
+    rules = tiers.TierRules(tiers=(("silver", "银卡", "Silver", 10, 500.0, 0.95),))
+    settings.save(con, "tiers", rules)
+    add_order(con, "b1", "u7", f"{AS_OF - timedelta(days=200)} 10:00:00", amount=450)
+    add_order(con, "b2", "u7", f"{AS_OF + timedelta(days=1)} 10:00:00", amount=0)
+    add_order(con, "b3", "u8", f"{AS_OF - timedelta(days=10)} 10:00:00", amount=450)
+    customers.refresh(con)
+    assert ids(actions.upgrade_within_reach(con, as_of=AS_OF)) == ["u8"]
+
+
+def test_upgrade_candidates_have_the_column_types_of_customer_tiers(con):
+    """With a buyer in the top tier the next-tier columns of customer_tiers hold nulls."""
+    upgrade_shop(con)
+    add_order(con, "top", "top", f"{AS_OF - timedelta(days=10)} 10:00:00", amount=6000)
+    customers.refresh(con)
+    df = actions.upgrade_within_reach(con, as_of=AS_OF)
+    every = tiers.customer_tiers(con)
+    shared = [c for c in df.columns if c in every.columns]
+    assert every["next_tier"].isna().any()
+    assert df[shared].dtypes.to_dict() == every[shared].dtypes.to_dict()
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -462,6 +502,34 @@ def test_agenda_reads_as_before_in_both_languages(con, lang):
                 for day, source, n, *words in AGENDA_120]  # fmt: skip
     assert df.columns.tolist() == list(actions.AGENDA_COLUMNS)
     assert df.values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    # double11 and double12 run-ups; a holiday; the 年货节 run-up; 618 and a holiday
+    [date(2026, 10, 31), date(2026, 9, 20), date(2026, 1, 5), date(2025, 5, 25)],
+)
+def test_agenda_counts_the_calendar_lists_as_they_list_their_buyers(demo_db, as_of):
+    con = store.connect(demo_db, read_only=True)
+    for shop in (None, *store.shops(con)):
+        df = actions.agenda(con, as_of=as_of, days=30, shop=shop)
+        kinds = df["source"].str.split(":").str[0]
+        counted = dict(zip(df["source"], df["customers"], strict=True))
+        listed = {}
+        ann = actions.anniversaries(con, as_of=as_of, within_days=30, shop=shop)
+        for day, n in ann.groupby("anniversary").size().items():
+            listed[f"anniversary:{(day - as_of).days}"] = n
+        for event in actions.EVENTS:
+            runup, send, _ = actions.event_runup(con, event=event, as_of=as_of, shop=shop)
+            if len(runup) and send <= as_of + timedelta(days=30):
+                listed[f"event:{event}"] = len(runup)
+        greeting = actions.holiday_greeting(con, as_of=as_of, within_days=30, shop=shop)
+        if greeting is not None:
+            listed["holiday:30"] = len(greeting[0])
+        calendar = ("anniversary", "event", "holiday")
+        assert {k: n for k, n in counted.items() if k.split(":")[0] in calendar} == listed
+        assert kinds.eq("event").any()
+    con.close()
 
 
 def test_one_plan_serves_both_languages_inside_a_block(con, monkeypatch):

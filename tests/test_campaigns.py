@@ -26,6 +26,7 @@ from analytics.campaigns import (
 )
 from analytics.cli import main
 from analytics.errors import InputError
+from analytics.i18n import catalogs
 from analytics.importers import import_orders
 from tests.taobao_export import order, write_export
 
@@ -204,6 +205,19 @@ def test_birthday_within_counts_days_to_the_next_birthday(con):
     assert ids(target) == ["seven", "today"]
 
 
+def test_birthday_reasons_tell_a_birthday_today_from_one_in_some_days(con):
+    for c, birthday in [("today", "1990-06-30"), ("seven", "1985-07-07")]:
+        add_order(con, c, c, datetime(2024, 1, 10))
+        add_profile(con, c, birthday=birthday)
+    customers.refresh(con)
+    spec = ListSpec("birthday_within", 7, **NO_EXCLUSIONS)
+    members = build_list(con, spec, as_of=AS_OF, lang="en").members
+    assert dict(zip(members["customer_id"], members["reason"], strict=True)) == {
+        "today": "Birthday today (06-30)",
+        "seven": "Birthday 07-07 (in 7 days)",
+    }
+
+
 def test_birthday_within_wraps_the_year_and_handles_29_february(con):
     """As of 2025-12-28, 7 days: 01-02 is 5 days on (next year); a 29 Feb birthday is
     kept on 28 Feb in 2026 (62 days on), so not listed; as of 2025-02-25 it is 3 days on."""
@@ -240,6 +254,90 @@ def test_all_source_leaves_out_buyers_whose_first_valid_order_is_after_as_of(con
     add_order(con, "3", "never", datetime(2024, 6, 1), status="closed")
     customers.refresh(con)
     assert ids(build_list(con, ListSpec(**NO_EXCLUSIONS), as_of=AS_OF)) == ["before"]
+
+
+def test_unpaid_reasons_give_the_amount_only_when_there_is_one(con):
+    add_order(con, "1", "priced", datetime(2024, 6, 29, 9), status="unpaid", product="面霜")
+    add_order(con, "2", "free", datetime(2024, 6, 29, 10), status="unpaid", amount=0)
+    customers.refresh(con)
+    target = build_list(con, ListSpec("unpaid", 3, **NO_EXCLUSIONS), as_of=AS_OF, lang="zh")
+    assert dict(zip(target.members["customer_id"], target.members["reason"], strict=True)) == {
+        "priced": "06-29 09:00 拍下未付款 ¥100.00：面霜",
+        "free": "06-29 10:00 拍下未付款：洗发水",
+    }
+
+
+def spenders(con) -> None:
+    """One order each of ¥0.50, ¥1.50, ¥2.50, ¥1,234.49, ¥1,234.50 and ¥1,234,567.50, and
+    a buyer of 1,200 orders of ¥1.25."""
+    amounts = {"half": 0.5, "one_half": 1.5, "two_half": 2.5, "cents": 1234.49,
+               "grand": 1234.5, "million": 1234567.5}  # fmt: skip
+    for n, (customer, amount) in enumerate(amounts.items()):
+        add_order(con, f"r{n}", customer, datetime(2024, 1, 10), amount=amount)
+    con.execute(
+        "INSERT INTO orders SELECT 'taobao', 's', 'm' || i, 'many', NULL, NULL, "
+        "TIMESTAMP '2024-01-10 10:00:00', NULL, 'completed', 1.25, 0, NULL, NULL, 1, NULL, 0 "
+        "FROM range(1200) t(i)"
+    )
+    customers.refresh(con)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("kind", "value"), [("all", None), ("tier", "silver")])
+def test_reasons_read_as_the_text_filled_with_each_members_own_figures(con, lang, kind, value):
+    """The reasons are written a whole column at a time; each reads as the catalog's text
+    formatted with that member's orders and spend alone."""
+    spenders(con)
+    members = build_list(con, ListSpec(kind, value, **NO_EXCLUSIONS), as_of=AS_OF, lang=lang)
+    members = members.members
+    text = catalogs()[lang][f"campaigns.reason.{kind}"]
+    label = members["segment"].iloc[0]
+    expected = [
+        text.format(orders=int(orders), spend=float(spend), value=label)
+        for orders, spend in zip(members["orders"], members["spend"], strict=True)
+    ]
+    assert members["reason"].tolist() == expected
+
+
+def test_reasons_round_whole_yuan_half_to_even_and_count_orders_plainly(con):
+    spenders(con)
+    members = build_list(con, ListSpec(**NO_EXCLUSIONS), as_of=AS_OF, lang="en").members
+    assert dict(zip(members["customer_id"], members["reason"], strict=True)) == {
+        "million": "1 orders, ¥1,234,568 spent",
+        "many": "1200 orders, ¥1,500 spent",
+        "grand": "1 orders, ¥1,234 spent",
+        "cents": "1 orders, ¥1,234 spent",
+        "two_half": "1 orders, ¥2 spent",
+        "one_half": "1 orders, ¥2 spent",
+        "half": "1 orders, ¥0 spent",
+    }
+
+
+def test_every_buyer_list_of_one_shop_holds_that_shops_buyers(con):
+    """Two shops with a customer id in both (same spend): the one shop's list counts and
+    holds its own buyers; the list of both orders the two by shop."""
+    add_order(con, "1", "both", datetime(2024, 1, 10), shop="s")
+    add_order(con, "2", "both", datetime(2024, 1, 10), shop="t")
+    add_order(con, "3", "only_t", datetime(2024, 1, 10), amount=50, shop="t")
+    customers.refresh(con)
+    spec = ListSpec(**NO_EXCLUSIONS)
+    one = build_list(con, spec, as_of=AS_OF, shop="taobao/t")
+    assert one.members[["shop", "customer_id"]].values.tolist() == [["t", "both"], ["t", "only_t"]]
+    assert (one.source_count, one.filtered_count) == (2, 2)
+    every = build_list(con, spec, as_of=AS_OF)
+    assert every.members[["shop", "customer_id"]].values.tolist() == [
+        ["s", "both"],
+        ["t", "both"],
+        ["t", "only_t"],
+    ]
+
+
+def test_every_buyer_list_of_an_empty_store_is_empty(con):
+    target = build_list(con, ListSpec(), as_of=AS_OF)
+    assert target.members.columns.tolist() == list(campaigns.MEMBER_COLUMNS)
+    assert target.counts() == dict.fromkeys(
+        ("source", "filtered", "excluded", "final", "treatment", "control"), 0
+    )
 
 
 def test_plain_rfm_name_means_an_rfm_source():
