@@ -359,3 +359,31 @@ def test_a_well_formed_file_duckdb_strict_mode_rejects_is_read_leniently():
     result = import_orders(con, FIXTURES / "repurchase" / "orders.csv")
     assert (result.rows_read, result.inserted, result.rejected) == (46, 46, 0)
     assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == 46
+
+
+@pytest.mark.parametrize("at", [None, 0, 3 * 4096 - 1, 3 * 4096, 10 * 4096 + 7])
+def test_a_nul_byte_is_found_in_any_window_of_the_file(tmp_path, monkeypatch, at):
+    import mmap
+
+    from analytics.importers import reader
+
+    # Windows of the mapping granularity: a file of ten and a bit windows.
+    monkeypatch.setattr(reader, "_NUL_WINDOW", mmap.ALLOCATIONGRANULARITY)
+    size = 10 * mmap.ALLOCATIONGRANULARITY + 100
+    data = bytearray(b"a,b\r\n" * (size // 5))
+    if at is not None:
+        at = at * mmap.ALLOCATIONGRANULARITY // 4096
+        data[at] = 0
+    path = tmp_path / "n.csv"
+    path.write_bytes(bytes(data))
+    source = reader.open_table(path)
+    assert source.may_hold_nul() is (at is not None)
+
+
+def test_an_empty_csv_holds_no_nul(tmp_path):
+    from analytics.importers import reader
+
+    path = tmp_path / "e.csv"
+    path.write_bytes(b"")
+    source = reader.TableSource(path, "e.csv", "csv", "utf-8", [], 0)
+    assert source.may_hold_nul() is False
