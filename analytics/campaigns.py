@@ -742,7 +742,9 @@ def _filter_mask(df: pd.DataFrame, spec: ListSpec, shop_aov: float | None) -> pd
             keep &= last.notna() & (last <= spec.last_purchase_to)
     if spec.product is not None:
         keep &= df["bought_product"]
-    if spec.aov is not None:
+    if spec.aov is not None and shop_aov is None:
+        keep &= False  # no valid order in the shop: no average to be below or above
+    elif spec.aov is not None:
         aov = df["spend"] / df["orders"].where(df["orders"] > 0)
         keep &= aov < shop_aov - 1e-9 if spec.aov == "below" else aov > shop_aov + 1e-9
     if spec.gender is not None:

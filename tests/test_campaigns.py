@@ -784,3 +784,29 @@ def test_rfm_lists_carry_the_rfm_modules_name_and_action(con):
 def test_campaign_settings_hold_out_ten_percent_by_default(con):
     # Without a control group no campaign can be measured (seed 003): 10% unless changed.
     assert campaigns.load_settings(con).holdout_pct == 10
+
+
+def test_aov_filter_keeps_buyers_below_or_above_the_shops_average_order(con):
+    # Shop AOV: (100 + 100 + 400 + 200) / 4 = 200.
+    add_order(con, "1", "small", datetime(2024, 5, 1), amount=100)
+    add_order(con, "2", "small", datetime(2024, 5, 2), amount=100)
+    add_order(con, "3", "big", datetime(2024, 5, 3), amount=400)
+    add_order(con, "4", "even", datetime(2024, 5, 4), amount=200)
+    customers.refresh(con)
+
+    def ids(aov):
+        spec = ListSpec(aov=aov, **NO_EXCLUSIONS)
+        return sorted(build_list(con, spec, as_of=AS_OF).members["customer_id"])
+
+    assert ids("below") == ["small"]
+    assert ids("above") == ["big"]  # a buyer at the average is neither
+
+
+@pytest.mark.parametrize("aov", ["below", "above"])
+def test_aov_filter_without_a_valid_order_is_an_empty_list_not_an_error(con, aov):
+    add_order(con, "1", "cancelled", datetime(2024, 5, 1), status="cancelled")
+    customers.refresh(con)
+    target = build_list(con, ListSpec(aov=aov, **NO_EXCLUSIONS), as_of=AS_OF)
+    assert target.members.empty
+    empty = build_list(con, ListSpec(aov=aov, **NO_EXCLUSIONS), as_of=AS_OF, shop="taobao/x")
+    assert empty.members.empty
