@@ -167,7 +167,7 @@ SELECT count(*) AS buyers,
         AS lost
 FROM (
     SELECT platform, shop, customer_id, max(order_time) AS last
-    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
     GROUP BY ALL
 )
 """
@@ -286,7 +286,7 @@ def churn_source(con, *, value, as_of: date, shop: str | None, lang: str) -> pd.
 
 _LAST_SQL = f"""
 SELECT platform, shop, customer_id, CAST(max(order_time) AS DATE) AS last_order_date
-FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 GROUP BY ALL
 """
 # The last valid order's day read off the customer summary, when no order is after as_of.
@@ -329,7 +329,9 @@ _REACH_DTYPES_SQL = f"""
 WITH t AS ({tiers._TIERS_SQL})
 SELECT EXISTS (SELECT 1 FROM t WHERE next_tier IS NULL),
     EXISTS (SELECT 1 FROM t WHERE next_tier IS NOT NULL),
-    EXISTS (SELECT 1 FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER})
+    EXISTS (
+        SELECT 1 FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    )
 """
 
 
@@ -459,7 +461,7 @@ next AS (
 _ANNIVERSARY_SQL = f"""
 WITH firsts AS (
     SELECT platform, shop, customer_id, CAST(min(order_time) AS DATE) AS first_day
-    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
     GROUP BY ALL
 ), {_ANNIVERSARIES_CTES}
 SELECT * FROM anniversaries
@@ -536,7 +538,7 @@ def _bought_for(start: str, end: str) -> str:
 _EVENT_SQL = f"""
 WITH s AS (
     SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS day
-    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 )
 SELECT platform, shop, customer_id, max(day) FILTER (day BETWEEN $start AND $end) AS event_day
 FROM s
@@ -597,7 +599,7 @@ def next_holiday(as_of: date, within_days: int) -> dict | None:
 
 _ACTIVE_SQL = f"""
 SELECT platform, shop, customer_id, CAST(max(order_time) AS DATE) AS last_day
-FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 GROUP BY ALL
 HAVING date_diff('day', CAST(max(order_time) AS DATE), $as_of) <= $days
 """
@@ -731,7 +733,7 @@ class AgendaItem:
 _AGENDA_COUNTS_SQL = f"""
 WITH s AS (
     SELECT platform, shop, customer_id, CAST(order_time AS DATE) AS day
-    FROM valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
+    FROM buyer_valid_orders WHERE CAST(order_time AS DATE) <= $as_of AND {SHOP_FILTER}
 ), buyers AS MATERIALIZED (
     SELECT platform, shop, customer_id, min(day) AS first_day, max(day) AS last_day,
         {", ".join(f'{_bought_for(f"start_{e}", f"end_{e}")} AS "{e}"' for e in EVENTS)}

@@ -617,3 +617,23 @@ def test_export_list_refuses_an_unknown_event_with_exit_2(cli_shop, tmp_path, ca
 def test_export_list_writes_the_calendar_sources(cli_shop, tmp_path, segment, as_of, expected):
     rows = export_list(cli_shop, tmp_path / "list.csv", segment, as_of=as_of)
     assert sorted(row["买家ID"] for row in rows) == expected
+
+
+def test_orders_without_a_known_buyer_are_in_no_list_and_no_agenda_count(con):
+    # An export that cannot tell buyers apart leaves customer_id NULL: those orders are
+    # no buyer, not one anonymous buyer per shop.
+    add_order(con, "a1", "a", "2023-07-06 10:00:00")
+    for order_id, when in (("n1", "2023-07-05 10:00:00"), ("n2", "2023-11-11 10:00:00")):
+        con.execute(
+            "INSERT INTO orders SELECT * REPLACE (? AS order_id, NULL AS customer_id, "
+            "CAST(? AS TIMESTAMP) AS order_time) FROM orders WHERE order_id = 'a1'",
+            [order_id, when],
+        )
+    customers.refresh(con)
+    listed = actions.anniversaries(con, as_of=AS_OF, within_days=10)
+    assert listed["customer_id"].tolist() == ["a"]
+    runup, _, _ = actions.event_runup(con, event="double11", as_of=date(2024, 10, 20))
+    assert runup.empty  # only the unknown buyer bought in the last 双11
+    plan = actions.agenda(con, as_of=AS_OF, days=30)
+    days = plan[plan["source"].str.startswith("anniversary")]
+    assert days[["date", "customers"]].values.tolist() == [[date(2024, 7, 6), 1]]
