@@ -848,12 +848,20 @@ def stage(
     view numbers them by row id. Numbering them while reading takes ``row_number() OVER
     ()``, which runs on one thread and costs more than the copy.
     """
-    with staged(con, source, mapping, fields, progress, derived=derived, copy=True):
-        pass
+    select, exprs = _stage_cells(mapping, fields, derived or {})
+    reading = progress and (lambda f: progress(0.5 + 0.25 * f))
+    with source.relation(con, _transcoding(progress)) as rows, _readable(source):
+        sql = f"CREATE OR REPLACE TEMP TABLE stage_raw AS SELECT {select} FROM {rows}"
+        run_with_progress(con, sql, reading)
+    source.collect_unreadable(con)
+    # Row ids are in file order; inside a transaction they start at a large offset.
+    first = _first_rowid(con, "stage_raw")
+    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first}")
+    _find_nul_values(con, list(exprs) if source.may_hold_nul() else [])
 
 
 @contextmanager
-def staged(
+def staged_file(
     con,
     source: TableSource,
     mapping: dict[str, str],
@@ -861,15 +869,26 @@ def staged(
     progress=None,
     *,
     derived: dict[str, tuple[tuple[str, ...], ...]] | None = None,
-    copy: bool,
 ) -> Iterator[None]:
-    """``stage``'s TEMP view ``stage`` for the block; ``copy=False`` makes it a view of the
-    file itself (valid inside the block only, ``row_no`` NULL), read by the one statement
-    that needs the rows: at 10M orders the copy took 13 of the read's 20 s, spilling to
-    disk. Such a statement numbers the rows itself (``_parse``); the records the reader
-    skipped go to ``unreadable`` when the block ends."""
-    derived = derived or {}
-    sources: dict[str, str] = {}  # source column -> its name in stage_raw
+    """``stage``'s TEMP view ``stage`` without the copy: a view of the file itself, valid
+    inside the block only (``row_no`` NULL), read by the one statement that needs the rows
+    (at 10M orders the copy took 13 of the read's 20 s, spilling to disk). That statement
+    numbers the rows itself (``_parse``); the records the reader skipped go to
+    ``unreadable`` when the block ends."""
+    select, exprs = _stage_cells(mapping, fields, derived or {})
+    with source.relation(con, _transcoding(progress)) as rows, _readable(source):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stage_rows AS SELECT {select} FROM {rows}")
+        _stage_view(con, "stage_rows", exprs, fields, row_no="CAST(NULL AS BIGINT)")
+        yield
+        con.execute("DROP VIEW stage")
+        con.execute("DROP VIEW stage_rows")
+    source.collect_unreadable(con)
+
+
+def _stage_cells(mapping: dict[str, str], fields, derived) -> tuple[str, dict[str, str]]:
+    """The staged cells: the SELECT list of each source column's cleaned cell (s0, s1, …)
+    and each field's expression over them (its mapped column, else its derived sources)."""
+    sources: dict[str, str] = {}  # source column -> its name among the staged cells
 
     def cell(column: str) -> str:
         return sources.setdefault(column, f"s{len(sources)}")
@@ -884,37 +903,21 @@ def staged(
     select = ", ".join(
         [*(f"{cleaned_cell_sql(_ident(c))} AS {n}" for c, n in sources.items()), "0 AS _pad"]
     )
+    return select, exprs
 
-    def read_part(fraction: float) -> None:
-        progress(0.5 + 0.25 * fraction)
 
-    transcoding = (lambda f: progress(0.5 * f)) if progress else None
-    with source.relation(con, transcoding) as rows:
-        try:
-            if not copy:
-                con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW stage_rows AS SELECT {select} FROM {rows}"
-                )
-                _stage_view(con, "stage_rows", exprs, fields, row_no="CAST(NULL AS BIGINT)")
-                yield
-                con.execute("DROP VIEW stage")
-                con.execute("DROP VIEW stage_rows")
-            else:
-                run_with_progress(
-                    con,
-                    f"CREATE OR REPLACE TEMP TABLE stage_raw AS SELECT {select} FROM {rows}",
-                    read_part if progress else None,
-                )
-        except duckdb.Error as exc:
-            raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
-    source.collect_unreadable(con)
-    if not copy:
-        return
-    # Row ids are in file order; inside a transaction they start at a large offset.
-    first = _first_rowid(con, "stage_raw")
-    _stage_view(con, "stage_raw", exprs, fields, row_no=f"rowid - {first}")
-    _find_nul_values(con, list(exprs) if source.may_hold_nul() else [])
-    yield
+def _transcoding(progress):
+    """The progress of converting the file to UTF-8: the first half of reading it."""
+    return progress and (lambda f: progress(0.5 * f))
+
+
+@contextmanager
+def _readable(source: TableSource) -> Iterator[None]:
+    """A read of ``source`` DuckDB fails on refuses the file (``unreadable_table``)."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise ImportRefused(source.name, "unreadable_table", detail=str(exc)) from None
 
 
 def _first_rowid(con, table: str) -> int:
@@ -1147,21 +1150,25 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     fields = fmt.fields
     check_formulas_calculated(source, detection)
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
-    stored = {  # what an order is stored with
+    # The bounds values are checked against (one "tomorrow" for the parse and the problem
+    # report), and what an order is stored with.
+    bounds = _range_params()
+    stored = {
         "platform": fmt.platform,
         "shop_override": shop,
         "default_shop": DEFAULT_SHOP,
         "import_id": import_id,
+        **bounds,
     }
     reads_once = fmt.kind == "orders" and fmt.grain == "order" and not has_items
     if reads_once and not source.may_hold_nul():
         # One order per row and nothing else read from the rows: the parse reads the file.
         parsing = progress and (lambda f: progress(0.5 + 0.5 * f))
         mapping, derived = detection.mapping, detection.derived
-        with staged(con, source, mapping, fields, progress, derived=derived, copy=False):
+        with staged_file(con, source, mapping, fields, progress, derived=derived):
             _parse(con, fmt, parsing, stored)
         _find_nul_values(con, [])
-        return _import_parsed(con, source, detection, import_id, shop, copied=False)
+        return _import_parsed(con, source, detection, import_id, bounds, copied=False)
     stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
     if fmt.kind == "items":
         return _import_items(con, source, detection, import_id, shop)
@@ -1194,12 +1201,12 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     _parse(con, fmt, progress and (lambda f: progress(0.75 + 0.25 * f)), stored)
     con.execute("DROP VIEW stage")
     con.execute("DROP TABLE IF EXISTS stage_raw")
-    return _import_parsed(con, source, detection, import_id, shop, copied=True)
+    return _import_parsed(con, source, detection, import_id, bounds, copied=True)
 
 
 def _parse(con, fmt: Format, progress, stored: dict) -> None:
     """TEMP table ``parsed_rows`` from view ``stage`` (``_PARSE_SQL``); ``stored``: the
-    platform, shop and import an order is stored with."""
+    platform, shop and import an order is stored with, and the bounds of its values."""
     maps = {  # the format's value maps: the parse's MAP parameters (keys, values)
         ("status_raws", "statuses"): fmt.status_map,
         ("after_sale_raws", "after_sale_outcomes"): fmt.after_sale_map,
@@ -1219,21 +1226,20 @@ def _parse(con, fmt: Format, progress, stored: dict) -> None:
             "strict_status": fmt.strict_status,
             **_PROVINCE_PARAMS,
             **lookups,
-            **_range_params(),
             **stored,
         },
     )
 
 
 def _import_parsed(
-    con, source, detection: Detection, import_id, shop, *, copied: bool
+    con, source, detection: Detection, import_id, bounds: dict, *, copied: bool
 ) -> ImportResult:
-    """``_import`` from the parsed rows (TEMP table ``parsed_rows``) on: check, store,
-    summarize. View ``parsed`` holds its rows with data, numbered like the staged rows
-    (``copied``) or, when the parse read the file itself, by row id (the parse keeps the
-    reader's order), taken after the commit that frees the staged rows: inside a
-    transaction, row ids start at an offset that the commit takes away. The good orders
-    stay in the table, which becomes TEMP table ``incoming``."""
+    """``_import`` from the parsed rows (TEMP table ``parsed_rows``) on: check (against
+    ``bounds``, ``_range_params``), store, summarize. View ``parsed`` holds its rows with
+    data, numbered like the staged rows (``copied``) or, when the parse read the file
+    itself, by row id (the parse keeps the reader's order), taken after the commit that
+    frees the staged rows: inside a transaction, row ids start at an offset that the commit
+    takes away. The good orders stay in the table, which becomes TEMP table ``incoming``."""
     _free_dropped_tables(con)
     row_no = "row_no" if copied else f"rowid - {_first_rowid(con, 'parsed_rows')}"
     con.execute(
@@ -1243,7 +1249,7 @@ def _import_parsed(
     fmt = detection.format
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
     repeats = fmt.grain == "order" and check_not_swapped(con, source, detection, table="parsed")
-    con.execute(_PROBLEMS_SQL, _range_params())
+    con.execute(_PROBLEMS_SQL, bounds)
     _add_nul_problems(con, has_lines=fmt.grain == "line" or has_items)
     if has_items:
         con.execute(_ITEM_LINES_SQL)
