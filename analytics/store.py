@@ -473,8 +473,68 @@ ALTER TABLE customers DROP COLUMN occasions;
 ALTER TABLE customers DROP COLUMN second_order_time;
 """
 
+# V11: the text keys every import writes a value per order or buyer of (order id, buyer id,
+# phone) stored with ZSTD instead of DuckDB's choice, dictionary + FSST: these values are
+# nearly all distinct, where a dictionary buys nothing and FSST took 3x ZSTD's time to
+# write (a third of storing a 1M-order import) for 20% less space. Scans read both alike.
+_ZSTD = "USING COMPRESSION zstd"
+_V11 = f"""
+CREATE TABLE orders_v11 (
+    platform      VARCHAR NOT NULL,
+    shop          VARCHAR NOT NULL,
+    order_id      VARCHAR {_ZSTD} NOT NULL,
+    customer_id   VARCHAR {_ZSTD},
+    customer_name VARCHAR,
+    phone         VARCHAR {_ZSTD},
+    order_time    TIMESTAMP NOT NULL,
+    paid_time     TIMESTAMP,
+    status        VARCHAR NOT NULL,
+    amount        DECIMAL(18, 2) NOT NULL,
+    refund_amount DECIMAL(18, 2) NOT NULL DEFAULT 0,
+    province      VARCHAR,
+    city          VARCHAR,
+    item_count    INTEGER,
+    product       VARCHAR,
+    import_id     INTEGER NOT NULL
+);
+INSERT INTO orders_v11 SELECT * FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v11 RENAME TO orders;
+CREATE TABLE customers_v11 (
+    platform          VARCHAR NOT NULL,
+    shop              VARCHAR NOT NULL,
+    customer_id       VARCHAR {_ZSTD} NOT NULL,
+    customer_name     VARCHAR,
+    phone             VARCHAR {_ZSTD},
+    province          VARCHAR,
+    city              VARCHAR,
+    all_orders        INTEGER NOT NULL,
+    first_seen        TIMESTAMP NOT NULL,
+    last_seen         TIMESTAMP NOT NULL,
+    valid_orders      INTEGER NOT NULL,
+    first_order_time  TIMESTAMP,
+    last_order_time   TIMESTAMP,
+    revenue           DECIMAL(18, 2) NOT NULL,
+    refund_amount     DECIMAL(18, 2) NOT NULL,
+    refunded_orders   INTEGER NOT NULL
+);
+INSERT INTO customers_v11 SELECT * FROM customers;
+DROP TABLE customers;
+ALTER TABLE customers_v11 RENAME TO customers;
+CREATE TABLE import_keys_v11 (
+    import_id INTEGER NOT NULL,
+    platform  VARCHAR NOT NULL,
+    shop      VARCHAR NOT NULL,
+    order_id  VARCHAR {_ZSTD} NOT NULL,
+    row_hash  UBIGINT NOT NULL
+);
+INSERT INTO import_keys_v11 SELECT * FROM import_keys;
+DROP TABLE import_keys;
+ALTER TABLE import_keys_v11 RENAME TO import_keys;
+"""
+
 #: Append-only: index i brings a database from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -294,6 +294,11 @@ SELECT u.* EXCLUDE (
 FROM u
 """
 
+#: The parse of the file itself (``staged_file``): its rows are numbered by row id, so the
+#: staged row number (NULL there) is not kept; a column costs the parse 3%.
+_PARSE_FILE_SQL = _PARSE_SQL.replace("\n    SELECT row_no, ", "\n    SELECT ", 1)
+assert _PARSE_FILE_SQL != _PARSE_SQL
+
 # One row per bad value: (row_no, order_row, field, value, code); order_row is the row of
 # the order the bad value belongs to (a line of a line-grain export: its order's first row).
 _PROBLEMS_SQL = f"""
@@ -1166,7 +1171,7 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
         parsing = progress and (lambda f: progress(0.5 + 0.5 * f))
         mapping, derived = detection.mapping, detection.derived
         with staged_file(con, source, mapping, fields, progress, derived=derived):
-            _parse(con, fmt, parsing, stored)
+            _parse(con, fmt, parsing, stored, numbered=False)
         _find_nul_values(con, [])
         return _import_parsed(con, source, detection, import_id, bounds, copied=False)
     stage(con, source, detection.mapping, fields, progress, derived=detection.derived)
@@ -1204,9 +1209,11 @@ def _import(con, source, detection: Detection, import_id, shop, progress) -> Imp
     return _import_parsed(con, source, detection, import_id, bounds, copied=True)
 
 
-def _parse(con, fmt: Format, progress, stored: dict) -> None:
+def _parse(con, fmt: Format, progress, stored: dict, *, numbered: bool = True) -> None:
     """TEMP table ``parsed_rows`` from view ``stage`` (``_PARSE_SQL``); ``stored``: the
-    platform, shop and import an order is stored with, and the bounds of its values."""
+    platform, shop and import an order is stored with, and the bounds of its values.
+    ``numbered``: the staged rows are numbered (``row_no`` is kept), else the parse reads
+    the file itself (``_PARSE_FILE_SQL``)."""
     maps = {  # the format's value maps: the parse's MAP parameters (keys, values)
         ("status_raws", "statuses"): fmt.status_map,
         ("after_sale_raws", "after_sale_outcomes"): fmt.after_sale_map,
@@ -1218,7 +1225,7 @@ def _parse(con, fmt: Format, progress, stored: dict) -> None:
         lookups[keys], lookups[values] = list(mapped or {}), list((mapped or {}).values())
     run_with_progress(
         con,
-        _PARSE_SQL,
+        _PARSE_SQL if numbered else _PARSE_FILE_SQL,
         progress,
         {
             "time_formats": TIME_FORMATS,
@@ -1242,9 +1249,10 @@ def _import_parsed(
     takes away. The good orders stay in the table, which becomes TEMP table ``incoming``."""
     _free_dropped_tables(con)
     row_no = "row_no" if copied else f"rowid - {_first_rowid(con, 'parsed_rows')}"
+    hidden = "row_no, has_data" if copied else "has_data"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT {row_no} AS row_no, "
-        "* EXCLUDE (row_no, has_data) FROM parsed_rows WHERE has_data"
+        f"* EXCLUDE ({hidden}) FROM parsed_rows WHERE has_data"
     )
     fmt = detection.format
     has_items = any(f in detection.mapping for f in ITEM_FIELDS)
