@@ -31,6 +31,7 @@ import re
 import pandas as pd
 
 from analytics.i18n import t
+from analytics.store import identifier
 
 #: Exported fields, in order (headers: ``campaigns.col.<field>``).
 EXPORT_FIELDS = ("customer_id", "customer_name", "phone", "segment", "reason", "suggested_offer")
@@ -254,10 +255,6 @@ _NEUTRALIZE_SQL = (
 )
 
 
-def _quoted(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
 def _safe_columns(table, *, full_phone: bool, iso_timestamps: bool) -> list[tuple[str, str]]:
     """(quoted name, SQL expression) per column of ``records``: text neutralized, phones
     masked, NaN as NULL and (for JSON) timestamps as ISO text."""
@@ -266,7 +263,7 @@ def _safe_columns(table, *, full_phone: bool, iso_timestamps: bool) -> list[tupl
 
     columns = []
     for field in table.schema:
-        c = _quoted(field.name)
+        c = identifier(field.name)
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             expr = c
             if field.name in PHONE_COLUMNS and not full_phone:

@@ -546,6 +546,11 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+def identifier(name: object) -> str:
+    """``name`` as a quoted SQL identifier (a column, table or database name)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
 def configured(con):
     """``con`` with the settings of every connection LaoKe opens: no progress bar (a
     report's stderr is the user's terminal, a page's the server log)."""
@@ -578,7 +583,8 @@ def schema_version(con) -> int:
 
 
 def migrate(con) -> int:
-    """Apply every migration the database lacks, each in its own transaction."""
+    """Apply every migration the database lacks, each in its own transaction; returns how
+    many it applied."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise RuntimeError(
@@ -590,7 +596,7 @@ def migrate(con) -> int:
             con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version + 1)]
             )
-    return SCHEMA_VERSION
+    return SCHEMA_VERSION - current
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from analytics import store
@@ -315,3 +316,67 @@ def test_a_cli_import_lands_with_its_scores_in_one_write(db, monkeypatch):
     with store.reading(db) as con:
         assert scores.is_current(con)
         assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == 8
+
+
+def _contents(con) -> dict:
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+
+def test_a_write_leaving_most_of_the_file_free_swaps_in_a_compact_copy(db):
+    with store.writing(db) as con:  # many orders: whole row groups of them
+        con.execute(
+            "INSERT INTO orders (platform, shop, order_id, customer_id, order_time, status, "
+            "amount, import_id) SELECT 'taobao', '店', 'o' || i, 'b' || (i % 5000), "
+            "TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND, 'completed', i % 300, 1 "
+            "FROM range(600000) t(i)"
+        )
+    big = db.stat().st_size
+    with store.writing(db) as con:
+        con.execute("DELETE FROM orders WHERE order_time >= TIMESTAMP '2024-01-02'")
+        con.execute("SELECT nextval('import_ids')")
+    with store.reading(db) as con:
+        kept = _contents(con)
+        views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert db.stat().st_size < big / 4
+    assert not list((db.parent / ".laoke-tmp").glob("*.duckdb*"))
+    assert len(kept["orders"]) == 86400  # the first day's seconds
+    # The compact copy holds the same rows, views and sequence values.
+    with store.writing(db) as con:
+        assert con.execute("SELECT nextval('import_ids')").fetchone()[0] == 2
+    with store.reading(db) as con:
+        assert _contents(con) == kept
+        assert (
+            con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+            == views
+        )
+
+
+def test_a_write_that_migrates_the_database_swaps_in_a_compact_copy(tmp_path):
+    from tests.test_store import _database_at_version
+
+    db = tmp_path / "v10.duckdb"
+    _database_at_version(db, 10)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "INSERT INTO orders (platform, shop, order_id, customer_id, phone, order_time, status, "
+        "amount, import_id) SELECT 'taobao', '店', '1600' || (i * 7919), 'b' || (i % 90000), "
+        "'138' || (i % 99991), TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND, 'completed', "
+        "i % 300, 1 FROM range(600000) t(i)"
+    )
+    con.execute("CHECKPOINT")
+    rows = con.execute("SELECT * FROM orders ORDER BY ALL").fetchall()
+    con.close()
+    before = db.stat().st_size
+
+    with store.writing(db):  # V11 rebuilds the orders, then the copy leaves the old blocks
+        pass
+
+    with store.reading(db) as con:
+        used, free = con.execute(
+            "SELECT used_blocks, free_blocks FROM pragma_database_size() "
+            "WHERE database_name = current_database()"
+        ).fetchone()
+        assert con.execute("SELECT * FROM orders ORDER BY ALL").fetchall() == rows
+    assert free <= used // 10  # not copied: the old orders stay as 40 free blocks to 57 used
+    assert db.stat().st_size < before * 2

@@ -46,7 +46,7 @@ from analytics.importers.reader import (
     open_table,
     run_with_progress,
 )
-from analytics.store import ORDER_COLUMNS, bump_data_version, transaction
+from analytics.store import ORDER_COLUMNS, bump_data_version, identifier, transaction
 
 MAX_BAD_SHARE = 0.05
 #: An order's amount (and refund, and a line's price) must stay below this: far above any
@@ -820,10 +820,6 @@ def _with_mapping(detection: Detection, mapping, source: TableSource, name: str)
     return replace(detection, mapping=merged, missing=())
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _source_sql(source: tuple[str, ...], cell) -> str:
     """One source's value: a column, or several joined with "/" (NULL when all blank);
     ``cell(column)`` is the SQL of one column's cleaned value."""
@@ -906,7 +902,7 @@ def _stage_cells(mapping: dict[str, str], fields, derived) -> tuple[str, dict[st
         elif chain:
             exprs[fld] = f"coalesce({', '.join(_source_sql(s, cell) for s in chain)})"
     select = ", ".join(
-        [*(f"{cleaned_cell_sql(_ident(c))} AS {n}" for c, n in sources.items()), "0 AS _pad"]
+        [*(f"{cleaned_cell_sql(identifier(c))} AS {n}" for c, n in sources.items()), "0 AS _pad"]
     )
     return select, exprs
 
