@@ -477,7 +477,9 @@ ALTER TABLE customers DROP COLUMN second_order_time;
 # phone) stored with ZSTD instead of DuckDB's choice, dictionary + FSST: these values are
 # nearly all distinct, where a dictionary buys nothing and FSST took 3x ZSTD's time to
 # write (a third of storing a 1M-order import) for a store a fifth smaller. Scans read both
-# alike. ``sharing`` writes the database compactly after it (the old tables' blocks).
+# alike. ``sharing`` writes the database compactly after it (the old tables' blocks). The
+# columns are spelled out, not taken from the DDL constants above: a migration's text must
+# not change when a later version changes a table.
 _ZSTD = "USING COMPRESSION zstd"
 _V11 = f"""
 CREATE TABLE orders_v11 (
