@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from analytics import scores, store
-from tests.pages.apptest import dashboard
+import json
+
+import pytest
+
+from analytics import repurchase, scores, store
+from tests.conftest import DEMO_END
+from tests.pages.apptest import dashboard, plotly_values
 
 
 def test_repurchase_page_builds_and_reads_the_stored_scores(demo_copy, monkeypatch):
@@ -21,3 +26,27 @@ def test_repurchase_page_builds_and_reads_the_stored_scores(demo_copy, monkeypat
     infos = " ".join(i.value for i in at.info)
     assert "模型退化为固定的流失率" in infos
     assert not any("现场计算" in c.value for c in at.caption)
+
+
+def test_the_cycles_chart_shows_each_range_beside_its_median_bar(demo_copy, monkeypatch):
+    """The 25%-75% range is a thin bar of its own beside the median bar (drawn across the
+    median bar, it crossed the median's label): its bottom and top are the quartiles."""
+    at = dashboard(demo_copy, monkeypatch).run()
+    at.switch_page("pages/repurchase.py").run()
+    assert not at.exception, at.exception
+    con = store.connect(demo_copy, read_only=True)
+    try:
+        cycles = repurchase.product_cycles(con, as_of=DEMO_END)
+    finally:
+        con.close()
+    assert len(cycles) >= 3
+    charts = {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
+    median, spread = json.loads(charts["chart_repurchase_cycles_product"].spec)["data"]
+    assert median["x"] == spread["x"] == cycles["product"].tolist()
+    assert median["text"] == [f"{d:g}" for d in cycles["median_days"]]
+    bottoms, heights = plotly_values(spread["base"]), plotly_values(spread["y"])
+    assert bottoms == cycles["p25_days"].tolist()
+    ranges = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    assert ranges == pytest.approx(cycles["p75_days"].tolist())
+    # Side by side: the range starts right of where the median bar ends.
+    assert median["offset"] + median["width"] < spread["offset"]
