@@ -5,9 +5,10 @@ demo shop. ``python -m tests.test_rebuild_figures`` prints the figures of the cu
 code (only to be rewritten when a figure is meant to change).
 
 A figure (``_figure``) is an exact digest of the values, each float's place marked, with
-NULL and NaN told apart, plus sums of the finite floats compared to 1e-6: the model fits'
-last digits differ between CPUs (a fresh AMD machine gave other 12th digits than the one
-the digests were first taken on)."""
+NULL and NaN told apart, plus sums of the finite floats compared to 1e-6, and to 1e-3 for
+what the buyer models predict: their fits' last digits differ between CPUs, and the demo
+shop's BG/NBD fit sits at its dropout limit, where they move the predictions by up to
+1.7e-4 (an AMD EPYC against the Intel machine the figures were taken on)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,17 @@ import pytest
 from analytics import scores, store, views
 
 EXPECTED = Path(__file__).parent / "fixtures" / "rebuild" / "demo_figures.json"
-#: How far a float sum may move between machines (a fit's last digits).
+#: How far a float sum may move between machines: exact arithmetic's last digits, and the
+#: predictions of a model fit (``_fitted``).
 FLOAT_TOLERANCE = 1e-6
+FIT_TOLERANCE = 1e-3
+#: Score columns predicted by the buyer models (BG/NBD, modified BG/NBD, Gamma-Gamma).
+FITTED_COLUMNS = ("p_alive", "expected_purchases_", "clv", "mbg_", "expected_aov")
+
+
+def _fitted(key: str) -> bool:
+    """Whether the figure ``key`` (a score column or a stored view) comes from a fit."""
+    return key.startswith(FITTED_COLUMNS) or key.startswith("analytics.clv.")
 
 
 def _text(value) -> str:
@@ -75,8 +85,9 @@ def same_figures(mine: dict, expected: dict) -> list[str]:
         ok = got is not None and got["digest"] == want["digest"]
         if ok and "floats" in want:
             count, *sums = want["floats"]
+            tolerance = FIT_TOLERANCE if _fitted(key) else FLOAT_TOLERANCE
             ok = got.get("floats", [None])[0] == count and got["floats"][1:] == pytest.approx(
-                sums, rel=FLOAT_TOLERANCE, abs=FLOAT_TOLERANCE
+                sums, rel=tolerance, abs=tolerance
             )
         if not ok:
             different.append(key)
