@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import ORDERS_UPLOADER, shot
 from tests.taobao_export import order, write_export
 
 
@@ -37,7 +37,7 @@ def test_uploading_the_same_export_twice_counts_it_once(dashboard, page, tmp_pat
     page.get_by_role("link", name="数据导入").click()
     expected = {1: "新增 3，更新 0，未变 0", 2: "新增 0，更新 0，未变 3"}
     for attempt in (1, 2):
-        page.locator("input[type='file']").first.set_input_files(str(exports[attempt]))
+        page.locator(ORDERS_UPLOADER).first.set_input_files(str(exports[attempt]))
         page.get_by_text("淘宝/天猫 订单报表").first.wait_for()
         page.get_by_role("button", name="导入 1 个文件").click()
         # The second upload of the same file inserts nothing: every order is unchanged.
@@ -64,7 +64,7 @@ def test_bad_rows_and_refusals_are_explained_in_chinese(dashboard, page, tmp_pat
     empty.write_bytes(b"")
     page.goto(url)
     page.get_by_role("link", name="数据导入").click()
-    page.locator("input[type='file']").first.set_input_files([str(broken), str(empty)])
+    page.locator(ORDERS_UPLOADER).first.set_input_files([str(broken), str(empty)])
     page.get_by_text("empty.csv：未导入 — 文件是空的").first.wait_for()
     page.get_by_role("button", name="导入 1 个文件").click()
     page.get_by_text("有 2 行因内容有误被跳过").first.wait_for(timeout=60_000)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.browser.conftest import ROOT, shot, start_dashboard
+from tests.browser.conftest import ORDERS_UPLOADER, ROOT, shot, start_dashboard
 from tests.pages.conftest import REAL_SHAPED_FILES
 from tests.taobao_export import order, write_export
 
@@ -24,7 +24,7 @@ def test_import_button_disables_once_the_files_are_imported(dashboard, page, tmp
     export = write_export(tmp_path / "ExportOrderList.csv", [order("1", "张三", paid="100")])
     page.goto(url)
     page.get_by_role("link", name="数据导入").click()
-    page.locator("input[type='file']").first.set_input_files(str(export))
+    page.locator(ORDERS_UPLOADER).first.set_input_files(str(export))
     page.get_by_text("淘宝/天猫 订单报表").first.wait_for()
     button = page.get_by_role("button", name="导入 1 个文件")
     assert button.is_enabled()
