@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -25,3 +26,14 @@ def plotly_values(array) -> list:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+def chart_keys(at: AppTest) -> set[str]:
+    """The keys of the plotly charts on the page (``chart_<name>``, ``ui.widgets.chart``)."""
+    return {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+
+
+def chart_spec(at: AppTest, name: str) -> dict:
+    """The plotly spec (data, layout) of chart ``name`` on the page."""
+    charts = {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
+    return json.loads(charts[f"chart_{name}"].spec)

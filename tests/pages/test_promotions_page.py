@@ -3,7 +3,6 @@ the demo shop: sentences, errors for impossible inputs, the 满减 counts, saved
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
-from tests.pages.apptest import dashboard
+from tests.pages.apptest import chart_spec, dashboard
 
 PAGE = "pages/promotions.py"
 
@@ -125,8 +124,7 @@ def test_threshold_tab_draws_the_threshold_and_the_near_band_with_a_download(
     at = _page(demo_copy, monkeypatch)
     threshold = at.number_input(key="promo.threshold.threshold").value
     reach = at.slider(key="promo.threshold.reach").value
-    charts = {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
-    shapes = json.loads(charts["chart_promo_threshold_histogram"].spec)["layout"]["shapes"]
+    shapes = chart_spec(at, "promo_threshold_histogram")["layout"]["shapes"]
     lines = [s for s in shapes if s["type"] == "line"]
     rects = [s for s in shapes if s["type"] == "rect"]
     assert [(s["x0"], s["x1"]) for s in lines] == [(threshold, threshold)]

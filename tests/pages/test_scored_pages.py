@@ -3,16 +3,9 @@ page rebuilds them: the page shows the figures of the new settings."""
 
 from __future__ import annotations
 
-import json
-
 from analytics import lifecycle, rfm, scored, scores, store
 from tests.conftest import DEMO_END
-from tests.pages.apptest import dashboard, plotly_values
-
-
-def _chart(at, name: str) -> dict:
-    charts = {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
-    return json.loads(charts[f"chart_{name}"].spec)
+from tests.pages.apptest import chart_spec, dashboard, plotly_values
 
 
 def _computed(db, fn, **kwargs):
@@ -32,13 +25,13 @@ def _computed(db, fn, **kwargs):
 def test_lifecycle_page_shows_the_stages_of_newly_saved_cut_offs(demo_copy, monkeypatch):
     at = dashboard(demo_copy, monkeypatch, lang="en").run()
     at.switch_page("pages/lifecycle.py").run()
-    before = plotly_values(_chart(at, "lifecycle_stages")["data"][0]["y"])
+    before = plotly_values(chart_spec(at, "lifecycle_stages")["data"][0]["y"])
     [active] = [n for n in at.number_input if n.label == "Active up to (days)"]
     active.set_value(30)
     [save] = [b for b in at.button if b.label == "Save settings"]
     save.click().run()
     assert not at.exception, at.exception
-    shown = plotly_values(_chart(at, "lifecycle_stages")["data"][0]["y"])
+    shown = plotly_values(chart_spec(at, "lifecycle_stages")["data"][0]["y"])
     cuts = lifecycle.StageCuts(active=30)
     expected = _computed(demo_copy, lifecycle.lifecycle, as_of=DEMO_END, cuts=cuts)
     assert shown == expected["customers"].tolist()
@@ -56,7 +49,7 @@ def test_segments_page_shows_the_segments_of_the_stored_scores(demo_copy, monkey
     at = dashboard(demo_copy, monkeypatch, lang="en").run()
     at.switch_page("pages/segments.py").run()
     assert not at.exception, at.exception
-    shown = plotly_values(_chart(at, "rfm_segments")["data"][0]["values"])
+    shown = plotly_values(chart_spec(at, "rfm_segments")["data"][0]["values"])
     expected = _computed(demo_copy, rfm.segment_summary, as_of=DEMO_END)
     assert shown == [n for n in expected["customers"] if n > 0]
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from analytics import repurchase, scores, store
 from tests.conftest import DEMO_END
-from tests.pages.apptest import dashboard, plotly_values
+from tests.pages.apptest import chart_spec, dashboard, plotly_values
 
 
 def test_repurchase_page_builds_and_reads_the_stored_scores(demo_copy, monkeypatch):
@@ -40,8 +38,7 @@ def test_the_cycles_chart_shows_each_range_beside_its_median_bar(demo_copy, monk
     finally:
         con.close()
     assert len(cycles) >= 3
-    charts = {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
-    median, spread = json.loads(charts["chart_repurchase_cycles_product"].spec)["data"]
+    median, spread = chart_spec(at, "repurchase_cycles_product")["data"]
     assert median["x"] == spread["x"] == cycles["product"].tolist()
     assert median["text"] == [f"{d:g}" for d in cycles["median_days"]]
     bottoms, heights = plotly_values(spread["base"]), plotly_values(spread["y"])

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.pages.apptest import ROOT, dashboard
+from tests.pages.apptest import ROOT, chart_keys, dashboard
 from ui.navigation import PAGES as MENU
 
 PAGES = [path for path, _key, _icon in MENU if (ROOT / path).exists()]
@@ -205,7 +205,7 @@ def test_campaign_results_without_orders_read_as_a_sentence(demo_copy, monkeypat
     at.switch_page("pages/campaigns.py").run()
     next(b for b in at.button if b.label == "生成名单").click().run()
     assert any("活动之后还没有客户下单" in i.value for i in at.info)
-    charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    charts = chart_keys(at)
     assert "chart_campaign_rates" not in charts
 
 
@@ -326,7 +326,7 @@ def test_a_shop_quiet_for_half_a_year_gets_a_sentence_not_empty_monitor_charts(
     at.session_state["shop"] = next(k for k in _shops(db) if k.startswith("jd/"))
     at.run()
     assert not at.exception, at.exception
-    charts = {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    charts = chart_keys(at)
     assert not [c for c in charts if "monitor" in c], charts
     assert any("近 26 周没有有效订单" in i.value for i in at.info)
 
