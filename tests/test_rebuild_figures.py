@@ -30,13 +30,14 @@ EXPECTED = Path(__file__).parent / "fixtures" / "rebuild" / "demo_figures.json"
 #: predictions of a model fit (``_fitted``).
 FLOAT_TOLERANCE = 1e-6
 FIT_TOLERANCE = 1e-3
-#: Score columns predicted by the buyer models (BG/NBD, modified BG/NBD, Gamma-Gamma).
-FITTED_COLUMNS = ("p_alive", "expected_purchases_", "clv", "mbg_", "expected_aov")
+#: Figures predicted by the buyer models (BG/NBD, modified BG/NBD, Gamma-Gamma), by the
+#: start of their key: score columns, and the stored views of ``analytics.clv``.
+FITTED = ("p_alive", "expected_purchases_", "clv", "mbg_", "expected_aov", "analytics.clv.")
 
 
 def _fitted(key: str) -> bool:
     """Whether the figure ``key`` (a score column or a stored view) comes from a fit."""
-    return key.startswith(FITTED_COLUMNS) or key.startswith("analytics.clv.")
+    return key.startswith(FITTED)
 
 
 def _text(value) -> str:

@@ -28,12 +28,16 @@ def plotly_values(array) -> list:
     return list(array)
 
 
+def _charts(at: AppTest) -> dict:
+    """The plotly charts on the page by key (``chart_<name>``, ``ui.widgets.chart``)."""
+    return {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
+
+
 def chart_keys(at: AppTest) -> set[str]:
-    """The keys of the plotly charts on the page (``chart_<name>``, ``ui.widgets.chart``)."""
-    return {c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")}
+    """The keys of the plotly charts on the page."""
+    return set(_charts(at))
 
 
 def chart_spec(at: AppTest, name: str) -> dict:
     """The plotly spec (data, layout) of chart ``name`` on the page."""
-    charts = {c.proto.id.rpartition("-")[2]: c.proto for c in at.get("plotly_chart")}
-    return json.loads(charts[f"chart_{name}"].spec)
+    return json.loads(_charts(at)[f"chart_{name}"].spec)
